@@ -1,0 +1,190 @@
+//! Runs the pipeline: load -> parse -> link -> render -> write, and reports what happened.
+//! Owns the order of the stages and the rule that nothing is written when the content has errors.
+
+use crate::error::{BuildError, Diagnostic, Diagnostics};
+use crate::link::{self, BaseUrl, Selection, SiteGraph};
+use crate::load::{self, SourceTree};
+use crate::model::{Content, SiteConfig};
+use crate::parse::{self, Item};
+use crate::render;
+use crate::write::{OutputDir, Sink};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What a build is asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site: the folder holding site.yaml.
+    pub root: PathBuf,
+    /// Output folder; default `<root>/public`.
+    pub out: Option<PathBuf>,
+    /// Overrides site.yaml's base_url.
+    pub base_url: Option<String>,
+    /// Replace an output folder that briefing did not write.
+    pub force: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            out: None,
+            base_url: None,
+            force: false,
+        }
+    }
+    pub fn out_dir(&self) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// What a finished build reports.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub out: PathBuf,
+    pub pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    /// Warnings: the build succeeded, but an editor should look.
+    pub warnings: Diagnostics,
+}
+
+/// Loads, parses and links the site, collecting every problem. Writes nothing.
+pub fn read_site(
+    root: &Path,
+    base_url: Option<&str>,
+    selection: Selection,
+) -> Result<(SiteGraph, SourceTree, Diagnostics), BuildError> {
+    let mut diags = Diagnostics::new();
+    let tree = load::load(root, &mut diags)?;
+    let config = parse_config(&tree.config_text, base_url, &mut diags);
+
+    let parsed: Vec<Result<Item, Vec<Diagnostic>>> =
+        tree.files.par_iter().map(parse::parse_file).collect();
+    let mut content = Content::default();
+    for r in parsed {
+        match r {
+            Ok(Item::Article(a)) => content.articles.push(a),
+            Ok(Item::Company(c)) => content.companies.push(c),
+            Ok(Item::Model(m)) => content.models.push(m),
+            Ok(Item::Theme(t)) => content.themes.push(t),
+            Ok(Item::Page(p)) => content.pages.push(p),
+            Err(ds) => diags.extend(ds),
+        }
+    }
+    let Some((config, base)) = config else {
+        diags.sort();
+        return Err(BuildError::Content { diagnostics: diags });
+    };
+    let statics: HashSet<String> = tree.statics.iter().map(|s| s.rel.clone()).collect();
+    let graph = link::link(config, base, content, &statics, selection, &mut diags);
+    diags.sort();
+    Ok((graph, tree, diags))
+}
+
+fn parse_config(
+    text: &str,
+    base_url: Option<&str>,
+    diags: &mut Diagnostics,
+) -> Option<(SiteConfig, BaseUrl)> {
+    let path = Path::new(load::CONFIG_FILE);
+    let config: SiteConfig = match serde_yaml::from_str(text) {
+        Ok(c) => c,
+        Err(e) => {
+            let loc = e.location();
+            let msg = e.to_string();
+            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+            diags.push(
+                Diagnostic::error(path, format!("site settings: {msg}"))
+                    .at_opt(
+                        loc.as_ref().map(|l| l.line()),
+                        loc.as_ref().map(|l| l.column()),
+                    )
+                    .hint("site.yaml needs title and base_url; see the README for every setting"),
+            );
+            return None;
+        }
+    };
+    let raw = base_url.unwrap_or(&config.base_url);
+    match BaseUrl::parse(raw) {
+        Ok(base) => Some((config, base)),
+        Err(msg) => {
+            let d = Diagnostic::error(
+                if base_url.is_some() {
+                    Path::new("--base-url")
+                } else {
+                    path
+                },
+                msg,
+            );
+            let line = text
+                .lines()
+                .position(|l| l.starts_with("base_url"))
+                .map(|i| i + 1);
+            diags.push(
+                d.at_opt(if base_url.is_some() { None } else { line }, None)
+                    .hint("e.g. https://org.github.io/briefing/"),
+            );
+            None
+        }
+    }
+}
+
+/// Builds the site into its output folder. On any error the previous output is left as it was.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let (graph, tree, diags) =
+        read_site(&opts.root, opts.base_url.as_deref(), Selection::default())?;
+    if diags.has_errors() {
+        return Err(BuildError::Content { diagnostics: diags });
+    }
+    let tera = render::load_templates(&tree.templates, &graph.base.path)
+        .map_err(|d| BuildError::Content { diagnostics: d })?;
+
+    let out = OutputDir::begin(&opts.out_dir(), &opts.root, opts.force)?;
+    let (pages, files) = write_site(&graph, &tree, &tera, &out)?;
+    let target = out.target().to_path_buf();
+    out.commit()?;
+    Ok(BuildReport {
+        out: target,
+        pages,
+        files,
+        elapsed: started.elapsed(),
+        warnings: diags,
+    })
+}
+
+/// Renders every page and copies static files into `sink`. Returns (pages, files) written.
+pub fn write_site(
+    graph: &SiteGraph,
+    tree: &SourceTree,
+    tera: &tera::Tera,
+    sink: &dyn Sink,
+) -> Result<(usize, usize), BuildError> {
+    let written = render::render_site(graph, tera, sink)?;
+    let pages = written.iter().filter(|p| p.ends_with(".html")).count();
+    let generated: HashSet<&str> = written.iter().map(String::as_str).collect();
+    let clashes: Diagnostics = tree
+        .statics
+        .iter()
+        .filter(|s| generated.contains(s.rel.as_str()) && s.rel != crate::theme::STYLESHEET)
+        .map(|s| {
+            Diagnostic::error(
+                format!("static/{}", s.rel),
+                "this file has the same output path as a generated page",
+            )
+            .hint("rename or move it; static files may not replace pages")
+        })
+        .collect();
+    if !clashes.is_empty() {
+        return Err(BuildError::Content {
+            diagnostics: clashes,
+        });
+    }
+    tree.statics
+        .par_iter()
+        .try_for_each(|s| sink.copy(&s.rel, &s.abs))?;
+    Ok((pages, written.len() + tree.statics.len()))
+}

@@ -1,0 +1,48 @@
+//! `briefing build`: builds the site into its output folder and prints one summary line.
+
+use crate::build::{build, BuildOptions};
+use anyhow::Context as _;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The site's folder (holding site.yaml)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Output folder [default: <root>/public]
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Overrides site.yaml's base_url, e.g. https://org.github.io/briefing/
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Replace an output folder that briefing did not write
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let opts = BuildOptions {
+        root: args.root,
+        out: args.out,
+        base_url: args.base_url,
+        force: args.force,
+    };
+    let report = build(&opts)
+        .with_context(|| format!("could not build the site in {}", opts.root.display()))?;
+    for w in report.warnings.iter() {
+        eprintln!("{w}");
+    }
+    println!(
+        "built {} pages ({} files) into {} in {} ms{}",
+        report.pages,
+        report.files,
+        report.out.display(),
+        report.elapsed.as_millis(),
+        match report.warnings.len() {
+            0 => String::new(),
+            1 => ", 1 warning".into(),
+            n => format!(", {n} warnings"),
+        }
+    );
+    Ok(())
+}

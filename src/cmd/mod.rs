@@ -1,0 +1,3 @@
+//! One module per command; each has one `run` function that main calls.
+
+pub mod build;

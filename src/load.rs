@@ -1,0 +1,224 @@
+//! Stage 1, load: finds the site's files and reads them into memory.
+//! Reads only inside the site root; never parses content and never writes anything.
+
+use crate::error::{BuildError, Diagnostic, Diagnostics};
+use crate::model::{display_path, Kind};
+use rayon::prelude::*;
+use std::fs;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// One content file, read as text.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub kind: Kind,
+    /// Relative to the site root, `/`-separated (`content/models/pangu.md`).
+    pub rel: PathBuf,
+    pub text: String,
+}
+
+/// A file to copy as it is (from `static/`) or a template override (from `templates/`).
+#[derive(Debug, Clone)]
+pub struct AssetFile {
+    /// Absolute path on disk.
+    pub abs: PathBuf,
+    /// Path relative to its folder (`static/` or `templates/`), `/`-separated.
+    pub rel: String,
+}
+
+/// Everything read from a site root.
+#[derive(Debug)]
+pub struct SourceTree {
+    pub root: PathBuf,
+    pub config_text: String,
+    pub files: Vec<SourceFile>,
+    pub statics: Vec<AssetFile>,
+    pub templates: Vec<AssetFile>,
+}
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// Reads the site at `root`. Problems with single files (not UTF-8, unknown folder, symlink out of the
+/// site) become diagnostics so that one run reports them all.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<SourceTree, BuildError> {
+    let config_path = root.join(CONFIG_FILE);
+    let config_text = match fs::read(&config_path) {
+        Ok(bytes) => decode(bytes, Path::new(CONFIG_FILE), diags).unwrap_or_default(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(BuildError::Refused {
+            path: config_path,
+            message: "no site.yaml here: this folder is not a briefing site".into(),
+            hint:
+                "run inside a site folder, or pass --root DIR (a site has site.yaml and content/)"
+                    .into(),
+        }),
+        Err(e) => return Err(BuildError::read(&config_path, e)),
+    };
+    let canonical_root = root.canonicalize().map_err(|e| BuildError::read(root, e))?;
+
+    let content_paths = walk(root, &canonical_root, "content", diags)?;
+    let mut wanted = Vec::new();
+    for (abs, rel) in content_paths {
+        let rel_path = PathBuf::from(&rel);
+        let mut parts = rel.split('/');
+        let (_, folder, rest) = (parts.next(), parts.next(), parts.collect::<Vec<_>>());
+        let is_md = rel.ends_with(".md");
+        match folder.and_then(Kind::from_folder) {
+            Some(kind) if is_md && rest.len() == 1 => wanted.push((kind, abs, rel_path)),
+            Some(_) if is_md => diags.push(
+                Diagnostic::error(&rel_path, "content files may not be in sub-folders")
+                    .hint("move the file directly into its kind's folder, e.g. content/articles/"),
+            ),
+            // Non-Markdown files beside content (images, notes) are left alone on purpose.
+            Some(_) => {}
+            None if is_md => diags.push(
+                Diagnostic::error(&rel_path, "this file is not in a known content folder")
+                    .hint("content lives in content/articles, companies, models, themes or pages"),
+            ),
+            None => {}
+        }
+    }
+
+    let read: Vec<Result<Option<SourceFile>, Diagnostic>> = wanted
+        .into_par_iter()
+        .map(|(kind, abs, rel)| match fs::read(&abs) {
+            Ok(bytes) => {
+                let mut local = Diagnostics::new();
+                Ok(decode(bytes, &rel, &mut local).map(|text| SourceFile { kind, rel, text }))
+                    .and_then(|f| match local.into_vec().pop() {
+                        Some(d) => Err(d),
+                        None => Ok(f),
+                    })
+            }
+            Err(e) => Err(Diagnostic::error(
+                &rel,
+                format!("cannot read this file: {e}"),
+            )),
+        })
+        .collect();
+    let mut files = Vec::with_capacity(read.len());
+    for r in read {
+        match r {
+            Ok(Some(f)) => files.push(f),
+            Ok(None) => {}
+            Err(d) => diags.push(d),
+        }
+    }
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+
+    let to_assets = |list: Vec<(PathBuf, String)>, prefix: &str| -> Vec<AssetFile> {
+        list.into_iter()
+            .map(|(abs, rel)| AssetFile {
+                abs,
+                rel: rel[prefix.len() + 1..].to_string(),
+            })
+            .collect()
+    };
+    let statics = to_assets(walk(root, &canonical_root, "static", diags)?, "static");
+    let templates = to_assets(
+        walk(root, &canonical_root, "templates", diags)?,
+        "templates",
+    );
+
+    Ok(SourceTree {
+        root: root.to_path_buf(),
+        config_text,
+        files,
+        statics,
+        templates,
+    })
+}
+
+/// Files under `root/folder`, as (absolute, root-relative) pairs. Symlinks are followed only while
+/// they stay inside the site; loops and links out of the site are reported, never followed.
+fn walk(
+    root: &Path,
+    canonical_root: &Path,
+    folder: &str,
+    diags: &mut Diagnostics,
+) -> Result<Vec<(PathBuf, String)>, BuildError> {
+    let dir = root.join(folder);
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    let walker = WalkDir::new(&dir).follow_links(true).sort_by_file_name();
+    let mut it = walker.into_iter();
+    while let Some(entry) = it.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| rel_to(root, p))
+                    .unwrap_or_else(|| folder.into());
+                let msg = if e.loop_ancestor().is_some() {
+                    "symlink loop: this link points back at a folder that contains it".to_string()
+                } else {
+                    format!(
+                        "cannot read: {}",
+                        e.io_error().map_or(e.to_string(), |io| io.to_string())
+                    )
+                };
+                diags.push(
+                    Diagnostic::error(path, msg)
+                        .hint("remove the symlink or point it at a real file"),
+                );
+                continue;
+            }
+        };
+        if entry.path_is_symlink() {
+            let target = entry.path().canonicalize();
+            let inside = target.as_ref().is_ok_and(|t| t.starts_with(canonical_root));
+            if !inside {
+                diags.push(
+                    Diagnostic::error(
+                        rel_to(root, entry.path()),
+                        "symlink points outside the site; it is not followed",
+                    )
+                    .hint("copy the file into the site instead of linking to it"),
+                );
+                if entry.file_type().is_dir() {
+                    it.skip_current_dir();
+                }
+                continue;
+            }
+        }
+        let name = entry.file_name().to_string_lossy();
+        // Editor swap and backup files are never content.
+        if name.starts_with('.') || name.ends_with('~') {
+            if entry.file_type().is_dir() && entry.depth() > 0 {
+                it.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.file_type().is_file() {
+            out.push((entry.path().to_path_buf(), rel_to(root, entry.path())));
+        }
+    }
+    Ok(out)
+}
+
+fn rel_to(root: &Path, p: &Path) -> String {
+    display_path(p.strip_prefix(root).unwrap_or(p))
+}
+
+/// UTF-8 text, without a byte-order mark. Anything else is a diagnostic naming the byte.
+fn decode(mut bytes: Vec<u8>, rel: &Path, diags: &mut Diagnostics) -> Option<String> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let text = String::from_utf8_lossy(good);
+            let (line, col) = crate::error::line_col(&text, text.len());
+            diags.push(
+                Diagnostic::error(rel, "this file is not UTF-8 text")
+                    .at(line, Some(col))
+                    .hint("save it as UTF-8 in your editor (e.g. `iconv -f GB18030 -t UTF-8`)"),
+            );
+            None
+        }
+    }
+}

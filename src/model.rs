@@ -1,0 +1,394 @@
+//! The site's content as typed data: articles, companies, models, themes, pages and the site config.
+//! Plain data only: no I/O, no parsing of files, no HTML.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+/// Editor-defined front-matter keys that the content model does not know; they reach templates as `extra`.
+pub type Extra = BTreeMap<String, serde_json::Value>;
+
+/// An entity's id: its file stem, lowercase ASCII letters, digits and `-`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct EntityId(String);
+
+impl EntityId {
+    /// Accepts only ids that are safe as a URL segment and a folder name.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        if is_valid_id(s) {
+            Ok(EntityId(s.to_string()))
+        } else {
+            Err(format!(
+                "`{}` is not a valid id: use lowercase ASCII letters, digits and `-` (e.g. `{}`)",
+                s.escape_debug(),
+                slugify(s)
+            ))
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EntityId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub fn is_valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 200
+        && !s.starts_with('-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A URL-safe slug: lowercase ASCII words joined by `-`.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c.to_ascii_lowercase());
+        } else if c != '\'' && c != '’' {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// The kinds of content file, by the folder they live in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Article,
+    Company,
+    Model,
+    Theme,
+    Page,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Article,
+        Kind::Company,
+        Kind::Model,
+        Kind::Theme,
+        Kind::Page,
+    ];
+
+    /// The folder under `content/` that holds this kind.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Article => "articles",
+            Kind::Company => "companies",
+            Kind::Model => "models",
+            Kind::Theme => "themes",
+            Kind::Page => "pages",
+        }
+    }
+    pub fn from_folder(folder: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.folder() == folder)
+    }
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Article => "article",
+            Kind::Company => "company",
+            Kind::Model => "model",
+            Kind::Theme => "theme",
+            Kind::Page => "page",
+        }
+    }
+}
+
+/// An article's editorial state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Review,
+    #[default]
+    Published,
+}
+
+/// A publication date: a calendar date or a full RFC 3339 timestamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PubDate {
+    instant: DateTime<FixedOffset>,
+}
+
+impl PubDate {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            if s.len() == 10 {
+                return Ok(Self::from_date(d));
+            }
+        }
+        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+            return Ok(PubDate { instant: t });
+        }
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S") {
+            return Ok(PubDate {
+                instant: Utc.from_utc_datetime(&t).fixed_offset(),
+            });
+        }
+        Err(format!(
+            "`{s}` is not a date: use YYYY-MM-DD (2023-09-25) or RFC 3339 (2023-09-25T08:30:00+08:00)"
+        ))
+    }
+    pub fn from_date(d: NaiveDate) -> Self {
+        let t = d.and_hms_opt(0, 0, 0).expect("midnight exists");
+        PubDate {
+            instant: Utc.from_utc_datetime(&t).fixed_offset(),
+        }
+    }
+    pub fn date(&self) -> NaiveDate {
+        self.instant.date_naive()
+    }
+    pub fn instant(&self) -> DateTime<FixedOffset> {
+        self.instant
+    }
+    pub fn rfc3339(&self) -> String {
+        self.instant.to_rfc3339()
+    }
+    pub fn iso_date(&self) -> String {
+        self.date().format("%Y-%m-%d").to_string()
+    }
+    /// "25 September 2023": unambiguous for readers everywhere.
+    pub fn display(&self) -> String {
+        self.date().format("%-d %B %Y").to_string()
+    }
+}
+
+impl<'de> Deserialize<'de> for PubDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        PubDate::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Where an article's story came from.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRef {
+    pub name: String,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// Where a content item came from on disk, and where its body starts.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// Path relative to the site root, with `/` separators (`content/articles/x.md`).
+    pub rel: PathBuf,
+    /// 1-based line of the file where the Markdown body begins.
+    pub body_line: usize,
+    /// The front matter as written, so later stages can point at the line of a field's value.
+    pub yaml: String,
+    /// 1-based line of the file where the front matter's first line is.
+    pub yaml_line: usize,
+}
+
+impl Origin {
+    /// The file line and column of `value` inside the front-matter field `key`, if it is found.
+    pub fn locate(&self, key: &str, value: &str) -> Option<(usize, usize)> {
+        let off = crate::parse::locate_value(&self.yaml, key, value)
+            .or_else(|| crate::parse::locate_key(&self.yaml, key))?;
+        let (l, c) = crate::error::line_col(&self.yaml, off);
+        Some((l + self.yaml_line - 1, c))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub origin: Origin,
+    /// URL slug (front matter `slug`, else the file stem).
+    pub slug: String,
+    pub title: String,
+    pub date: PubDate,
+    pub summary: Option<String>,
+    pub companies: Vec<EntityId>,
+    pub models: Vec<EntityId>,
+    pub themes: Vec<EntityId>,
+    pub authors: Vec<String>,
+    pub source: Option<SourceRef>,
+    pub status: Status,
+    pub extra: Extra,
+    pub body: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Company {
+    pub origin: Origin,
+    pub id: EntityId,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub country: Option<String>,
+    pub website: Option<String>,
+    pub summary: Option<String>,
+    pub extra: Extra,
+    pub body: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub origin: Origin,
+    pub id: EntityId,
+    pub name: String,
+    pub company: EntityId,
+    pub aliases: Vec<String>,
+    pub released: Option<PubDate>,
+    pub modalities: Vec<String>,
+    pub domain: Option<String>,
+    pub summary: Option<String>,
+    pub extra: Extra,
+    pub body: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Theme {
+    pub origin: Origin,
+    pub id: EntityId,
+    pub name: String,
+    pub summary: Option<String>,
+    /// Words that signal the theme in text (used by `import`); optional.
+    pub keywords: Vec<String>,
+    pub extra: Extra,
+    pub body: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub origin: Origin,
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub extra: Extra,
+    pub body: String,
+}
+
+/// What `raw HTML` inside Markdown becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Passed through: the desk writes its own content and may embed figures or tables.
+    #[default]
+    Allow,
+    /// Shown as text, never interpreted by the browser.
+    Escape,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownConfig {
+    pub raw_html: RawHtml,
+}
+
+/// `site.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub author: Option<String>,
+    /// Articles per home page.
+    #[serde(default = "default_paginate")]
+    pub paginate: usize,
+    /// Entries in the Atom feed.
+    #[serde(default = "default_feed_limit")]
+    pub feed_limit: usize,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    /// Custom domain for GitHub Pages; written as `CNAME`.
+    #[serde(default)]
+    pub cname: Option<String>,
+    #[serde(default)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_paginate() -> usize {
+    10
+}
+fn default_feed_limit() -> usize {
+    20
+}
+
+/// Everything loaded and parsed from one site, before linking.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub articles: Vec<Article>,
+    pub companies: Vec<Company>,
+    pub models: Vec<Model>,
+    pub themes: Vec<Theme>,
+    pub pages: Vec<Page>,
+}
+
+/// A path inside the site root shown to users and used as a lookup key: always `/`-separated.
+pub fn display_path(p: &std::path::Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A file stem from a relative path.
+pub fn stem_of(rel: &std::path::Path) -> String {
+    rel.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_reject_path_tricks() {
+        for bad in ["", "a/b", "..", "a\\b", "A", "a b", "a\0b", "-a", "é"] {
+            assert!(EntityId::parse(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(EntityId::parse("huawei-cloud-2").is_ok());
+    }
+
+    #[test]
+    fn dates_accept_both_forms() {
+        assert_eq!(
+            PubDate::parse("2023-09-25").unwrap().iso_date(),
+            "2023-09-25"
+        );
+        let t = PubDate::parse("2023-09-25T23:30:00+08:00").unwrap();
+        assert_eq!(t.rfc3339(), "2023-09-25T23:30:00+08:00");
+        assert!(PubDate::parse("2023-13-01").is_err());
+        assert!(PubDate::parse("25/09/2023").is_err());
+        assert_eq!(
+            PubDate::parse("2023-09-05").unwrap().display(),
+            "5 September 2023"
+        );
+    }
+
+    #[test]
+    fn slugify_makes_ids() {
+        assert_eq!(
+            slugify("AI Large Models: Expand!"),
+            "ai-large-models-expand"
+        );
+        assert_eq!(slugify("Alibaba's Cloud"), "alibabas-cloud");
+    }
+}

@@ -1,0 +1,542 @@
+//! Stage 2, parse: splits front matter from body and turns YAML into typed content.
+//! Pure functions over text already in memory; never touches the disk, never resolves references.
+
+use crate::error::{line_col, Diagnostic};
+use crate::load::SourceFile;
+use crate::model::*;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::path::Path;
+
+/// A file cut into its YAML front matter and its Markdown body.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// 1-based line of the file where the YAML starts (the line after the opening `---`).
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// 1-based line of the file where the body starts.
+    pub body_line: usize,
+}
+
+/// Finds the front matter between the first two `---` lines. Accepts CRLF line ends.
+pub fn split_front_matter(text: &str) -> Result<Split<'_>, (usize, String, String)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err((
+            1,
+            "the file is empty".into(),
+            "start it with front matter between two `---` lines, e.g. `---\\ntitle: ...\\n---`"
+                .into(),
+        ));
+    }
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Err((
+            1,
+            "the file does not start with front matter".into(),
+            "put a line `---`, the YAML fields, and another `---` line at the top of the file"
+                .into(),
+        ));
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    let mut line_no = 1;
+    for line in lines {
+        line_no += 1;
+        if line.trim_end() == "---" {
+            let body_start = offset + line.len();
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_line: 2,
+                body: &text[body_start..],
+                body_line: line_no + 1,
+            });
+        }
+        offset += line.len();
+    }
+    Err((
+        1,
+        "the front matter is never closed".into(),
+        "add a line with only `---` after the last front-matter field".into(),
+    ))
+}
+
+/// Keys each kind knows; anything else in its front matter goes to `extra`.
+fn known_keys(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Article => &[
+            "title",
+            "date",
+            "summary",
+            "companies",
+            "models",
+            "themes",
+            "authors",
+            "source",
+            "status",
+            "draft",
+            "slug",
+        ],
+        Kind::Company => &["name", "aliases", "country", "website", "summary"],
+        Kind::Model => &[
+            "name",
+            "company",
+            "aliases",
+            "released",
+            "modalities",
+            "domain",
+            "summary",
+        ],
+        Kind::Theme => &["name", "summary", "keywords"],
+        Kind::Page => &["title", "summary", "slug"],
+    }
+}
+
+#[derive(Deserialize)]
+struct ArticleFm {
+    title: String,
+    date: PubDate,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    companies: Vec<String>,
+    #[serde(default)]
+    models: Vec<String>,
+    #[serde(default)]
+    themes: Vec<String>,
+    #[serde(default)]
+    authors: Vec<String>,
+    #[serde(default)]
+    source: Option<SourceRef>,
+    #[serde(default)]
+    status: Option<Status>,
+    #[serde(default)]
+    draft: Option<bool>,
+    #[serde(default)]
+    slug: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CompanyFm {
+    name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    country: Option<String>,
+    #[serde(default)]
+    website: Option<String>,
+    #[serde(default)]
+    summary: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ModelFm {
+    name: String,
+    company: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    released: Option<PubDate>,
+    #[serde(default)]
+    modalities: Vec<String>,
+    #[serde(default)]
+    domain: Option<String>,
+    #[serde(default)]
+    summary: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ThemeFm {
+    name: String,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct PageFm {
+    title: String,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    slug: Option<String>,
+}
+
+/// One parsed content file.
+#[derive(Debug)]
+pub enum Item {
+    Article(Article),
+    Company(Company),
+    Model(Model),
+    Theme(Theme),
+    Page(Page),
+}
+
+/// Parses one file. All of a file's problems are returned together.
+pub fn parse_file(file: &SourceFile) -> Result<Item, Vec<Diagnostic>> {
+    let rel = file.rel.as_path();
+    let split = split_front_matter(&file.text)
+        .map_err(|(line, msg, hint)| vec![Diagnostic::error(rel, msg).at(line, None).hint(hint)])?;
+    let origin = Origin {
+        rel: rel.to_path_buf(),
+        body_line: split.body_line,
+        yaml: split.yaml.to_string(),
+        yaml_line: split.yaml_line,
+    };
+    let stem = stem_of(rel);
+    let body = split.body.to_string();
+    let fm = FrontMatter { rel, split: &split };
+    let mut errors = Vec::new();
+    let extra = fm.extra(known_keys(file.kind), &mut errors);
+    let item = match file.kind {
+        Kind::Article => {
+            let a: ArticleFm = fm.typed("an article", "title and date")?;
+            let slug = a.slug.clone().unwrap_or_else(|| stem.clone());
+            if let Err(msg) = EntityId::parse(&slug) {
+                errors.push(fm.error_at_key(
+                    if a.slug.is_some() { "slug" } else { "" },
+                    &msg,
+                    "the slug becomes the article's URL; rename the file or set `slug:`",
+                ));
+            }
+            let status = match (a.status, a.draft) {
+                (Some(s), _) => s,
+                (None, Some(true)) => Status::Draft,
+                _ => Status::Published,
+            };
+            fm.blank("title", &a.title, &mut errors);
+            let ids = |key: &str, list: Vec<String>, errors: &mut Vec<Diagnostic>| {
+                list.into_iter()
+                    .filter_map(|s| match EntityId::parse(&s) {
+                        Ok(id) => Some(id),
+                        Err(msg) => {
+                            errors.push(fm.error_at_value(
+                                key,
+                                &s,
+                                &msg,
+                                "refer to entities by their id: the file name without .md",
+                            ));
+                            None
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let companies = ids("companies", a.companies, &mut errors);
+            let models = ids("models", a.models, &mut errors);
+            let themes = ids("themes", a.themes, &mut errors);
+            Item::Article(Article {
+                origin,
+                slug,
+                title: a.title,
+                date: a.date,
+                summary: nonblank(a.summary),
+                companies,
+                models,
+                themes,
+                authors: a.authors,
+                source: a.source,
+                status,
+                extra,
+                body,
+            })
+        }
+        Kind::Company => {
+            let c: CompanyFm = fm.typed("a company", "name")?;
+            fm.blank("name", &c.name, &mut errors);
+            Item::Company(Company {
+                id: fm.file_id(&stem, &mut errors),
+                origin,
+                name: c.name,
+                aliases: c.aliases,
+                country: nonblank(c.country),
+                website: nonblank(c.website),
+                summary: nonblank(c.summary),
+                extra,
+                body,
+            })
+        }
+        Kind::Model => {
+            let m: ModelFm = fm.typed("a model", "name and company")?;
+            fm.blank("name", &m.name, &mut errors);
+            let company = match EntityId::parse(&m.company) {
+                Ok(id) => id,
+                Err(msg) => {
+                    errors.push(fm.error_at_value(
+                        "company",
+                        &m.company,
+                        &msg,
+                        "use the company's id: its file name without .md",
+                    ));
+                    EntityId::parse("invalid").expect("valid")
+                }
+            };
+            Item::Model(Model {
+                id: fm.file_id(&stem, &mut errors),
+                origin,
+                name: m.name,
+                company,
+                aliases: m.aliases,
+                released: m.released,
+                modalities: m.modalities,
+                domain: nonblank(m.domain),
+                summary: nonblank(m.summary),
+                extra,
+                body,
+            })
+        }
+        Kind::Theme => {
+            let t: ThemeFm = fm.typed("a theme", "name")?;
+            fm.blank("name", &t.name, &mut errors);
+            Item::Theme(Theme {
+                id: fm.file_id(&stem, &mut errors),
+                origin,
+                name: t.name,
+                summary: nonblank(t.summary),
+                keywords: t.keywords,
+                extra,
+                body,
+            })
+        }
+        Kind::Page => {
+            let p: PageFm = fm.typed("a page", "title")?;
+            fm.blank("title", &p.title, &mut errors);
+            let slug = p.slug.unwrap_or_else(|| stem.clone());
+            if let Err(msg) = EntityId::parse(&slug) {
+                errors.push(fm.error_at_key(
+                    "slug",
+                    &msg,
+                    "the slug becomes the page's URL; rename the file or set `slug:`",
+                ));
+            }
+            Item::Page(Page {
+                origin,
+                slug,
+                title: p.title,
+                summary: nonblank(p.summary),
+                extra,
+                body,
+            })
+        }
+    };
+    if errors.is_empty() {
+        Ok(item)
+    } else {
+        Err(errors)
+    }
+}
+
+fn nonblank(s: Option<String>) -> Option<String> {
+    s.filter(|s| !s.trim().is_empty())
+}
+
+struct FrontMatter<'a> {
+    rel: &'a Path,
+    split: &'a Split<'a>,
+}
+
+impl FrontMatter<'_> {
+    /// Deserializes the YAML into `T`, with the parser's position shifted to count lines in the file.
+    fn typed<T: DeserializeOwned>(&self, what: &str, required: &str) -> Result<T, Vec<Diagnostic>> {
+        if self.split.yaml.trim().is_empty() {
+            return Err(vec![Diagnostic::error(
+                self.rel,
+                "the front matter is empty",
+            )
+            .at(self.split.yaml_line - 1, None)
+            .hint(format!("{what} needs at least {required}"))]);
+        }
+        serde_yaml::from_str(self.split.yaml).map_err(|e| vec![self.yaml_error(&e, what, required)])
+    }
+
+    fn yaml_error(&self, e: &serde_yaml::Error, what: &str, required: &str) -> Diagnostic {
+        let raw = e.to_string();
+        // serde_yaml appends " at line L column C"; we print the position ourselves.
+        let msg = match raw.find(" at line ") {
+            Some(i) => raw[..i].to_string(),
+            None => raw.clone(),
+        };
+        let (line, col) = match e.location() {
+            Some(loc) => (
+                Some(loc.line() + self.split.yaml_line - 1),
+                Some(loc.column()),
+            ),
+            None => (Some(self.split.yaml_line - 1), None),
+        };
+        let hint = if msg.starts_with("missing field") {
+            format!("{what} needs {required}; add the missing field to the front matter")
+        } else if msg.contains("recursion limit") || msg.contains("repetition limit") {
+            "front matter is too deeply nested or expands too many aliases; simplify it".into()
+        } else if msg.starts_with("invalid type") || msg.starts_with("unknown variant") {
+            "check the field's type against the content model (a list is `[a, b]`)".into()
+        } else {
+            "check the YAML syntax: indentation, a `:` after each key, quotes around values with `: `".into()
+        };
+        Diagnostic::error(self.rel, format!("front matter: {msg}"))
+            .at_opt(line, col)
+            .hint(hint)
+    }
+
+    fn extra(&self, known: &[&str], errors: &mut Vec<Diagnostic>) -> Extra {
+        let map: serde_yaml::Mapping = match serde_yaml::from_str(self.split.yaml) {
+            Ok(m) => m,
+            Err(_) => return Extra::new(), // `typed` reports the syntax error
+        };
+        let mut extra = Extra::new();
+        for (k, v) in map {
+            let Some(key) = k.as_str() else { continue };
+            if known.contains(&key) {
+                continue;
+            }
+            match serde_json::to_value(&v) {
+                Ok(json) => {
+                    extra.insert(key.to_string(), json);
+                }
+                Err(e) => errors.push(self.error_at_key(
+                    key,
+                    &format!("field `{key}` cannot be used in templates: {e}"),
+                    "use strings as map keys",
+                )),
+            }
+        }
+        extra
+    }
+
+    fn file_id(&self, stem: &str, errors: &mut Vec<Diagnostic>) -> EntityId {
+        match EntityId::parse(stem) {
+            Ok(id) => id,
+            Err(msg) => {
+                errors.push(
+                    Diagnostic::error(self.rel, format!("file name: {msg}"))
+                        .hint("an entity's id is its file name; rename the file"),
+                );
+                EntityId::parse("invalid").expect("valid")
+            }
+        }
+    }
+
+    fn blank(&self, key: &str, value: &str, errors: &mut Vec<Diagnostic>) {
+        if value.trim().is_empty() {
+            errors.push(self.error_at_key(key, &format!("`{key}` is empty"), "give it a value"));
+        }
+    }
+
+    /// The line and column of `key:` in the front matter, counted in the file.
+    fn locate_key(&self, key: &str) -> Option<(usize, usize)> {
+        locate_key(self.split.yaml, key).map(|off| {
+            let (l, c) = line_col(self.split.yaml, off);
+            (l + self.split.yaml_line - 1, c)
+        })
+    }
+
+    fn error_at_key(&self, key: &str, msg: &str, hint: &str) -> Diagnostic {
+        let pos = self.locate_key(key);
+        Diagnostic::error(self.rel, msg.to_string())
+            .at_opt(
+                pos.map(|p| p.0).or(Some(self.split.yaml_line)),
+                pos.map(|p| p.1),
+            )
+            .hint(hint.to_string())
+    }
+
+    fn error_at_value(&self, key: &str, value: &str, msg: &str, hint: &str) -> Diagnostic {
+        let pos = locate_value(self.split.yaml, key, value).map(|off| {
+            let (l, c) = line_col(self.split.yaml, off);
+            (l + self.split.yaml_line - 1, c)
+        });
+        match pos {
+            Some((l, c)) => Diagnostic::error(self.rel, msg.to_string())
+                .at(l, Some(c))
+                .hint(hint.to_string()),
+            None => self.error_at_key(key, msg, hint),
+        }
+    }
+}
+
+/// Byte offset of a top-level `key:` in YAML text.
+pub fn locate_key(yaml: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix(key) {
+            if rest.trim_start().starts_with(':') {
+                return Some(offset);
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Byte offset of `value` in the block of top-level `key` (inline list or `- item` lines).
+pub fn locate_value(yaml: &str, key: &str, value: &str) -> Option<usize> {
+    let start = locate_key(yaml, key)?;
+    let after_key = start + key.len();
+    let mut end = yaml.len();
+    let mut offset = start;
+    for (i, line) in yaml[start..].split_inclusive('\n').enumerate() {
+        if i > 0 && !line.starts_with([' ', '\t', '-']) && !line.trim().is_empty() {
+            end = offset;
+            break;
+        }
+        offset += line.len();
+    }
+    let block = &yaml[after_key..end];
+    let mut from = 0;
+    while let Some(i) = block[from..].find(value) {
+        let at = from + i;
+        let before = block[..at].chars().next_back();
+        let after = block[at + value.len()..].chars().next();
+        let edge =
+            |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'));
+        if edge(before) && edge(after) {
+            return Some(after_key + at);
+        }
+        from = at + value.len().max(1);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_counts_lines() {
+        let s = split_front_matter("---\ntitle: x\n---\nbody\n").unwrap();
+        assert_eq!(s.yaml, "title: x\n");
+        assert_eq!(s.body, "body\n");
+        assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn crlf_and_bom_work() {
+        let s = split_front_matter("\u{feff}---\r\ntitle: x\r\n---\r\nbody\r\n").unwrap();
+        assert_eq!(s.yaml, "title: x\r\n");
+        assert_eq!(s.body, "body\r\n");
+    }
+
+    #[test]
+    fn unclosed_and_missing_front_matter_are_errors() {
+        assert!(split_front_matter("---\ntitle: x\n")
+            .unwrap_err()
+            .1
+            .contains("never closed"));
+        assert!(split_front_matter("title: x\n")
+            .unwrap_err()
+            .1
+            .contains("does not start"));
+        assert!(split_front_matter("  \n").unwrap_err().1.contains("empty"));
+    }
+
+    #[test]
+    fn locates_values_in_inline_and_block_lists() {
+        let y = "title: t\ncompanies: [huawei, alibaba-clod]\nmodels:\n  - pangu\n  - tongyi\n";
+        let off = locate_value(y, "companies", "alibaba-clod").unwrap();
+        assert_eq!(line_col(y, off), (2, 21));
+        let off = locate_value(y, "models", "tongyi").unwrap();
+        assert_eq!(line_col(y, off), (5, 5));
+        assert!(locate_value(y, "themes", "x").is_none());
+    }
+}
