@@ -358,14 +358,28 @@ impl FrontMatter<'_> {
             Some(i) => raw[..i].to_string(),
             None => raw.clone(),
         };
-        let (line, col) = match e.location() {
+        let (mut line, mut col) = match e.location() {
             Some(loc) => (
                 Some(loc.line() + self.split.yaml_line - 1),
                 Some(loc.column()),
             ),
             None => (Some(self.split.yaml_line - 1), None),
         };
-        let hint = if msg.starts_with("missing field") {
+        // Errors raised by our own types (dates) come at the start of the mapping; the value they
+        // quote in backticks tells us the line.
+        if let Some(value) = msg
+            .split('`')
+            .nth(1)
+            .filter(|v| !v.is_empty() && !msg.starts_with("missing field"))
+        {
+            if let Some(off) = self.split.yaml.find(value) {
+                let (l, c) = line_col(self.split.yaml, off);
+                (line, col) = (Some(l + self.split.yaml_line - 1), Some(c));
+            }
+        }
+        let hint = if msg.contains("is not a date") {
+            "write dates as YYYY-MM-DD, or as an RFC 3339 timestamp".to_string()
+        } else if msg.starts_with("missing field") {
             format!("{what} needs {required}; add the missing field to the front matter")
         } else if msg.contains("recursion limit") || msg.contains("repetition limit") {
             "front matter is too deeply nested or expands too many aliases; simplify it".into()

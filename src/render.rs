@@ -222,6 +222,7 @@ pub fn load_templates(overrides: &[AssetFile], base_path: &str) -> Result<Tera, 
     let mut tera = Tera::default();
     // Autoescape stays on for HTML and XML: front matter never reaches a page unescaped.
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.set_escape_fn(escape_html);
     let list: Vec<(&str, &str)> = sources
         .iter()
         .map(|(n, (t, _))| (n.as_str(), t.as_str()))
@@ -242,6 +243,23 @@ pub fn load_templates(overrides: &[AssetFile], base_path: &str) -> Result<Tera, 
     }
     register_helpers(&mut tera, base_path);
     Ok(tera)
+}
+
+/// Escapes text for HTML and XML content and quoted attributes. Unlike Tera's default it leaves `/`
+/// alone, so URLs stay readable in the page source.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn register_helpers(tera: &mut Tera, base_path: &str) {
