@@ -74,6 +74,8 @@ pub struct ArticlePage<'a> {
     #[serde(flatten)]
     pub card: &'a ArticleCard<'a>,
     pub body: &'a str,
+    /// False when the body opens with the summary's words, so the page doesn't say them twice.
+    pub show_summary: bool,
     pub source: Option<&'a crate::model::SourceRef>,
     pub extra: &'a Extra,
 }
@@ -543,6 +545,7 @@ pub fn render_site(
                             &ArticlePage {
                                 card: &cards[*i],
                                 body: &a.body.html,
+                                show_summary: !opens_with(&a.body.first_paragraph, &a.summary),
                                 source: a.article.source.as_ref(),
                                 extra: &a.article.extra,
                             },
@@ -876,6 +879,13 @@ fn paginator(current: usize, total: usize, url: impl Fn(usize) -> String) -> Pag
             })
             .collect(),
     }
+}
+
+/// Whether `text` begins with `prefix`, ignoring whitespace and a trailing ellipsis.
+fn opens_with(text: &str, prefix: &str) -> bool {
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let prefix = norm(prefix.trim_end_matches('…'));
+    !prefix.is_empty() && norm(text).starts_with(&prefix)
 }
 
 /// `articles/x/` -> `articles/x/index.html`; `` -> `index.html`.
