@@ -330,3 +330,24 @@ pub fn assert_xml_well_formed(xml: &str) {
     }
     assert!(stack.is_empty(), "unclosed: {stack:?}");
 }
+
+#[test]
+fn this_repositorys_site_builds_with_every_link_resolving() {
+    let site = SiteTest::new();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    site.write("site.yaml", std::fs::read(repo.join("site.yaml")).unwrap());
+    for dir in ["content", "static", "templates"] {
+        let from = repo.join(dir);
+        for rel in list_files(&from) {
+            site.write(&format!("{dir}/{rel}"), std::fs::read(from.join(&rel)).unwrap());
+        }
+    }
+    for (base_url, path) in [("https://example.github.io/briefing/", "/briefing/"), ("https://briefing.example.org/", "/")] {
+        site.run(&["build", "--base-url", base_url]).assert_ok();
+        let broken = broken_internal_links(&site.public(), path);
+        assert!(broken.is_empty(), "{base_url}: {broken:#?}");
+        let article = site.read("articles/ai-large-models-expand-across-industries/index.html");
+        assert!(article.contains(&format!("href=\"{path}models/pangu-medical-model/\"")));
+        assert!(site.exists("companies/huawei-cloud/index.html"));
+    }
+}
