@@ -107,6 +107,16 @@ fn parse_config(
             return None;
         }
     };
+    if let Some(cname) = &config.cname {
+        if let Err(msg) = crate::model::check_host_name(cname.trim()) {
+            let line = top_level_key_line(text, "cname");
+            diags.push(
+                Diagnostic::error(path, format!("cname: {msg}"))
+                    .at_opt(line, None)
+                    .hint("cname is the custom domain alone, e.g. `cname: briefing.example.org`; leave it out for a github.io address"),
+            );
+        }
+    }
     let raw = base_url.unwrap_or(&config.base_url);
     match BaseUrl::parse(raw) {
         Ok(base) => Some((config, base)),
@@ -119,10 +129,7 @@ fn parse_config(
                 },
                 msg,
             );
-            let line = text
-                .lines()
-                .position(|l| l.starts_with("base_url"))
-                .map(|i| i + 1);
+            let line = top_level_key_line(text, "base_url");
             diags.push(
                 d.at_opt(if base_url.is_some() { None } else { line }, None)
                     .hint("e.g. https://org.github.io/briefing/"),
@@ -130,6 +137,16 @@ fn parse_config(
             None
         }
     }
+}
+
+/// The 1-based line where site.yaml sets the top-level `key`.
+fn top_level_key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
 }
 
 /// Builds the site into its output folder. On any error the previous output is left as it was.
@@ -171,11 +188,15 @@ pub fn write_site(
         .iter()
         .filter(|s| generated.contains(s.rel.as_str()) && s.rel != crate::theme::STYLESHEET)
         .map(|s| {
-            Diagnostic::error(
+            let d = Diagnostic::error(
                 format!("static/{}", s.rel),
                 "this file has the same output path as a generated page",
-            )
-            .hint("rename or move it; static files may not replace pages")
+            );
+            if s.rel == "CNAME" {
+                d.hint("site.yaml's `cname` writes CNAME: delete static/CNAME, or remove `cname` from site.yaml")
+            } else {
+                d.hint("rename or move it; static files may not replace pages")
+            }
         })
         .collect();
     if !clashes.is_empty() {
