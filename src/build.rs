@@ -151,6 +151,12 @@ fn top_level_key_line(text: &str, key: &str) -> Option<usize> {
 
 /// Builds the site into its output folder. On any error the previous output is left as it was.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    build_linked(opts).map(|(report, _)| report)
+}
+
+/// As [`build`], and hands back the linked site too, for commands that say more about what they
+/// built (`publish` names the site and its URL).
+pub fn build_linked(opts: &BuildOptions) -> Result<(BuildReport, SiteGraph), BuildError> {
     let started = Instant::now();
     let (graph, tree, diags) =
         read_site(&opts.root, opts.base_url.as_deref(), Selection::default())?;
@@ -164,13 +170,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let (pages, files) = write_site(&graph, &tree, &tera, &out)?;
     let target = out.target().to_path_buf();
     out.commit()?;
-    Ok(BuildReport {
+    let report = BuildReport {
         out: target,
         pages,
         files,
         elapsed: started.elapsed(),
         warnings: diags,
-    })
+    };
+    Ok((report, graph))
 }
 
 /// Renders every page and copies static files into `sink`. Returns (pages, files) written.
