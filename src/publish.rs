@@ -90,10 +90,11 @@ pub enum PublishError {
         #[source]
         source: GitError,
     },
-    #[error("the site is committed to the local branch `{branch}`, but pushing it to `{remote}` failed\n  = hint: fix the cause below, then run `git push {remote} {branch}` or publish again")]
+    #[error("the site is committed to the local branch `{branch}`, but pushing it to `{remote}` failed\n  = hint: {hint}")]
     Push {
         branch: String,
         remote: String,
+        hint: String,
         #[source]
         source: GitError,
     },
@@ -226,6 +227,7 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport, PublishError> {
             let refspec = format!("{branch_ref}:{branch_ref}");
             git.run(&["push", r.as_str(), refspec.as_str()])
                 .map_err(|source| PublishError::Push {
+                    hint: push_hint(&source, &r, &opts.branch),
                     branch: opts.branch.clone(),
                     remote: r.clone(),
                     source,
@@ -311,6 +313,22 @@ fn update_branch(
         old.unwrap_or(""),
     ])
     .map(|_| ())
+}
+
+/// What to do after a failed push. git's own advice for a rejected push (`git pull`) would merge
+/// into the branch checked out here, so a rejection gets advice that fits a branch of built files.
+fn push_hint(e: &GitError, remote: &str, branch: &str) -> String {
+    let rejected = matches!(e, GitError::Failed { stderr, .. }
+        if stderr.contains("[rejected]") || stderr.contains("non-fast-forward"));
+    if rejected {
+        format!(
+            "`{remote}` has {branch} commits that the local {branch} lacks (published from elsewhere?): \
+             to build on them, run `git branch -D {branch}` and publish again; \
+             to replace them, run `git push --force-with-lease {remote} {branch}`"
+        )
+    } else {
+        format!("fix the cause below, then run `git push {remote} {branch}` or publish again")
+    }
 }
 
 /// `Publish <title> from <short commit>`: says which sources the published site was built from.

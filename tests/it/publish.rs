@@ -232,6 +232,41 @@ fn message_and_no_push_are_honoured() {
         git(repo.root(), &["log", "-1", "--format=%s", "gh-pages"]),
         "Morning edition"
     );
+
+    // Nothing to commit, but the local branch is ahead of the remote: publishing pushes it.
+    let run = repo.publish(&[]);
+    run.assert_ok();
+    assert!(run.stdout().contains("nothing changed"), "{}", run.stdout());
+    let local = git(repo.root(), &["rev-parse", "refs/heads/gh-pages"]);
+    assert_eq!(repo.remote_head(), Some(local));
+}
+
+#[test]
+fn a_rejected_push_keeps_the_local_commit_and_says_how_to_retry() {
+    let repo = Repo::new();
+    repo.publish(&[]).assert_ok();
+    // The local branch no longer descends from the remote's, as after someone else published.
+    let empty_tree = git(repo.root(), &["mktree"]);
+    let stranger = git(
+        repo.root(),
+        &["commit-tree", &empty_tree, "-m", "elsewhere"],
+    );
+    git(
+        repo.root(),
+        &["update-ref", "refs/heads/gh-pages", &stranger],
+    );
+    let remote_before = repo.remote_head();
+
+    let run = repo.publish(&[]);
+    run.assert_fails();
+    run.assert_stderr_has(
+        "committed to the local branch `gh-pages`, but pushing it to `origin` failed",
+    );
+    run.assert_stderr_has("run `git branch -D gh-pages` and publish again");
+    run.assert_stderr_has("rejected");
+    assert_eq!(repo.remote_head(), remote_before, "the remote is unchanged");
+    let local = git(repo.root(), &["rev-parse", "refs/heads/gh-pages^"]);
+    assert_eq!(local, stranger, "the new commit is on the local branch");
 }
 
 #[test]
