@@ -90,11 +90,10 @@ pub enum PublishError {
         #[source]
         source: GitError,
     },
-    #[error("the site is committed to the local branch `{branch}`, but pushing it to `{remote}` failed\n  = hint: {hint}")]
+    #[error("the site is committed to the local branch `{branch}`, but pushing it to `{remote}` failed\n  = hint: {}", push_hint(.source, .remote, .branch))]
     Push {
         branch: String,
         remote: String,
-        hint: String,
         #[source]
         source: GitError,
     },
@@ -227,7 +226,6 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport, PublishError> {
             let refspec = format!("{branch_ref}:{branch_ref}");
             git.run(&["push", r.as_str(), refspec.as_str()])
                 .map_err(|source| PublishError::Push {
-                    hint: push_hint(&source, &r, &opts.branch),
                     branch: opts.branch.clone(),
                     remote: r.clone(),
                     source,
