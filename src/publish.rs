@@ -115,40 +115,7 @@ impl fmt::Display for Remotes<'_> {
 
 /// Builds the published site (never drafts) and commits it as the whole tree of `opts.branch`.
 pub fn publish(opts: &PublishOptions) -> Result<PublishReport, PublishError> {
-    if !opts.root.is_dir() {
-        return Err(PublishError::NoSuchFolder {
-            path: opts.root.clone(),
-        });
-    }
-    let git = Git::in_dir(&opts.root);
-    let git_dir = git
-        .probe(&["rev-parse", "--absolute-git-dir"])?
-        .ok_or_else(|| PublishError::NotARepo {
-            path: opts.root.clone(),
-        })?;
-    let branch_ref = format!("refs/heads/{}", opts.branch);
-    let valid_name = !opts.branch.starts_with('-')
-        && git
-            .probe(&["check-ref-format", branch_ref.as_str()])?
-            .is_some();
-    if !valid_name {
-        return Err(PublishError::BadBranch {
-            branch: opts.branch.clone(),
-        });
-    }
-    if git.probe(&["symbolic-ref", "--quiet", "HEAD"])?.as_deref() == Some(branch_ref.as_str()) {
-        return Err(PublishError::OnPublishBranch {
-            branch: opts.branch.clone(),
-        });
-    }
-    let remotes: Vec<String> = git.run(&["remote"])?.lines().map(str::to_string).collect();
-    let remote = remotes.iter().find(|r| **r == opts.remote).cloned();
-    if opts.push && remote.is_none() {
-        return Err(PublishError::RemoteMissing {
-            remote: opts.remote.clone(),
-            existing: remotes,
-        });
-    }
+    let repo = Repository::check(opts)?;
 
     // The build goes to a folder of its own that disappears afterwards: the site's public/ is
     // neither needed nor touched.
@@ -164,73 +131,53 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport, PublishError> {
     };
     let (build, graph) = build_linked(&build_opts).map_err(PublishError::Build)?;
 
-    let local = git.probe(&[
-        "rev-parse",
-        "--verify",
-        "--quiet",
-        &format!("{branch_ref}^{{commit}}"),
-    ])?;
-    let (parent, fetched_from) = match (local, &remote) {
-        (Some(commit), _) => (Some(commit), None),
-        (None, Some(r)) => {
-            let fetched =
-                fetch_branch(&git, r, &opts.branch).map_err(|source| PublishError::Fetch {
-                    branch: opts.branch.clone(),
-                    remote: r.clone(),
-                    source,
-                })?;
-            let from = fetched.as_ref().map(|_| r.clone());
-            (fetched, from)
-        }
-        (None, None) => (None, None),
-    };
-
+    let (parent, fetched_from) = repo.starting_point(&opts.branch)?;
     let commit_err = |source| PublishError::Commit {
         branch: opts.branch.clone(),
         source,
     };
+    let git = &repo.git;
     let tree =
-        tree_of(&git, &git_dir, &build.out, &tmp.path().join("index")).map_err(commit_err)?;
-    let unchanged = match &parent {
-        Some(p) => git.run(&["rev-parse", &format!("{p}^{{tree}}")])? == tree,
-        None => false,
+        tree_of(git, &repo.git_dir, &build.out, &tmp.path().join("index")).map_err(commit_err)?;
+    let parent_tree = match &parent {
+        Some(p) => Some(git.run(&["rev-parse", &format!("{p}^{{tree}}")])?),
+        None => None,
     };
-    let outcome = if unchanged {
-        let commit = parent.clone().expect("unchanged needs a parent");
-        if fetched_from.is_some() {
-            // The remote's branch already holds this site: keep a local branch of it for next time.
-            update_branch(&git, &branch_ref, &commit, None).map_err(commit_err)?;
+    let outcome = match parent {
+        Some(commit) if parent_tree.as_ref() == Some(&tree) => {
+            if fetched_from.is_some() {
+                // The remote's branch already holds this site: keep a local branch of it.
+                update_branch(git, &repo.branch_ref, &commit, None).map_err(commit_err)?;
+            }
+            Outcome::Unchanged { commit }
         }
-        Outcome::Unchanged { commit }
-    } else {
-        let message = match &opts.message {
-            Some(m) => m.clone(),
-            None => default_message(&git, &graph.config.title)?,
-        };
-        let mut args = vec!["commit-tree", tree.as_str(), "-m", message.as_str()];
-        if let Some(p) = &parent {
-            args.extend(["-p", p.as_str()]);
+        parent => {
+            let message = match &opts.message {
+                Some(m) => m.clone(),
+                None => default_message(git, &graph.config.title)?,
+            };
+            let mut args = vec!["commit-tree", tree.as_str(), "-m", message.as_str()];
+            if let Some(p) = &parent {
+                args.extend(["-p", p.as_str()]);
+            }
+            let commit = git.run(&args).map_err(commit_err)?;
+            // A branch just fetched is not local yet: it must still not exist when we create it.
+            let expected_old = parent.as_deref().filter(|_| fetched_from.is_none());
+            update_branch(git, &repo.branch_ref, &commit, expected_old).map_err(commit_err)?;
+            Outcome::Committed { commit, parent }
         }
-        let commit = git.run(&args).map_err(commit_err)?;
-        let expected_old = if fetched_from.is_some() {
-            None
-        } else {
-            parent.as_deref()
-        };
-        update_branch(&git, &branch_ref, &commit, expected_old).map_err(commit_err)?;
-        Outcome::Committed { commit, parent }
     };
 
-    let pushed_to = match (opts.push, remote) {
-        (true, Some(r)) => {
-            let refspec = format!("{branch_ref}:{branch_ref}");
-            git.run(&["push", r.as_str(), refspec.as_str()])
+    let pushed_to = match repo.remote {
+        Some(remote) if opts.push => {
+            let refspec = format!("{0}:{0}", repo.branch_ref);
+            git.run(&["push", remote.as_str(), refspec.as_str()])
                 .map_err(|source| PublishError::Push {
                     branch: opts.branch.clone(),
-                    remote: r.clone(),
+                    remote: remote.clone(),
                     source,
                 })?;
-            Some(r)
+            Some(remote)
         }
         _ => None,
     };
@@ -245,6 +192,94 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport, PublishError> {
         files: build.files,
         warnings: build.warnings,
     })
+}
+
+/// The repository a publish works in, checked before anything is built.
+struct Repository {
+    git: Git,
+    git_dir: String,
+    /// `refs/heads/<branch>`.
+    branch_ref: String,
+    /// The remote, when the repository has it (it must, unless `--no-push`).
+    remote: Option<String>,
+}
+
+impl Repository {
+    /// Refuses early, with a message saying what to do: not a folder, not a repository, a bad
+    /// branch name, the branch checked out here, or no such remote.
+    fn check(opts: &PublishOptions) -> Result<Self, PublishError> {
+        if !opts.root.is_dir() {
+            return Err(PublishError::NoSuchFolder {
+                path: opts.root.clone(),
+            });
+        }
+        let git = Git::in_dir(&opts.root);
+        let git_dir = git
+            .probe(&["rev-parse", "--absolute-git-dir"])?
+            .ok_or_else(|| PublishError::NotARepo {
+                path: opts.root.clone(),
+            })?;
+        let branch_ref = format!("refs/heads/{}", opts.branch);
+        // A leading `-` would be read as an option by the git commands that take the name.
+        let valid_name = !opts.branch.starts_with('-')
+            && git
+                .probe(&["check-ref-format", branch_ref.as_str()])?
+                .is_some();
+        if !valid_name {
+            return Err(PublishError::BadBranch {
+                branch: opts.branch.clone(),
+            });
+        }
+        let head = git.probe(&["symbolic-ref", "--quiet", "HEAD"])?;
+        if head.as_deref() == Some(branch_ref.as_str()) {
+            return Err(PublishError::OnPublishBranch {
+                branch: opts.branch.clone(),
+            });
+        }
+        let remotes: Vec<String> = git.run(&["remote"])?.lines().map(str::to_string).collect();
+        let remote = remotes.iter().find(|r| **r == opts.remote).cloned();
+        if opts.push && remote.is_none() {
+            return Err(PublishError::RemoteMissing {
+                remote: opts.remote.clone(),
+                existing: remotes,
+            });
+        }
+        Ok(Repository {
+            git,
+            git_dir,
+            branch_ref,
+            remote,
+        })
+    }
+
+    /// The commit the new one goes on top of: the local branch; else the remote's, fetched (and
+    /// the remote's name); else none, for a first publish.
+    fn starting_point(
+        &self,
+        branch: &str,
+    ) -> Result<(Option<String>, Option<String>), PublishError> {
+        let local = self.git.probe(&[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{}^{{commit}}", self.branch_ref),
+        ])?;
+        match (local, &self.remote) {
+            (Some(commit), _) => Ok((Some(commit), None)),
+            (None, Some(remote)) => {
+                let fetched = fetch_branch(&self.git, remote, branch).map_err(|source| {
+                    PublishError::Fetch {
+                        branch: branch.to_string(),
+                        remote: remote.clone(),
+                        source,
+                    }
+                })?;
+                let from = fetched.as_ref().map(|_| remote.clone());
+                Ok((fetched, from))
+            }
+            (None, None) => Ok((None, None)),
+        }
+    }
 }
 
 /// The remote's `branch`, fetched into its remote-tracking ref; `None` when the remote has no such
