@@ -73,8 +73,8 @@ pub enum PublishError {
     },
     #[error("`{branch}` is not a valid branch name\n  = hint: use a name such as gh-pages")]
     BadBranch { branch: String },
-    #[error("`{branch}` is the branch checked out here, and publish replaces its whole tree\n  = hint: switch to the branch with the site's sources (e.g. `git switch main`) and publish from there")]
-    OnPublishBranch { branch: String },
+    #[error("`{branch}` is checked out in {}, and publish replaces its whole tree\n  = hint: switch that working tree to the branch with the site's sources (e.g. `git switch main`), or publish to another --branch", .worktree.display())]
+    CheckedOut { branch: String, worktree: PathBuf },
     #[error("cannot create a temporary folder for the build")]
     Temp(#[source] std::io::Error),
     #[error("could not start `{branch}` from the remote `{remote}`")]
@@ -230,10 +230,13 @@ impl Repository {
                 branch: opts.branch.clone(),
             });
         }
-        let head = git.probe(&["symbolic-ref", "--quiet", "HEAD"])?;
-        if head.as_deref() == Some(branch_ref.as_str()) {
-            return Err(PublishError::OnPublishBranch {
+        // Moving a branch that a working tree (this one or a linked one) has checked out would
+        // leave that tree's files and index out of step with its branch.
+        let worktrees = git.run(&["worktree", "list", "--porcelain"])?;
+        if let Some(worktree) = checked_out_in(&worktrees, &branch_ref) {
+            return Err(PublishError::CheckedOut {
                 branch: opts.branch.clone(),
+                worktree,
             });
         }
         let remotes: Vec<String> = git.run(&["remote"])?.lines().map(str::to_string).collect();
@@ -280,6 +283,20 @@ impl Repository {
             (None, None) => Ok((None, None)),
         }
     }
+}
+
+/// The working tree that has `branch_ref` checked out, from `git worktree list --porcelain`
+/// (blocks of `worktree <path>`, `HEAD <id>`, `branch <ref>` lines).
+fn checked_out_in(porcelain: &str, branch_ref: &str) -> Option<PathBuf> {
+    let mut path = None;
+    for line in porcelain.lines() {
+        if let Some(p) = line.strip_prefix("worktree ") {
+            path = Some(PathBuf::from(p));
+        } else if line.strip_prefix("branch ") == Some(branch_ref) {
+            return path;
+        }
+    }
+    None
 }
 
 /// The remote's `branch`, fetched into its remote-tracking ref; `None` when the remote has no such
@@ -372,4 +389,25 @@ fn default_message(git: &Git, title: &str) -> Result<String, GitError> {
             None => format!("Publish {title}"),
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_worktree_that_has_a_branch() {
+        let list = "worktree /src/site\nHEAD 1111\nbranch refs/heads/main\n\n\
+                    worktree /src/pages\nHEAD 2222\nbranch refs/heads/gh-pages\n\n\
+                    worktree /src/detached\nHEAD 3333\ndetached\n";
+        assert_eq!(
+            checked_out_in(list, "refs/heads/gh-pages"),
+            Some(PathBuf::from("/src/pages"))
+        );
+        assert_eq!(
+            checked_out_in(list, "refs/heads/main"),
+            Some(PathBuf::from("/src/site"))
+        );
+        assert_eq!(checked_out_in(list, "refs/heads/gh"), None);
+    }
 }

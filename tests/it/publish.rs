@@ -351,11 +351,36 @@ fn refuses_content_with_errors_and_commits_nothing() {
 }
 
 #[test]
-fn refuses_to_replace_the_checked_out_branch() {
+fn refuses_a_branch_that_a_working_tree_has_checked_out() {
     let repo = Repo::new();
     let run = repo.publish(&["--branch", "main"]);
     run.assert_fails();
-    run.assert_stderr_has("`main` is the branch checked out here");
+    run.assert_stderr_has("`main` is checked out in ");
+
+    // A linked working tree on gh-pages: publishing would pull its branch from under it.
+    repo.publish(&["--no-push"]).assert_ok();
+    let linked = tempfile::tempdir().unwrap();
+    let linked_path = linked.path().join("pages");
+    git(
+        repo.root(),
+        &[
+            "worktree",
+            "add",
+            "--quiet",
+            linked_path.to_str().unwrap(),
+            "gh-pages",
+        ],
+    );
+    let before = git(repo.root(), &["rev-parse", "gh-pages"]);
+    repo.site.write(
+        "content/pages/about.md",
+        "---\ntitle: About\n---\nChanged.\n",
+    );
+    let run = repo.publish(&[]);
+    run.assert_fails();
+    run.assert_stderr_has("`gh-pages` is checked out in ");
+    run.assert_stderr_has("pages");
+    assert_eq!(git(repo.root(), &["rev-parse", "gh-pages"]), before);
     let run = repo.publish(&["--branch", "two..dots"]);
     run.assert_fails();
     run.assert_stderr_has("not a valid branch name");
