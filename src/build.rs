@@ -107,6 +107,16 @@ fn parse_config(
             return None;
         }
     };
+    if let Some(cname) = &config.cname {
+        if let Err(msg) = crate::model::check_host_name(cname.trim()) {
+            let line = top_level_key_line(text, "cname");
+            diags.push(
+                Diagnostic::error(path, format!("cname: {msg}"))
+                    .at_opt(line, None)
+                    .hint("cname is the custom domain alone, e.g. `cname: briefing.example.org`; leave it out for a github.io address"),
+            );
+        }
+    }
     let raw = base_url.unwrap_or(&config.base_url);
     match BaseUrl::parse(raw) {
         Ok(base) => Some((config, base)),
@@ -119,10 +129,7 @@ fn parse_config(
                 },
                 msg,
             );
-            let line = text
-                .lines()
-                .position(|l| l.starts_with("base_url"))
-                .map(|i| i + 1);
+            let line = top_level_key_line(text, "base_url");
             diags.push(
                 d.at_opt(if base_url.is_some() { None } else { line }, None)
                     .hint("e.g. https://org.github.io/briefing/"),
@@ -132,8 +139,24 @@ fn parse_config(
     }
 }
 
+/// The 1-based line where site.yaml sets the top-level `key`.
+fn top_level_key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
+}
+
 /// Builds the site into its output folder. On any error the previous output is left as it was.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    build_linked(opts).map(|(report, _)| report)
+}
+
+/// As [`build`], and hands back the linked site too, for commands that say more about what they
+/// built (`publish` names the site and its URL).
+pub fn build_linked(opts: &BuildOptions) -> Result<(BuildReport, SiteGraph), BuildError> {
     let started = Instant::now();
     let (graph, tree, diags) =
         read_site(&opts.root, opts.base_url.as_deref(), Selection::default())?;
@@ -147,13 +170,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let (pages, files) = write_site(&graph, &tree, &tera, &out)?;
     let target = out.target().to_path_buf();
     out.commit()?;
-    Ok(BuildReport {
+    let report = BuildReport {
         out: target,
         pages,
         files,
         elapsed: started.elapsed(),
         warnings: diags,
-    })
+    };
+    Ok((report, graph))
 }
 
 /// Renders every page and copies static files into `sink`. Returns (pages, files) written.
@@ -171,11 +195,15 @@ pub fn write_site(
         .iter()
         .filter(|s| generated.contains(s.rel.as_str()) && s.rel != crate::theme::STYLESHEET)
         .map(|s| {
-            Diagnostic::error(
+            let d = Diagnostic::error(
                 format!("static/{}", s.rel),
                 "this file has the same output path as a generated page",
-            )
-            .hint("rename or move it; static files may not replace pages")
+            );
+            if s.rel == "CNAME" {
+                d.hint("site.yaml's `cname` writes CNAME: delete static/CNAME, or remove `cname` from site.yaml")
+            } else {
+                d.hint("rename or move it; static files may not replace pages")
+            }
         })
         .collect();
     if !clashes.is_empty() {

@@ -4,11 +4,13 @@
 pub mod build;
 pub mod cmd;
 pub mod error;
+pub mod git;
 pub mod link;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod parse;
+pub mod publish;
 pub mod render;
 pub mod theme;
 pub mod write;

@@ -16,12 +16,15 @@ struct Cli {
 enum Command {
     /// Build the site into public/ (or --out)
     Build(briefing::cmd::build::Args),
+    /// Build the published site and commit it to a branch (gh-pages), then push it
+    Publish(briefing::cmd::publish::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => briefing::cmd::build::run(args),
+        Command::Publish(args) => briefing::cmd::publish::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

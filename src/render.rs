@@ -762,13 +762,35 @@ pub fn render_site(
             message: msg,
         });
     }
-    written.push(theme::STYLESHEET.to_string());
-    sink.put(theme::STYLESHEET, theme::STYLESHEET_CSS.as_bytes())
-        .map_err(|e| BuildError::Template {
+    let put = |rel: &str, bytes: &[u8]| {
+        sink.put(rel, bytes).map_err(|e| BuildError::Template {
             name: "output".into(),
             message: format!("{e:#}"),
-        })?;
+        })
+    };
+    written.push(theme::STYLESHEET.to_string());
+    put(theme::STYLESHEET, theme::STYLESHEET_CSS.as_bytes())?;
+    for (rel, bytes) in pages_files(graph) {
+        put(rel, &bytes)?;
+        written.push(rel.to_string());
+    }
     Ok(written)
+}
+
+/// The files GitHub Pages reads: `.nojekyll`, so that Pages serves the output as it is instead of
+/// running Jekyll over it, and `CNAME` with the custom domain. A preview build (`--drafts`) gets
+/// no `CNAME`: pushed anywhere, it must never claim the real site's domain.
+fn pages_files(graph: &SiteGraph) -> Vec<(&'static str, Vec<u8>)> {
+    let mut files = vec![(".nojekyll", Vec::new())];
+    if let Some(cname) = graph
+        .config
+        .cname
+        .as_deref()
+        .filter(|_| !graph.selection.drafts)
+    {
+        files.push(("CNAME", format!("{}\n", cname.trim()).into_bytes()));
+    }
+    files
 }
 
 fn article_card<'a>(

@@ -2,4 +2,6 @@
 //! real `briefing` binary and inspects what it wrote.
 
 mod build;
+mod pages;
+mod publish;
 mod support;

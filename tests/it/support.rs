@@ -120,6 +120,18 @@ impl SiteTest {
         Run { output }
     }
 
+    /// Runs `briefing <args>` with extra environment variables (e.g. [`GIT_ENV`]).
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .args(args)
+            .current_dir(self.root())
+            .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
+            .output()
+            .expect("run briefing");
+        Run { output }
+    }
+
     pub fn build(&self) -> Run {
         self.run(&["build"])
     }
@@ -213,4 +225,240 @@ pub fn broken_internal_links(public: &Path, base_path: &str) -> Vec<String> {
         }
     }
     broken
+}
+
+/// git isolated from the machine it runs on: no global or system configuration (no signing, hooks
+/// paths or default branch names leak in), a fixed identity, and no repository above the test's
+/// temporary folders.
+pub const GIT_ENV: &[(&str, &str)] = &[
+    ("GIT_CONFIG_GLOBAL", "/dev/null"),
+    ("GIT_CONFIG_NOSYSTEM", "1"),
+    ("GIT_AUTHOR_NAME", "Briefing Test"),
+    ("GIT_AUTHOR_EMAIL", "test@example.com"),
+    ("GIT_COMMITTER_NAME", "Briefing Test"),
+    ("GIT_COMMITTER_EMAIL", "test@example.com"),
+    ("GIT_TERMINAL_PROMPT", "0"),
+];
+
+/// Runs `git <args>` in `dir` with [`GIT_ENV`]; panics with git's stderr if it fails.
+#[track_caller]
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = git_output(dir, args);
+    assert!(
+        out.status.success(),
+        "git {args:?} failed in {}:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Runs `git <args>` in `dir` with [`GIT_ENV`], whatever its exit status.
+pub fn git_output(dir: &Path, args: &[&str]) -> Output {
+    let mut cmd = Command::new("git");
+    cmd.args(args)
+        .current_dir(dir)
+        .envs(GIT_ENV.iter().copied());
+    // The test may itself run under git (a hook): its repository is not ours.
+    for var in [
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_OBJECT_DIRECTORY",
+    ] {
+        cmd.env_remove(var);
+    }
+    if let Some(parent) = dir.parent() {
+        cmd.env("GIT_CEILING_DIRECTORIES", parent);
+    }
+    cmd.output().expect("run git")
+}
+
+/// A static file server on loopback that answers as GitHub Pages does: `dir` is served under
+/// `prefix` (`/` or `/briefing/`), `/x/` serves `x/index.html`, a folder asked for without its
+/// slash is a 301 to the slashed URL, and anything else is a 404 carrying the site's `404.html`.
+pub struct StaticServer {
+    addr: std::net::SocketAddr,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// One answer from [`http_get`].
+pub struct Response {
+    pub status: u16,
+    pub headers: String,
+    pub body: Vec<u8>,
+}
+
+impl StaticServer {
+    pub fn start(dir: &Path, prefix: &str) -> Self {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let addr = listener.local_addr().unwrap();
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let (dir, prefix, flag) = (dir.to_path_buf(), prefix.to_string(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if flag.load(Ordering::SeqCst) {
+                    break;
+                }
+                if let Ok(stream) = stream {
+                    serve_one(stream, &dir, &prefix);
+                }
+            }
+        });
+        StaticServer {
+            addr,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Response {
+        http_get(self.addr, path)
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Wakes the accept loop so that it sees the flag.
+        let _ = std::net::TcpStream::connect(self.addr);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn serve_one(mut stream: std::net::TcpStream, dir: &Path, prefix: &str) {
+    use std::io::{BufRead, BufReader, Write};
+    let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+    let mut reader = BufReader::new(&stream);
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    loop {
+        let mut line = String::new();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => break,
+            Ok(_) if line == "\r\n" || line == "\n" => break,
+            Ok(_) => {}
+        }
+    }
+    let target = request_line.split_whitespace().nth(1).unwrap_or("/");
+    let path = percent_decode(target.split(['?', '#']).next().unwrap_or("/"));
+    let (status, headers, body) = answer(dir, prefix, &path);
+    let reason = match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        _ => "Not Found",
+    };
+    let head = format!(
+        "HTTP/1.1 {status} {reason}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body);
+}
+
+fn answer(dir: &Path, prefix: &str, path: &str) -> (u16, String, Vec<u8>) {
+    let not_found = || {
+        let body = fs::read(dir.join("404.html")).unwrap_or_default();
+        (404, "Content-Type: text/html\r\n".to_string(), body)
+    };
+    let Some(rel) = path.strip_prefix(prefix) else {
+        return not_found();
+    };
+    let rel_path = Path::new(rel);
+    if rel_path
+        .components()
+        .any(|c| !matches!(c, std::path::Component::Normal(_)))
+    {
+        return not_found();
+    }
+    let file = dir.join(rel_path);
+    if rel.is_empty() || rel.ends_with('/') {
+        return match fs::read(file.join("index.html")) {
+            Ok(body) => (200, "Content-Type: text/html\r\n".into(), body),
+            Err(_) => not_found(),
+        };
+    }
+    if file.is_dir() {
+        return (301, format!("Location: {path}/\r\n"), Vec::new());
+    }
+    match fs::read(&file) {
+        Ok(body) => {
+            let kind = match file.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html",
+                Some("css") => "text/css",
+                Some("xml") => "application/xml",
+                Some("png") => "image/png",
+                Some("txt") => "text/plain",
+                _ => "application/octet-stream",
+            };
+            (200, format!("Content-Type: {kind}\r\n"), body)
+        }
+        Err(_) => not_found(),
+    }
+}
+
+/// `%E5%8D%8E` -> `华`; anything that is not a valid escape stays as it is.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = || std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok();
+        match (bytes[i], hex().and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A plain HTTP/1.1 GET of `path` (which may hold non-ASCII text: it is percent-encoded here).
+pub fn http_get(addr: std::net::SocketAddr, path: &str) -> Response {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect to test server");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let mut target = String::new();
+    for b in path.bytes() {
+        if b.is_ascii_graphic() {
+            target.push(b as char);
+        } else {
+            target.push_str(&format!("%{b:02X}"));
+        }
+    }
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read response");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("response has a header");
+    let headers = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let status = headers
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status code");
+    Response {
+        status,
+        headers,
+        body: raw[split + 4..].to_vec(),
+    }
 }
