@@ -339,10 +339,16 @@ fn this_repositorys_site_builds_with_every_link_resolving() {
     for dir in ["content", "static", "templates"] {
         let from = repo.join(dir);
         for rel in list_files(&from) {
-            site.write(&format!("{dir}/{rel}"), std::fs::read(from.join(&rel)).unwrap());
+            site.write(
+                &format!("{dir}/{rel}"),
+                std::fs::read(from.join(&rel)).unwrap(),
+            );
         }
     }
-    for (base_url, path) in [("https://example.github.io/briefing/", "/briefing/"), ("https://briefing.example.org/", "/")] {
+    for (base_url, path) in [
+        ("https://example.github.io/briefing/", "/briefing/"),
+        ("https://briefing.example.org/", "/"),
+    ] {
         site.run(&["build", "--base-url", base_url]).assert_ok();
         let broken = broken_internal_links(&site.public(), path);
         assert!(broken.is_empty(), "{base_url}: {broken:#?}");
