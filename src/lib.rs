@@ -1,7 +1,9 @@
 //! briefing: a static-site generator for AI-industry briefings.
 //! The library holds the whole pipeline; `main.rs` only parses arguments and prints errors.
 
+pub mod audit;
 pub mod build;
+pub mod check;
 pub mod cmd;
 pub mod error;
 pub mod link;

@@ -16,12 +16,15 @@ struct Cli {
 enum Command {
     /// Build the site into public/ (or --out)
     Build(briefing::cmd::build::Args),
+    /// Lint the site without writing anything (or audit a built folder with --links DIR)
+    Check(briefing::cmd::check::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => briefing::cmd::build::run(args),
+        Command::Check(args) => briefing::cmd::check::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
