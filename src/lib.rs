@@ -6,6 +6,7 @@ pub mod build;
 pub mod check;
 pub mod cmd;
 pub mod error;
+pub mod import;
 pub mod link;
 pub mod load;
 pub mod markdown;

@@ -16,6 +16,8 @@ struct Cli {
 enum Command {
     /// Build the site into public/ (or --out)
     Build(briefing::cmd::build::Args),
+    /// Turn plain-text articles into Markdown drafts in content/articles/
+    Import(briefing::cmd::import::Args),
     /// Lint the site without writing anything (or audit a built folder with --links DIR)
     Check(briefing::cmd::check::Args),
 }
@@ -24,6 +26,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => briefing::cmd::build::run(args),
+        Command::Import(args) => briefing::cmd::import::run(args),
         Command::Check(args) => briefing::cmd::check::run(args),
     };
     match result {
