@@ -343,3 +343,18 @@ fn a_chinese_title_takes_its_slug_from_the_file_name() {
         ["china-mobile", "huawei-cloud"].map(String::from).into()
     );
 }
+
+#[test]
+fn broad_theme_keywords_do_not_tag_an_unrelated_story() {
+    // "energy" (industry applications) and "Minister of Science and Technology" (AI governance)
+    // used to tag any story that mentioned a power bill or the minister.
+    let site = repository_site();
+    site.write(
+        "grid.txt",
+        "Training Runs Strain Grids\n-\nThe energy bill of a GPU cluster grows with every training run. The Minister of Science and Technology visited a data centre on Monday.\n",
+    );
+    let run = site.run(&["import", "grid.txt", "--dry-run", "--date", "2024-01-02"]);
+    run.assert_ok();
+    let fm = front_matter(&run.stdout());
+    assert_eq!(list(&fm, "themes"), ["computing-power".to_string()].into());
+}
