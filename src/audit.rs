@@ -18,7 +18,7 @@ pub struct Reference {
     pub url: String,
 }
 
-/// The files and folders of an output folder, `/`-separated and relative to it.
+/// The files of an output folder, `/`-separated and relative to it.
 struct Output {
     files: HashSet<String>,
 }

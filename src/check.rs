@@ -74,7 +74,8 @@ impl CheckReport {
                 .map(|f| JsonFinding {
                     severity: f.diagnostic.severity,
                     rule: f.rule,
-                    path: display_path(&f.diagnostic.path),
+                    // As given: relative to the site for content, as typed for `--links DIR`.
+                    path: f.diagnostic.path.to_string_lossy().replace('\\', "/"),
                     line: f.diagnostic.line,
                     column: f.diagnostic.column,
                     message: &f.diagnostic.message,
