@@ -818,7 +818,7 @@ pub fn suggest(
                     None => true,
                     Some(&p) => {
                         let gap = &text[ws[p].range.end..w.range.start];
-                        gap == " " || gap.is_empty() || gap.trim().is_empty() && gap.len() <= 3
+                        gap.len() <= 3 && gap.trim().is_empty()
                     }
                 };
                 if !ok || !joined || overlaps(&w.range) {
