@@ -1,10 +1,13 @@
 //! briefing: a static-site generator for AI-industry briefings.
 //! The library holds the whole pipeline; `main.rs` only parses arguments and prints errors.
 
+pub mod audit;
 pub mod build;
+pub mod check;
 pub mod cmd;
 pub mod error;
 pub mod git;
+pub mod import;
 pub mod link;
 pub mod load;
 pub mod markdown;

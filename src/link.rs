@@ -688,7 +688,7 @@ fn classify(dest: &str) -> Dest<'_> {
     }
 }
 
-fn has_scheme(s: &str) -> bool {
+pub(crate) fn has_scheme(s: &str) -> bool {
     match s.find(':') {
         Some(i) if i > 0 => {
             let scheme = &s[..i];
@@ -745,7 +745,7 @@ fn relative_from(from: &Path, target: &str) -> String {
     out.join("/")
 }
 
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }

@@ -18,6 +18,10 @@ enum Command {
     Build(briefing::cmd::build::Args),
     /// Build the published site and commit it to a branch (gh-pages), then push it
     Publish(briefing::cmd::publish::Args),
+    /// Turn plain-text articles into Markdown drafts in content/articles/
+    Import(briefing::cmd::import::Args),
+    /// Lint the site without writing anything (or audit a built folder with --links DIR)
+    Check(briefing::cmd::check::Args),
 }
 
 fn main() -> ExitCode {
@@ -25,6 +29,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => briefing::cmd::build::run(args),
         Command::Publish(args) => briefing::cmd::publish::run(args),
+        Command::Import(args) => briefing::cmd::import::run(args),
+        Command::Check(args) => briefing::cmd::check::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

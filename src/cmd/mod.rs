@@ -1,4 +1,6 @@
 //! One module per command; each has one `run` function that main calls.
 
 pub mod build;
+pub mod check;
+pub mod import;
 pub mod publish;

@@ -2,6 +2,8 @@
 //! real `briefing` binary and inspects what it wrote.
 
 mod build;
+mod check;
+mod import;
 mod pages;
 mod publish;
 mod support;

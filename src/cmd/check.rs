@@ -1,0 +1,98 @@
+//! `briefing check`: lints the site, or with `--links DIR` audits a built output folder, and prints
+//! the findings as text or JSON. Writes nothing; exits 1 when there is an error.
+
+use crate::audit;
+use crate::check::{self, CheckReport};
+use crate::link::BaseUrl;
+use anyhow::Context as _;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// `path:line:col: severity: message` and a hint, like a compiler
+    Text,
+    /// One JSON document: {version, findings: [...], summary}
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The site's folder (holding site.yaml)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Output format: text for people, json for CI and editors' tools
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Audit a built output folder instead: every internal href/src must resolve to a file in it
+    #[arg(long, value_name = "DIR")]
+    pub links: Option<PathBuf>,
+    /// With --links: the URL the output is served at [default: base_url in site.yaml]
+    #[arg(long, requires = "links")]
+    pub base_url: Option<String>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let (report, what) = match &args.links {
+        Some(dir) => {
+            let base = base_url(&args)?;
+            let report = audit::audit(dir, &base)
+                .with_context(|| format!("could not audit the links in {}", dir.display()))?;
+            (report, format!("output files served under {}", base.path))
+        }
+        None => {
+            let today = chrono::Local::now().date_naive();
+            let report = check::check(&args.root, today)
+                .with_context(|| format!("could not check the site in {}", args.root.display()))?;
+            (report, "files".to_string())
+        }
+    };
+    match args.format {
+        Format::Json => println!("{}", report.to_json()),
+        Format::Text => print!("{}", text(&report, &what)),
+    }
+    match report.errors() {
+        0 => Ok(()),
+        1 => anyhow::bail!("check found 1 error"),
+        n => anyhow::bail!("check found {n} errors"),
+    }
+}
+
+/// Findings like compiler messages, then one summary line.
+fn text(report: &CheckReport, what: &str) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        out.push_str(&f.diagnostic.to_string());
+        out.push('\n');
+    }
+    let count = |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
+    let found = match (report.errors(), report.warnings()) {
+        (0, 0) => "no problems".to_string(),
+        (e, w) => format!("{}, {}", count(e, "error"), count(w, "warning")),
+    };
+    out.push_str(&format!("checked {} {what}: {found}\n", report.files));
+    out
+}
+
+/// `--base-url`, else the `base_url` of site.yaml in `--root`.
+fn base_url(args: &Args) -> anyhow::Result<BaseUrl> {
+    let raw = match &args.base_url {
+        Some(u) => u.clone(),
+        None => {
+            #[derive(serde::Deserialize)]
+            struct Settings {
+                base_url: String,
+            }
+            let path = args.root.join(crate::load::CONFIG_FILE);
+            let text = std::fs::read_to_string(&path).with_context(|| {
+                format!(
+                    "cannot read {} for base_url; pass --base-url with the URL the site is served at",
+                    path.display()
+                )
+            })?;
+            let settings: Settings = serde_yaml::from_str(&text)
+                .with_context(|| format!("cannot read base_url from {}", path.display()))?;
+            settings.base_url
+        }
+    };
+    BaseUrl::parse(&raw).map_err(anyhow::Error::msg)
+}
