@@ -2,6 +2,7 @@
 //! The library holds the whole pipeline; `main.rs` only parses arguments and prints errors.
 
 pub mod build;
+pub mod chart;
 pub mod cmd;
 pub mod error;
 pub mod link;
