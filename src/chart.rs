@@ -2,17 +2,29 @@
 //! company. Pure functions from data to an SVG string: one `class="mark"` element per data point,
 //! a `<title>` and `<desc>` for assistive technology; colours come from the page's stylesheet.
 //! Must not know about pages, templates or files.
+//!
+//! Horizontal positions are percentages of the chart's width and everything else is in pixels, so
+//! a chart fills its column on a phone and on a desktop while its text stays the same readable size
+//! (a scaled `viewBox` would shrink the labels to nothing on a narrow screen).
 
 use chrono::{Datelike, NaiveDate};
 use std::fmt::Write as _;
 
-/// Drawing width in SVG units; the stylesheet scales the chart to its column.
-const WIDTH: f64 = 640.0;
-/// Height of one row in the timeline and dot charts.
-const ROW: f64 = 24.0;
+/// Height of one row in the timeline.
+const ROW: f64 = 26.0;
+/// Height of one company in the dot chart: its name above, its dots below.
+const GROUP: f64 = 42.0;
 /// Room under the plot for the year labels.
-const AXIS: f64 = 26.0;
-const TOP: f64 = 10.0;
+const AXIS: f64 = 24.0;
+const TOP: f64 = 8.0;
+/// The time axis runs between these percentages of the width, so edge dots stay whole.
+const X0: f64 = 2.0;
+const X1: f64 = 98.0;
+/// Year labels closer than this (percent of the width) are skipped: four digits at 12 px need
+/// about 30 px, a tenth of a small phone's column.
+const LABEL_GAP: f64 = 10.0;
+/// Labels beside dots are cut to this many characters so that they fit half a phone screen.
+const LABEL_CHARS: usize = 24;
 
 /// A calendar quarter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -81,29 +93,27 @@ pub struct Labels<'a> {
 
 /// A bar per quarter; `unit` names what is counted ("article").
 pub fn quarter_bars(labels: &Labels<'_>, bars: &[(Quarter, usize)], unit: &str) -> String {
-    let plot_h = 120.0;
-    let left = 34.0;
-    let height = TOP + plot_h + AXIS;
-    let mut s = open(labels, height);
+    let plot_h = 110.0;
+    let top = TOP + 14.0;
+    let base = top + plot_h;
+    let mut s = open(labels, base + AXIS);
     let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
-    let step = (WIDTH - left - 4.0) / bars.len().max(1) as f64;
-    let bar_w = (step * 0.78).max(1.0);
-    let base = TOP + plot_h;
-    // The scale: zero and the maximum, with a faint rule at the top.
+    let step = 100.0 / bars.len().max(1) as f64;
+    let bar_w = step * 0.72;
+    // The scale: a faint rule at the maximum, labelled, and the baseline.
     let _ = write!(
         s,
-        r#"<g class="axis"><line x1="{left}" y1="{base}" x2="{WIDTH}" y2="{base}"/><line class="grid" x1="{left}" y1="{TOP}" x2="{WIDTH}" y2="{TOP}"/><text x="{x}" y="{y0}" text-anchor="end">0</text><text x="{x}" y="{y1}" text-anchor="end">{max}</text></g>"#,
-        x = left - 6.0,
-        y0 = base + 4.0,
-        y1 = TOP + 4.0,
+        r#"<g class="axis"><line class="grid" x1="0" y1="{top}" x2="100%" y2="{top}"/><line x1="0" y1="{base}" x2="100%" y2="{base}"/><text x="0" y="{ty}">{max} {u}</text></g>"#,
+        ty = top - 5.0,
+        u = plural(unit, max),
     );
     s.push_str(r#"<g class="marks">"#);
     for (i, (q, n)) in bars.iter().enumerate() {
         let h = plot_h * *n as f64 / max as f64;
         let _ = write!(
             s,
-            r#"<rect class="mark" x="{x:.1}" y="{y:.1}" width="{bar_w:.1}" height="{h:.1}"><title>{t}: {n} {u}</title></rect>"#,
-            x = left + i as f64 * step + (step - bar_w) / 2.0,
+            r#"<rect class="mark" x="{x:.3}%" y="{y:.1}" width="{bar_w:.3}%" height="{h:.1}"><title>{t}: {n} {u}</title></rect>"#,
+            x = i as f64 * step + (step - bar_w) / 2.0,
             y = base - h,
             t = q.label(),
             u = plural(unit, *n),
@@ -117,15 +127,17 @@ pub fn quarter_bars(labels: &Labels<'_>, bars: &[(Quarter, usize)], unit: &str) 
         .filter(|(i, (q, _))| *i == 0 || q.q == 1)
         .map(|(i, (q, _))| (i, q.year))
         .collect();
-    let every = years.len().div_ceil(10).max(1);
     s.push_str(r#"<g class="axis">"#);
-    for (k, (i, year)) in years.iter().enumerate() {
-        if k % every == 0 {
+    let mut last = f64::NEG_INFINITY;
+    for (i, year) in years {
+        let x = i as f64 * step;
+        // Labels start at their bar; one starting in the last few bars would hang off the edge.
+        if x - last >= LABEL_GAP && x < 92.0 {
+            last = x;
             let _ = write!(
                 s,
-                r#"<text x="{x:.1}" y="{y}">{year}</text>"#,
-                x = left + *i as f64 * step,
-                y = base + 18.0,
+                r#"<text x="{x:.3}%" y="{y}">{year}</text>"#,
+                y = base + 16.0,
             );
         }
     }
@@ -143,12 +155,9 @@ pub struct DatedPoint<'a> {
 pub fn timeline(labels: &Labels<'_>, points: &[DatedPoint<'_>]) -> String {
     let mut sorted: Vec<&DatedPoint<'_>> = points.iter().collect();
     sorted.sort_by(|a, b| a.date.cmp(&b.date).then(a.label.cmp(b.label)));
-    let rows = sorted.len().max(1) as f64;
-    let plot_h = rows * ROW;
-    let height = TOP + plot_h + AXIS;
-    let left = 8.0;
-    let scale = TimeScale::new(sorted.iter().map(|p| p.date), left, WIDTH - 8.0);
-    let mut s = open(labels, height);
+    let plot_h = sorted.len().max(1) as f64 * ROW;
+    let scale = TimeScale::new(sorted.iter().map(|p| p.date));
+    let mut s = open(labels, TOP + plot_h + AXIS);
     scale.axis(&mut s, TOP, TOP + plot_h);
     s.push_str(r#"<g class="marks">"#);
     for (i, p) in sorted.iter().enumerate() {
@@ -156,11 +165,18 @@ pub fn timeline(labels: &Labels<'_>, points: &[DatedPoint<'_>]) -> String {
         let y = TOP + ROW * (i as f64 + 0.5);
         let _ = write!(
             s,
-            r#"<circle class="mark" cx="{x:.1}" cy="{y:.1}" r="5"><title>{l}: {d}</title></circle>"#,
+            r#"<circle class="mark" cx="{x:.3}%" cy="{y:.1}" r="5"><title>{l}: {d}</title></circle>"#,
             l = esc(p.label),
             d = p.date.format("%-d %B %Y"),
         );
-        label_beside(&mut s, x, y, p.label);
+        // Beside the dot, on whichever side has room.
+        let (dx, anchor) = if x <= 50.0 { (9, "start") } else { (-9, "end") };
+        let _ = write!(
+            s,
+            r#"<text class="label" x="{x:.3}%" dx="{dx}" y="{ty:.1}" text-anchor="{anchor}">{l}</text>"#,
+            ty = y + 4.0,
+            l = esc(&clip(p.label, LABEL_CHARS)),
+        );
     }
     s.push_str("</g></svg>");
     s
@@ -172,35 +188,29 @@ pub struct DotRow<'a> {
     pub points: Vec<DatedPoint<'a>>,
 }
 
-/// A row per group with a dot per point on a shared time axis.
+/// A band per group, its name above a line with a dot per point, on a shared time axis.
 pub fn dot_rows(labels: &Labels<'_>, rows: &[DotRow<'_>]) -> String {
-    let plot_h = rows.len().max(1) as f64 * ROW;
-    let height = TOP + plot_h + AXIS;
-    let left = 168.0;
-    let scale = TimeScale::new(
-        rows.iter().flat_map(|r| r.points.iter().map(|p| p.date)),
-        left + 8.0,
-        WIDTH - 10.0,
-    );
-    let mut s = open(labels, height);
+    let plot_h = rows.len().max(1) as f64 * GROUP;
+    let scale = TimeScale::new(rows.iter().flat_map(|r| r.points.iter().map(|p| p.date)));
+    let mut s = open(labels, TOP + plot_h + AXIS);
     scale.axis(&mut s, TOP, TOP + plot_h);
     for (i, row) in rows.iter().enumerate() {
-        let y = TOP + ROW * (i as f64 + 0.5);
+        let y = TOP + GROUP * i as f64;
         let _ = write!(
             s,
-            r#"<g class="row"><line class="grid" x1="{left}" y1="{y:.1}" x2="{WIDTH}" y2="{y:.1}"/><text x="{tx}" y="{ty:.1}" text-anchor="end">{l}</text></g>"#,
-            tx = left - 6.0,
-            ty = y + 4.0,
-            l = esc(&clip(row.label, 26)),
+            r#"<g class="row"><text class="label" x="0" y="{ty:.1}">{l}</text><line class="grid" x1="{X0}%" y1="{ly:.1}" x2="{X1}%" y2="{ly:.1}"/></g>"#,
+            ty = y + 14.0,
+            ly = y + 28.0,
+            l = esc(row.label),
         );
     }
     s.push_str(r#"<g class="marks">"#);
     for (i, row) in rows.iter().enumerate() {
-        let y = TOP + ROW * (i as f64 + 0.5);
+        let y = TOP + GROUP * i as f64 + 28.0;
         for p in &row.points {
             let _ = write!(
                 s,
-                r#"<circle class="mark" cx="{x:.1}" cy="{y:.1}" r="5"><title>{l} ({c}): {d}</title></circle>"#,
+                r#"<circle class="mark" cx="{x:.3}%" cy="{y:.1}" r="5"><title>{l} ({c}): {d}</title></circle>"#,
                 x = scale.x(p.date),
                 l = esc(p.label),
                 c = esc(row.label),
@@ -216,40 +226,20 @@ pub fn dot_rows(labels: &Labels<'_>, rows: &[DotRow<'_>]) -> String {
 fn open(labels: &Labels<'_>, height: f64) -> String {
     let id = esc(labels.id);
     format!(
-        r#"<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{id}-title {id}-desc"><title id="{id}-title">{t}</title><desc id="{id}-desc">{d}</desc>"#,
+        r#"<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="100%" height="{height}" role="img" aria-labelledby="{id}-title {id}-desc"><title id="{id}-title">{t}</title><desc id="{id}-desc">{d}</desc>"#,
         t = esc(labels.title),
         d = esc(labels.desc),
     )
 }
 
-/// A label to the right of a dot, or to its left when it would run off the chart.
-fn label_beside(s: &mut String, x: f64, y: f64, label: &str) {
-    let label = clip(label, 40);
-    // A rough width for the sans-serif labels at 12px: enough to keep them inside the frame.
-    let room = label.chars().count() as f64 * 7.0;
-    let (tx, anchor) = if x + 10.0 + room > WIDTH {
-        (x - 10.0, "end")
-    } else {
-        (x + 10.0, "start")
-    };
-    let _ = write!(
-        s,
-        r#"<text class="label" x="{tx:.1}" y="{ty:.1}" text-anchor="{anchor}">{l}</text>"#,
-        ty = y + 4.0,
-        l = esc(&label),
-    );
-}
-
-/// Dates to x positions, padded so that no dot sits on the frame; year lines on the axis.
+/// Dates to percentages of the width, padded so that no dot sits on the frame; year lines.
 struct TimeScale {
     from: f64,
     to: f64,
-    x0: f64,
-    x1: f64,
 }
 
 impl TimeScale {
-    fn new(dates: impl Iterator<Item = NaiveDate>, x0: f64, x1: f64) -> Self {
+    fn new(dates: impl Iterator<Item = NaiveDate>) -> Self {
         let days: Vec<f64> = dates.map(day_number).collect();
         let lo = days.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = days.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -257,16 +247,15 @@ impl TimeScale {
         // At least a year wide, and a little margin either side.
         let span = (hi - lo).max(365.0);
         let mid = (lo + hi) / 2.0;
-        let pad = span * 0.06;
+        let pad = span * 0.05;
         TimeScale {
             from: mid - span / 2.0 - pad,
             to: mid + span / 2.0 + pad,
-            x0,
-            x1,
         }
     }
+    /// Percent of the width.
     fn x(&self, d: NaiveDate) -> f64 {
-        self.x0 + (day_number(d) - self.from) / (self.to - self.from) * (self.x1 - self.x0)
+        X0 + (day_number(d) - self.from) / (self.to - self.from) * (X1 - X0)
     }
     /// Vertical lines at each 1 January inside the range, labelled with the year.
     fn axis(&self, s: &mut String, top: f64, bottom: f64) {
@@ -274,33 +263,29 @@ impl TimeScale {
             NaiveDate::from_num_days_from_ce_opt(self.from.ceil() as i32).map_or(0, |d| d.year());
         let last =
             NaiveDate::from_num_days_from_ce_opt(self.to.floor() as i32).map_or(0, |d| d.year());
-        let years: Vec<i32> = (first..=last + 1)
-            .filter(|&y| {
-                NaiveDate::from_ymd_opt(y, 1, 1)
-                    .is_some_and(|d| (self.from..=self.to).contains(&day_number(d)))
-            })
+        let years: Vec<NaiveDate> = (first..=last + 1)
+            .filter_map(|y| NaiveDate::from_ymd_opt(y, 1, 1))
+            .filter(|d| (self.from..=self.to).contains(&day_number(*d)))
             .collect();
-        let every = years.len().div_ceil(10).max(1);
+        let mut last = f64::NEG_INFINITY;
         let _ = write!(
             s,
-            r#"<g class="axis"><line x1="{x0}" y1="{bottom}" x2="{x1}" y2="{bottom}"/>"#,
-            x0 = self.x0,
-            x1 = self.x1,
+            r#"<g class="axis"><line x1="{X0}%" y1="{bottom}" x2="{X1}%" y2="{bottom}"/>"#,
         );
-        for (k, y) in years.iter().enumerate() {
-            let Some(d) = NaiveDate::from_ymd_opt(*y, 1, 1) else {
-                continue;
-            };
+        for d in years {
             let x = self.x(d);
             let _ = write!(
                 s,
-                r#"<line class="grid" x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{bottom}"/>"#
+                r#"<line class="grid" x1="{x:.3}%" y1="{top}" x2="{x:.3}%" y2="{bottom}"/>"#
             );
-            if k % every == 0 {
+            // Labels sit just right of their line: a year is the span that follows 1 January.
+            if x - last >= LABEL_GAP && x < 93.0 {
+                last = x;
                 let _ = write!(
                     s,
-                    r#"<text x="{x:.1}" y="{ty}" text-anchor="middle">{y}</text>"#,
-                    ty = bottom + 18.0,
+                    r#"<text x="{x:.3}%" dx="3" y="{ty}">{y}</text>"#,
+                    ty = bottom + 16.0,
+                    y = d.year(),
                 );
             }
         }
@@ -412,9 +397,19 @@ mod tests {
         assert_eq!(marks(&svg), 3);
         let doc = roxmltree::Document::parse(&svg).unwrap();
         for c in doc.descendants().filter(|n| n.has_tag_name("circle")) {
-            let x: f64 = c.attribute("cx").unwrap().parse().unwrap();
-            assert!((0.0..=WIDTH).contains(&x), "{x}");
+            let x: f64 = c
+                .attribute("cx")
+                .unwrap()
+                .trim_end_matches('%')
+                .parse()
+                .unwrap();
+            assert!((X0..=X1).contains(&x), "{x}");
         }
+        // A label on the right half is drawn to the left of its dot, so it stays on the chart.
+        assert!(
+            svg.contains(r#"text-anchor="end">A very long model name…"#),
+            "{svg}"
+        );
         assert_eq!(marks(&timeline(&labels(), &pts[..1])), 1);
     }
 

@@ -13,6 +13,7 @@ pub mod model;
 pub mod parse;
 pub mod related;
 pub mod render;
+pub mod search;
 pub mod theme;
 pub mod write;
 

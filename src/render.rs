@@ -13,6 +13,9 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use tera::{Context, Tera};
 
+mod reader;
+pub use reader::{SEARCH_INDEX, SEARCH_SCRIPT};
+
 /// Site-wide values every template sees as `site`.
 #[derive(Serialize)]
 pub struct SiteCtx<'a> {
@@ -25,6 +28,8 @@ pub struct SiteCtx<'a> {
     pub author: Option<&'a str>,
     pub feed_url: String,
     pub stylesheet_url: String,
+    /// The search page; the masthead's search form sends `?q=` there.
+    pub search_url: String,
     /// True in a preview build (`--drafts`): pages carry `noindex`.
     pub preview: bool,
     pub nav: Vec<NavItem>,
@@ -337,6 +342,9 @@ enum Job {
     Feed,
     Sitemap,
     Robots,
+    Search,
+    /// `/companies/<id>/feed.xml` and the same for models and themes.
+    EntityFeed(crate::model::Kind, usize),
 }
 
 /// Renders every page of the site into `sink`. Returns the paths written, or every template error.
@@ -355,6 +363,7 @@ pub fn render_site(
         author: graph.config.author.as_deref(),
         feed_url: base.link("feed.xml"),
         stylesheet_url: base.link(theme::STYLESHEET),
+        search_url: base.link("search/"),
         preview: graph.selection.drafts,
         nav: ["articles", "companies", "models", "themes"]
             .iter()
@@ -473,6 +482,13 @@ pub fn render_site(
     jobs.extend((0..graph.models.len()).map(Job::Model));
     jobs.extend((0..graph.themes.len()).map(Job::Theme));
     jobs.extend((0..graph.pages.len()).map(Job::Page));
+    jobs.push(Job::Search);
+    {
+        use crate::model::Kind;
+        jobs.extend((0..graph.companies.len()).map(|i| Job::EntityFeed(Kind::Company, i)));
+        jobs.extend((0..graph.models.len()).map(|i| Job::EntityFeed(Kind::Model, i)));
+        jobs.extend((0..graph.themes.len()).map(|i| Job::EntityFeed(Kind::Theme, i)));
+    }
 
     let home_url = |n: usize| {
         if n <= 1 {
@@ -538,6 +554,7 @@ pub fn render_site(
                     }
                     Job::Article(i) => {
                         let a = &graph.articles[*i];
+                        reader::insert_related(&mut ctx, a, &cards);
                         ctx.insert(
                             "article",
                             &ArticlePage {
@@ -567,6 +584,13 @@ pub fn render_site(
                     }
                     Job::Company(i) => {
                         let c = &graph.companies[*i];
+                        reader::insert_entity_extras(
+                            &mut ctx,
+                            graph,
+                            crate::model::Kind::Company,
+                            *i,
+                            &cards,
+                        );
                         ctx.insert(
                             "company",
                             &CompanyPage {
@@ -588,6 +612,7 @@ pub fn render_site(
                     }
                     Job::Models => {
                         ctx.insert("models", &model_cards);
+                        reader::insert_models_chart(&mut ctx, graph);
                         (
                             "models.html",
                             page_path("models/"),
@@ -598,6 +623,13 @@ pub fn render_site(
                     }
                     Job::Model(i) => {
                         let m = &graph.models[*i];
+                        reader::insert_entity_extras(
+                            &mut ctx,
+                            graph,
+                            crate::model::Kind::Model,
+                            *i,
+                            &cards,
+                        );
                         ctx.insert(
                             "model",
                             &ModelPage {
@@ -627,6 +659,13 @@ pub fn render_site(
                     }
                     Job::Theme(i) => {
                         let t = &graph.themes[*i];
+                        reader::insert_entity_extras(
+                            &mut ctx,
+                            graph,
+                            crate::model::Kind::Theme,
+                            *i,
+                            &cards,
+                        );
                         ctx.insert(
                             "theme",
                             &ThemePage {
@@ -712,6 +751,27 @@ pub fn render_site(
                             "sitemap",
                         )
                     }
+                    Job::Search => {
+                        reader::insert_search(&mut ctx, graph);
+                        (
+                            "search.html",
+                            page_path("search/"),
+                            "search/".into(),
+                            "Search".into(),
+                            "search",
+                        )
+                    }
+                    Job::EntityFeed(kind, i) => {
+                        let (path, name) = reader::insert_entity_feed(
+                            &mut ctx,
+                            graph,
+                            *kind,
+                            *i,
+                            &cards,
+                            &theme_links,
+                        );
+                        ("feed.xml", path.clone(), path, name, "feed")
+                    }
                     Job::Robots => {
                         ctx.insert("sitemap_url", &base.permalink("sitemap.xml"));
                         (
@@ -765,7 +825,23 @@ pub fn render_site(
             name: "output".into(),
             message: format!("{e:#}"),
         })?;
+    written.extend(write_search_files(graph, sink)?);
     Ok(written)
+}
+
+/// The search index and the script that reads it. Returns the paths written.
+fn write_search_files(graph: &SiteGraph, sink: &dyn Sink) -> Result<Vec<String>, BuildError> {
+    let index = crate::search::index_json(graph);
+    for (path, bytes) in [
+        (SEARCH_INDEX, index.as_bytes()),
+        (SEARCH_SCRIPT, reader::SEARCH_SCRIPT_JS.as_bytes()),
+    ] {
+        sink.put(path, bytes).map_err(|e| BuildError::Template {
+            name: "output".into(),
+            message: format!("{e:#}"),
+        })?;
+    }
+    Ok(vec![SEARCH_INDEX.to_string(), SEARCH_SCRIPT.to_string()])
 }
 
 fn article_card<'a>(

@@ -1,0 +1,287 @@
+//! The search index the site's own script loads: every article's title, date, short summary and
+//! entities, every entity's names, and each article's most telling body terms as a term dictionary
+//! with postings. Pure: builds a JSON string from the linked site; never writes it anywhere.
+//!
+//! Format (version 1), arrays rather than objects to keep it small:
+//! `{"v":1, "docs":[[title, slug, "YYYY-MM-DD", summary, [entity...]]...],
+//!   "entities":[[kind "c"|"m"|"t", id, name, [alias...]]...],
+//!   "terms":{term: [doc, gap, gap...]}}`. Doc and entity references are indices into those arrays;
+//! postings are ascending doc indices written as the first one and then the gaps between them.
+
+use crate::link::SiteGraph;
+use crate::markdown::is_cjk;
+use crate::model::Kind;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Body terms kept per article: the ones that set it apart (highest tf-idf), not already findable
+/// in its title, summary or entity names.
+pub const TERMS_PER_ARTICLE: usize = 12;
+/// Summaries are cut to this many characters in the index; the article has the rest.
+pub const SUMMARY_CHARS: usize = 140;
+/// The size the index must stay under per article: 10,000 articles make at most 4.5 MB of JSON
+/// (about 1.2 MB gzipped, as static hosts serve it).
+pub const BUDGET_BYTES_PER_ARTICLE: usize = 450;
+
+#[derive(Serialize)]
+struct Index<'a> {
+    v: u32,
+    docs: Vec<(&'a str, &'a str, String, String, Vec<usize>)>,
+    entities: Vec<(&'static str, &'a str, &'a str, &'a [String])>,
+    terms: BTreeMap<String, Vec<usize>>,
+}
+
+/// The index for the site, as compact JSON.
+pub fn index_json(graph: &SiteGraph) -> String {
+    let nc = graph.companies.len();
+    let nm = graph.models.len();
+    let mut entities = Vec::with_capacity(nc + nm + graph.themes.len());
+    entities.extend(graph.companies.iter().map(|c| {
+        (
+            kind_code(Kind::Company),
+            c.company.id.as_str(),
+            c.company.name.as_str(),
+            c.company.aliases.as_slice(),
+        )
+    }));
+    entities.extend(graph.models.iter().map(|m| {
+        (
+            kind_code(Kind::Model),
+            m.model.id.as_str(),
+            m.model.name.as_str(),
+            m.model.aliases.as_slice(),
+        )
+    }));
+    entities.extend(graph.themes.iter().map(|t| {
+        (
+            kind_code(Kind::Theme),
+            t.theme.id.as_str(),
+            t.theme.name.as_str(),
+            &[][..],
+        )
+    }));
+
+    let docs: Vec<_> = graph
+        .articles
+        .iter()
+        .map(|a| {
+            // Front matter first, then entities only named in the text.
+            let mut ents: Vec<usize> = a.companies.to_vec();
+            ents.extend(a.models.iter().map(|m| nc + m));
+            ents.extend(a.themes.iter().map(|t| nc + nm + t));
+            for e in a
+                .mentions
+                .companies
+                .iter()
+                .copied()
+                .chain(a.mentions.models.iter().map(|m| nc + m))
+                .chain(a.mentions.themes.iter().map(|t| nc + nm + t))
+            {
+                if !ents.contains(&e) {
+                    ents.push(e);
+                }
+            }
+            (
+                a.article.title.as_str(),
+                a.article.slug.as_str(),
+                a.article.date.iso_date(),
+                crate::link::shorten(&a.summary, SUMMARY_CHARS),
+                ents,
+            )
+        })
+        .collect();
+
+    // Words already findable through the title, summary or entity names need no postings.
+    let known: Vec<HashSet<String>> = graph
+        .articles
+        .par_iter()
+        .zip(&docs)
+        .map(|(a, d)| {
+            let mut text = format!("{} {}", a.article.title, a.summary);
+            for &e in &d.4 {
+                text.push(' ');
+                text.push_str(entities[e].2);
+                for alias in entities[e].3 {
+                    text.push(' ');
+                    text.push_str(alias);
+                }
+            }
+            terms(&text).collect()
+        })
+        .collect();
+    let bodies: Vec<String> = graph
+        .articles
+        .par_iter()
+        .map(|a| html_text(&a.body.html))
+        .collect();
+    let df: HashMap<String, u32> = bodies
+        .par_iter()
+        .map(|b| terms(b).collect::<HashSet<String>>())
+        .fold(HashMap::new, |mut df: HashMap<String, u32>, set| {
+            for t in set {
+                *df.entry(t).or_default() += 1;
+            }
+            df
+        })
+        .reduce(HashMap::new, |mut a, b| {
+            for (t, n) in b {
+                *a.entry(t).or_default() += n;
+            }
+            a
+        });
+    let n = bodies.len().max(1) as f64;
+    let top: Vec<Vec<String>> = bodies
+        .par_iter()
+        .zip(&known)
+        .map(|(body, known)| {
+            let mut tf: HashMap<String, u32> = HashMap::new();
+            for t in terms(body) {
+                if !known.contains(&t) {
+                    *tf.entry(t).or_default() += 1;
+                }
+            }
+            let mut scored: Vec<(f64, String)> = tf
+                .into_iter()
+                .map(|(t, f)| {
+                    let idf = (1.0 + n / df.get(&t).copied().unwrap_or(1) as f64).ln();
+                    (f as f64 * idf, t)
+                })
+                .filter(|(s, _)| *s > 0.0)
+                .collect();
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            scored.truncate(TERMS_PER_ARTICLE);
+            scored.into_iter().map(|(_, t)| t).collect()
+        })
+        .collect();
+    let mut postings: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (doc, list) in top.into_iter().enumerate() {
+        for t in list {
+            postings.entry(t).or_default().push(doc);
+        }
+    }
+    for list in postings.values_mut() {
+        let mut prev = 0;
+        for (i, d) in list.iter_mut().enumerate() {
+            let abs = *d;
+            if i > 0 {
+                *d = abs - prev;
+            }
+            prev = abs;
+        }
+    }
+    serde_json::to_string(&Index {
+        v: 1,
+        docs,
+        entities,
+        terms: postings,
+    })
+    .expect("the index is plain data")
+}
+
+fn kind_code(k: Kind) -> &'static str {
+    match k {
+        Kind::Company => "c",
+        Kind::Model => "m",
+        Kind::Theme => "t",
+        Kind::Article => "a",
+        Kind::Page => "p",
+    }
+}
+
+/// Search terms of a text, as the script makes them from a query: lowercase words of three or more
+/// letters that are not stop words nor plain numbers, and pairs of adjacent CJK characters.
+pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut prev_cjk: Option<char> = None;
+    let push_word = |w: &mut String, out: &mut Vec<String>| {
+        if w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()) && !is_stop(w) {
+            out.push(std::mem::take(w));
+        } else {
+            w.clear();
+        }
+    };
+    for c in text.chars() {
+        if is_cjk(c) {
+            push_word(&mut word, &mut out);
+            if let Some(p) = prev_cjk {
+                out.push([p, c].iter().collect());
+            }
+            prev_cjk = Some(c);
+        } else if c.is_alphanumeric() {
+            prev_cjk = None;
+            word.extend(c.to_lowercase());
+        } else {
+            prev_cjk = None;
+            push_word(&mut word, &mut out);
+        }
+    }
+    push_word(&mut word, &mut out);
+    out.into_iter()
+}
+
+fn is_stop(w: &str) -> bool {
+    const STOP: &[&str] = &[
+        "about", "after", "again", "also", "among", "and", "any", "are", "because", "been",
+        "before", "being", "between", "both", "but", "can", "could", "did", "does", "each", "for",
+        "from", "had", "has", "have", "her", "here", "his", "how", "into", "its", "just", "more",
+        "most", "new", "not", "now", "one", "only", "other", "our", "out", "over", "said", "same",
+        "she", "should", "since", "some", "such", "than", "that", "the", "their", "them", "then",
+        "there", "these", "they", "this", "those", "through", "under", "until", "very", "was",
+        "were", "what", "when", "where", "which", "while", "who", "will", "with", "would", "year",
+        "years", "you", "your",
+    ];
+    STOP.binary_search(&w).is_ok()
+}
+
+/// The text of rendered HTML: tags dropped, the few entities the renderer writes decoded.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(is_stop("the") && is_stop("with") && !is_stop("pangu"));
+    }
+
+    #[test]
+    fn terms_are_lowercase_words_and_cjk_pairs() {
+        let t: Vec<String> = terms("The GPU shortage, 2023: 华为云盘古 and H100s").collect();
+        assert_eq!(
+            t,
+            ["gpu", "shortage", "华为", "为云", "云盘", "盘古", "h100s"]
+        );
+    }
+
+    #[test]
+    fn html_text_drops_tags_and_decodes() {
+        assert_eq!(
+            html_text("<p>A &amp; <b>B</b>&lt;</p>")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["A", "&", "B", "<"]
+        );
+    }
+}
