@@ -66,7 +66,7 @@
   }
 
   function tokens(q) {
-    return norm(q).split(/[\s,.;:!?()"'“”‘’·、，。]+/).filter(function (t) { return t.length > 0; });
+    return norm(q).split(/[\s,.;:!?()"'“”‘’·、，。\-\/]+/).filter(function (t) { return t.length > 0; });
   }
 
   /* The documents whose stored body terms match a query token: by prefix for words, by every
