@@ -99,7 +99,8 @@ pub fn quarter_bars(labels: &Labels<'_>, bars: &[(Quarter, usize)], unit: &str) 
     let mut s = open(labels, base + AXIS);
     let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
     let step = 100.0 / bars.len().max(1) as f64;
-    let bar_w = step * 0.72;
+    // Thin bars even when quarters are few: a bar is a count, not an area.
+    let bar_w = (step * 0.72).min(3.0);
     // The scale: a faint rule at the maximum, labelled, and the baseline.
     let _ = write!(
         s,

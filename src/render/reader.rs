@@ -289,7 +289,8 @@ fn company_charts(graph: &SiteGraph, i: usize) -> Vec<ChartCtx> {
     out
 }
 
-/// Bars of articles per quarter, or nothing when there are no articles.
+/// Bars of articles per quarter, or nothing when they would be a single bar (the page says as much
+/// in words).
 fn articles_per_quarter(
     graph: &SiteGraph,
     articles: &[usize],
@@ -301,6 +302,9 @@ fn articles_per_quarter(
             .iter()
             .map(|&a| graph.articles[a].article.date.date()),
     );
+    if bars.len() < 2 {
+        return None;
+    }
     let (first, last) = (bars.first()?.0, bars.last()?.0);
     let title = format!("{name}: articles per quarter");
     let desc = format!(
