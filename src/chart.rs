@@ -268,11 +268,25 @@ impl TimeScale {
             .filter_map(|y| NaiveDate::from_ymd_opt(y, 1, 1))
             .filter(|d| (self.from..=self.to).contains(&day_number(*d)))
             .collect();
-        let mut last = f64::NEG_INFINITY;
         let _ = write!(
             s,
             r#"<g class="axis"><line x1="{X0}%" y1="{bottom}" x2="{X1}%" y2="{bottom}"/>"#,
         );
+        // The year the axis starts in, at its left end, unless a 1 January line is close by:
+        // without it a short span shows dots before its only labelled year.
+        let mut last = f64::NEG_INFINITY;
+        let start = NaiveDate::from_num_days_from_ce_opt(self.from.ceil() as i32);
+        if let Some(start) =
+            start.filter(|_| years.first().is_none_or(|d| self.x(*d) - X0 >= LABEL_GAP))
+        {
+            last = X0;
+            let _ = write!(
+                s,
+                r#"<text x="{X0}%" y="{ty}">{y}</text>"#,
+                ty = bottom + 16.0,
+                y = start.year(),
+            );
+        }
         for d in years {
             let x = self.x(d);
             let _ = write!(

@@ -110,7 +110,8 @@ pub fn insert_models_chart(ctx: &mut Context, graph: &SiteGraph) {
         .collect();
     let with_releases = rows.len();
     let released: usize = rows.iter().map(|(_, r)| r.points.len()).sum();
-    if released == 0 {
+    // One dot is no picture; the table below says as much.
+    if released < 2 {
         return;
     }
     // The busiest companies, then shown by name as everywhere else.
@@ -244,7 +245,7 @@ fn company_charts(graph: &SiteGraph, i: usize) -> Vec<ChartCtx> {
         })
         .collect();
     released.sort();
-    if !released.is_empty() {
+    if released.len() >= 2 {
         let title = format!("{}: model releases", c.company.name);
         let desc = format!(
             "{} model release{} from {} to {}, one dot per model, oldest at the top.",
