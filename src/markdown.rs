@@ -557,6 +557,10 @@ mod tests {
     }
 
     fn autolinked(src: &str, own: Option<usize>) -> Rendered {
+        autolinked_with(src, own, true)
+    }
+
+    fn autolinked_with(src: &str, own: Option<usize>, first_only: bool) -> Rendered {
         let m = Matcher::new([
             ("Pangu", 0),
             ("Pangu Medical Model", 1),
@@ -578,7 +582,7 @@ mod tests {
             urls: &urls,
             by_url: &by_url,
             own,
-            first_only: true,
+            first_only,
         };
         render_with(
             src,
@@ -642,6 +646,17 @@ mod tests {
         assert!(!r.html.contains("/m/pangu/"), "{}", r.html);
         assert_eq!(r.html.matches("/c/hw/").count(), 1, "{}", r.html);
         assert_eq!(r.mentions, [0, 2]);
+    }
+
+    #[test]
+    fn every_mention_is_linked_unless_first_only() {
+        let r = autolinked_with("Pangu, Pangu and ## Pangu.", None, false);
+        assert_eq!(
+            r.html.matches(r#"href="/m/pangu/""#).count(),
+            3,
+            "{}",
+            r.html
+        );
     }
 
     #[test]
