@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod build;
+pub mod chart;
 pub mod check;
 pub mod cmd;
 pub mod error;
@@ -11,10 +12,13 @@ pub mod import;
 pub mod link;
 pub mod load;
 pub mod markdown;
+pub mod mention;
 pub mod model;
 pub mod parse;
 pub mod publish;
+pub mod related;
 pub mod render;
+pub mod search;
 pub mod theme;
 pub mod write;
 

@@ -3,8 +3,10 @@
 //! Works on parsed content in memory; never reads files or writes output.
 
 use crate::error::{did_you_mean, Diagnostic, Diagnostics};
-use crate::markdown::{self, LinkTarget, Rendered};
+use crate::markdown::{self, Autolink, LinkTarget, Rendered};
+use crate::mention::Matcher;
 use crate::model::*;
+use crate::related::{self, Facet};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -83,6 +85,18 @@ pub struct ArticleNode {
     pub companies: Vec<usize>,
     pub models: Vec<usize>,
     pub themes: Vec<usize>,
+    /// Entities the body names in its text (whether or not the front matter names them).
+    pub mentions: Mentions,
+    /// Related reading, best first (indices into `SiteGraph::articles`).
+    pub related: Vec<usize>,
+}
+
+/// Entities named in a body's text, by kind; indices into the graph's entity lists.
+#[derive(Debug, Default, Clone)]
+pub struct Mentions {
+    pub companies: Vec<usize>,
+    pub models: Vec<usize>,
+    pub themes: Vec<usize>,
 }
 
 #[derive(Debug)]
@@ -93,6 +107,8 @@ pub struct CompanyNode {
     pub models: Vec<usize>,
     /// Newest first.
     pub articles: Vec<usize>,
+    /// Articles whose text names the company though their front matter does not; newest first.
+    pub mentioned_in: Vec<usize>,
 }
 
 #[derive(Debug)]
@@ -102,6 +118,7 @@ pub struct ModelNode {
     pub profile: Rendered,
     pub company: usize,
     pub articles: Vec<usize>,
+    pub mentioned_in: Vec<usize>,
 }
 
 #[derive(Debug)]
@@ -110,6 +127,7 @@ pub struct ThemeNode {
     pub url: String,
     pub profile: Rendered,
     pub articles: Vec<usize>,
+    pub mentioned_in: Vec<usize>,
 }
 
 #[derive(Debug)]
@@ -318,18 +336,23 @@ pub fn link(
         })
         .collect();
 
+    // Entity names, compiled once and shared by every thread that renders a body.
+    let names = EntityNames::new(&companies, &models, &themes, &base, &config.autolink);
+
     // Bodies, rendered in parallel: the expensive part of the build.
     let ctx = RenderCtx {
         targets: &targets,
         statics,
         base: &base,
         raw_html: config.markdown.raw_html,
+        names: &names,
     };
     let mut article_nodes: Vec<ArticleNode> = articles
         .into_par_iter()
         .zip(refs.into_par_iter())
         .map(|(mut article, (companies, models, themes))| {
-            let body = ctx.render(&article.origin, &std::mem::take(&mut article.body));
+            let body = ctx.render_named(&article.origin, &std::mem::take(&mut article.body), None);
+            let mentions = names.split(&body.mentions);
             let summary = article
                 .summary
                 .clone()
@@ -342,37 +365,53 @@ pub fn link(
                 companies,
                 models,
                 themes,
+                mentions,
+                related: Vec::new(),
             }
         })
         .collect();
     let mut company_nodes: Vec<CompanyNode> = companies
         .into_par_iter()
-        .map(|mut c| CompanyNode {
-            profile: ctx.render(&c.origin, &std::mem::take(&mut c.body)),
+        .enumerate()
+        .map(|(i, mut c)| CompanyNode {
+            profile: ctx.render_named(
+                &c.origin,
+                &std::mem::take(&mut c.body),
+                Some(names.company_key(i)),
+            ),
             url: format!("companies/{}/", c.id),
             company: c,
             models: Vec::new(),
             articles: Vec::new(),
+            mentioned_in: Vec::new(),
         })
         .collect();
     let mut model_nodes: Vec<ModelNode> = models
         .into_par_iter()
         .zip(model_company.into_par_iter())
-        .map(|(mut m, company)| ModelNode {
-            profile: ctx.render(&m.origin, &std::mem::take(&mut m.body)),
+        .enumerate()
+        .map(|(i, (mut m, company))| ModelNode {
+            profile: ctx.render_named(
+                &m.origin,
+                &std::mem::take(&mut m.body),
+                Some(names.model_key(i)),
+            ),
             url: format!("models/{}/", m.id),
             model: m,
             company,
             articles: Vec::new(),
+            mentioned_in: Vec::new(),
         })
         .collect();
     let mut theme_nodes: Vec<ThemeNode> = themes
         .into_par_iter()
-        .map(|mut t| ThemeNode {
-            profile: ctx.render(&t.origin, &std::mem::take(&mut t.body)),
+        .enumerate()
+        .map(|(i, mut t)| ThemeNode {
+            profile: ctx.render_named(&t.origin, &std::mem::take(&mut t.body), names.theme_key(i)),
             url: format!("themes/{}/", t.id),
             theme: t,
             articles: Vec::new(),
+            mentioned_in: Vec::new(),
         })
         .collect();
     let page_nodes: Vec<PageNode> = pages
@@ -457,6 +496,21 @@ pub fn link(
         for &t in &a.themes {
             theme_nodes[t].articles.push(ai);
         }
+        // Backlinks: named in the text, not in the front matter.
+        for &c in a
+            .mentions
+            .companies
+            .iter()
+            .filter(|c| !a.companies.contains(c))
+        {
+            company_nodes[c].mentioned_in.push(ai);
+        }
+        for &m in a.mentions.models.iter().filter(|m| !a.models.contains(m)) {
+            model_nodes[m].mentioned_in.push(ai);
+        }
+        for &t in a.mentions.themes.iter().filter(|t| !a.themes.contains(t)) {
+            theme_nodes[t].mentioned_in.push(ai);
+        }
     }
     for (mi, m) in model_nodes.iter().enumerate() {
         if let Some(c) = company_nodes.get_mut(m.company) {
@@ -470,6 +524,7 @@ pub fn link(
         |order| {
             for a in article_nodes.iter_mut() {
                 remap(&mut a.companies, order);
+                remap(&mut a.mentions.companies, order);
             }
             for m in model_nodes.iter_mut() {
                 if m.company != usize::MAX {
@@ -484,6 +539,7 @@ pub fn link(
         |order| {
             for a in article_nodes.iter_mut() {
                 remap(&mut a.models, order);
+                remap(&mut a.mentions.models, order);
             }
             for c in company_nodes.iter_mut() {
                 remap(&mut c.models, order);
@@ -496,6 +552,7 @@ pub fn link(
         |order| {
             for a in article_nodes.iter_mut() {
                 remap(&mut a.themes, order);
+                remap(&mut a.mentions.themes, order);
             }
         },
     );
@@ -512,6 +569,17 @@ pub fn link(
     }
     let mut page_nodes = page_nodes;
     page_nodes.sort_by(|a, b| a.page.title.cmp(&b.page.title));
+
+    let related = related_reading(
+        &article_nodes,
+        &company_nodes,
+        &model_nodes,
+        &theme_nodes,
+        config.related.count,
+    );
+    for (a, r) in article_nodes.iter_mut().zip(related) {
+        a.related = r;
+    }
 
     SiteGraph {
         config,
@@ -590,16 +658,150 @@ fn body_diag(origin: &Origin, (line, col): markdown::Pos, message: &str, hint: &
     }
 }
 
+/// Every article's related reading, from the entity -> articles lists already built.
+fn related_reading(
+    articles: &[ArticleNode],
+    companies: &[CompanyNode],
+    models: &[ModelNode],
+    themes: &[ThemeNode],
+    count: usize,
+) -> Vec<Vec<usize>> {
+    let facets = [
+        Facet {
+            weight: related::MODEL_WEIGHT,
+            of_article: articles.iter().map(|a| a.models.as_slice()).collect(),
+            articles_of: models.iter().map(|m| m.articles.as_slice()).collect(),
+        },
+        Facet {
+            weight: related::COMPANY_WEIGHT,
+            of_article: articles.iter().map(|a| a.companies.as_slice()).collect(),
+            articles_of: companies.iter().map(|c| c.articles.as_slice()).collect(),
+        },
+        Facet {
+            weight: related::THEME_WEIGHT,
+            of_article: articles.iter().map(|a| a.themes.as_slice()).collect(),
+            articles_of: themes.iter().map(|t| t.articles.as_slice()).collect(),
+        },
+    ];
+    related::related(articles.len(), &facets, count)
+}
+
+/// The site's entity names for auto-linking and backlinks. Entity keys: companies first, then
+/// models, then (when themes are auto-linked) themes, each in content order before sorting.
+struct EntityNames {
+    matcher: Matcher,
+    urls: Vec<Option<String>>,
+    by_url: HashMap<String, usize>,
+    companies: usize,
+    models: usize,
+    themes: usize,
+    first_only: bool,
+}
+
+impl EntityNames {
+    fn new(
+        companies: &[Company],
+        models: &[Model],
+        themes: &[Theme],
+        base: &BaseUrl,
+        cfg: &AutolinkConfig,
+    ) -> Self {
+        // Theme names are common phrases ("Computing power"); they are looked for only when asked.
+        let with_themes = cfg.links(AutolinkKind::Themes);
+        let themes = if with_themes { themes } else { &[] };
+        let mut names: Vec<(&str, usize)> = Vec::new();
+        let mut urls = Vec::new();
+        for c in companies {
+            let key = urls.len();
+            names.push((&c.name, key));
+            names.extend(c.aliases.iter().map(|a| (a.as_str(), key)));
+            urls.push((
+                cfg.links(AutolinkKind::Companies),
+                format!("companies/{}/", c.id),
+            ));
+        }
+        for m in models {
+            let key = urls.len();
+            names.push((&m.name, key));
+            names.extend(m.aliases.iter().map(|a| (a.as_str(), key)));
+            urls.push((cfg.links(AutolinkKind::Models), format!("models/{}/", m.id)));
+        }
+        for t in themes {
+            names.push((&t.name, urls.len()));
+            urls.push((true, format!("themes/{}/", t.id)));
+        }
+        let by_url = urls
+            .iter()
+            .enumerate()
+            .map(|(k, (_, u))| (base.link(u), k))
+            .collect();
+        EntityNames {
+            matcher: Matcher::new(names),
+            urls: urls
+                .into_iter()
+                .map(|(on, u)| on.then(|| base.link(&u)))
+                .collect(),
+            by_url,
+            companies: companies.len(),
+            models: models.len(),
+            themes: themes.len(),
+            first_only: cfg.first_only,
+        }
+    }
+    fn company_key(&self, i: usize) -> usize {
+        i
+    }
+    fn model_key(&self, i: usize) -> usize {
+        self.companies + i
+    }
+    fn theme_key(&self, i: usize) -> Option<usize> {
+        (i < self.themes).then(|| self.companies + self.models + i)
+    }
+    /// Entity keys back into per-kind indices.
+    fn split(&self, keys: &[usize]) -> Mentions {
+        let mut out = Mentions::default();
+        for &k in keys {
+            if k < self.companies {
+                out.companies.push(k);
+            } else if k < self.companies + self.models {
+                out.models.push(k - self.companies);
+            } else {
+                out.themes.push(k - self.companies - self.models);
+            }
+        }
+        out
+    }
+}
+
 struct RenderCtx<'a> {
     targets: &'a HashMap<String, Target>,
     statics: &'a HashSet<String>,
     base: &'a BaseUrl,
     raw_html: RawHtml,
+    names: &'a EntityNames,
 }
 
 impl RenderCtx<'_> {
     fn render(&self, origin: &Origin, body: &str) -> Rendered {
         markdown::render(body, self.raw_html, &mut |dest| self.resolve(origin, dest))
+    }
+
+    /// Renders a body in which entity names are found (and linked, as site.yaml says); `own` is the
+    /// entity whose profile this is.
+    fn render_named(&self, origin: &Origin, body: &str, own: Option<usize>) -> Rendered {
+        let autolink = Autolink {
+            matcher: &self.names.matcher,
+            urls: &self.names.urls,
+            by_url: &self.names.by_url,
+            own,
+            first_only: self.names.first_only,
+        };
+        markdown::render_with(
+            body,
+            self.raw_html,
+            &mut |dest| self.resolve(origin, dest),
+            Some(&autolink),
+        )
     }
 
     fn resolve(&self, origin: &Origin, dest: &str) -> LinkTarget {

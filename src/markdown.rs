@@ -1,10 +1,11 @@
-//! Markdown to HTML with pulldown-cmark: GFM extensions, heading anchors, link rewriting.
-//! Pure: the caller decides what a link points at (through `LinkTarget`); this module never looks at
-//! the site or the disk.
+//! Markdown to HTML with pulldown-cmark: GFM extensions, heading anchors, link rewriting, entity
+//! auto-links. Pure: the caller decides what a link points at (through `LinkTarget`) and which names
+//! are entities (through `Autolink`); this module never looks at the site or the disk.
 
+use crate::mention::Matcher;
 use crate::model::RawHtml;
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
-use std::collections::HashSet;
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use std::collections::{HashMap, HashSet};
 
 /// What the caller says about one link destination.
 pub enum LinkTarget {
@@ -43,6 +44,23 @@ pub struct Rendered {
     /// Images that have no alt text.
     pub images_without_alt: Vec<Pos>,
     pub problems: Vec<LinkProblem>,
+    /// Entity keys (see `Autolink`) named in the text, sorted, each once.
+    pub mentions: Vec<usize>,
+}
+
+/// What auto-linking needs from the caller: the names to look for and where each entity lives.
+/// Entity keys are the caller's; this module only passes them through.
+pub struct Autolink<'a> {
+    pub matcher: &'a Matcher,
+    /// The URL of each entity key; `None`: record mentions of it, never link them.
+    pub urls: &'a [Option<String>],
+    /// Which entity a URL (without `#fragment`) belongs to: an explicit link to an entity counts as
+    /// its first mention being linked.
+    pub by_url: &'a HashMap<String, usize>,
+    /// The entity whose own profile this is: never linked to itself.
+    pub own: Option<usize>,
+    /// Link the first mention of each entity only.
+    pub first_only: bool,
 }
 
 pub fn options() -> Options {
@@ -60,6 +78,17 @@ pub fn render(
     raw_html: RawHtml,
     resolve: &mut dyn FnMut(&str) -> LinkTarget,
 ) -> Rendered {
+    render_with(source, raw_html, resolve, None)
+}
+
+/// `render`, with entity names found in the text and, where `autolink` allows, linked: never inside
+/// code, headings, links (Markdown or raw HTML) or image alt text.
+pub fn render_with(
+    source: &str,
+    raw_html: RawHtml,
+    resolve: &mut dyn FnMut(&str) -> LinkTarget,
+    autolink: Option<&Autolink<'_>>,
+) -> Rendered {
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::with_capacity(source.len() / 16);
     let mut used_ids: HashSet<String> = HashSet::new();
@@ -69,6 +98,10 @@ pub fn render(
     let mut unlinked_depth: Vec<bool> = Vec::new();
     let mut image_alt: Option<(Pos, String)> = None;
     let mut lines = LineIndex::new(source);
+    let mut names = NameScan::new(autolink);
+    let mut in_code_block = false;
+    // Open raw-HTML elements whose text must not be linked (`<a>`, `<code>`, ...).
+    let mut raw_depth = 0usize;
 
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
         match &event {
@@ -91,6 +124,36 @@ pub fn render(
                 in_first_paragraph = 1
             }
             Event::End(TagEnd::Paragraph) if in_first_paragraph == 1 => in_first_paragraph = 2,
+            _ => {}
+        }
+        // Runs of text (and the soft breaks inside them) are held back and scanned for names
+        // as one string, so a name wrapped over two source lines is still found.
+        match &event {
+            Event::Text(t) if !in_code_block => {
+                names.pending.push_str(t);
+                continue;
+            }
+            Event::SoftBreak => {
+                names.pending.push('\n');
+                continue;
+            }
+            _ => {
+                let linkable = heading.is_none()
+                    && unlinked_depth.is_empty()
+                    && image_alt.is_none()
+                    && raw_depth == 0;
+                names.flush(&mut events, linkable);
+            }
+        }
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::InlineHtml(h) if raw_html == RawHtml::Allow => {
+                raw_depth = raw_element_depth(raw_depth, h)
+            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item,
+            ) => raw_depth = 0,
             _ => {}
         }
         let event = match event {
@@ -122,7 +185,11 @@ pub fn render(
             }) => {
                 let pos = lines.pos(range.start);
                 out.links.push((pos, dest_url.to_string()));
-                match resolve(&dest_url) {
+                let target = resolve(&dest_url);
+                if let LinkTarget::Rewrite(url) = &target {
+                    names.explicit_link(url);
+                }
+                match target {
                     LinkTarget::Keep => {
                         unlinked_depth.push(false);
                         Event::Start(Tag::Link {
@@ -200,6 +267,10 @@ pub fn render(
         };
         events.push(event);
     }
+    names.flush(&mut events, true);
+    out.mentions = names.mentioned;
+    out.mentions.sort_unstable();
+    out.mentions.dedup();
     out.first_paragraph = out
         .first_paragraph
         .split_whitespace()
@@ -208,6 +279,102 @@ pub fn render(
     out.html.reserve(source.len() * 5 / 4);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out
+}
+
+/// Held-back text, and what auto-linking has done so far in one body.
+struct NameScan<'a, 'b> {
+    autolink: Option<&'a Autolink<'b>>,
+    pending: String,
+    linked: HashSet<usize>,
+    mentioned: Vec<usize>,
+}
+
+impl<'a, 'b> NameScan<'a, 'b> {
+    fn new(autolink: Option<&'a Autolink<'b>>) -> Self {
+        NameScan {
+            autolink,
+            pending: String::new(),
+            linked: HashSet::new(),
+            mentioned: Vec::new(),
+        }
+    }
+
+    /// An explicit Markdown link to an entity's page: that entity is linked already.
+    fn explicit_link(&mut self, url: &str) {
+        if let Some(al) = self.autolink {
+            let page = url.split('#').next().unwrap_or(url);
+            if let Some(&e) = al.by_url.get(page) {
+                self.linked.insert(e);
+            }
+        }
+    }
+
+    /// Emits the held-back text, with entity mentions turned into links where `linkable`.
+    fn flush(&mut self, events: &mut Vec<Event<'_>>, linkable: bool) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let text = std::mem::take(&mut self.pending);
+        let Some(al) = self.autolink else {
+            events.push(Event::Text(text.into()));
+            return;
+        };
+        let mut done = 0;
+        for m in al.matcher.find(&text) {
+            self.mentioned.push(m.entity);
+            let Some(Some(url)) = al.urls.get(m.entity) else {
+                continue;
+            };
+            if !linkable
+                || al.own == Some(m.entity)
+                || (al.first_only && self.linked.contains(&m.entity))
+            {
+                continue;
+            }
+            self.linked.insert(m.entity);
+            if m.start > done {
+                events.push(Event::Text(text[done..m.start].to_string().into()));
+            }
+            events.push(Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url: url.clone().into(),
+                title: CowStr::Borrowed(""),
+                id: CowStr::Borrowed(""),
+            }));
+            events.push(Event::Text(text[m.start..m.end].to_string().into()));
+            events.push(Event::End(TagEnd::Link));
+            done = m.end;
+        }
+        if done == 0 {
+            events.push(Event::Text(text.into()));
+        } else if done < text.len() {
+            events.push(Event::Text(text[done..].to_string().into()));
+        }
+    }
+}
+
+/// Raw inline HTML elements whose content is not prose to link: opening one adds a level, closing
+/// one removes it; anything else leaves the depth as it is.
+fn raw_element_depth(depth: usize, html: &str) -> usize {
+    const NO_LINK: [&str; 8] = ["a", "code", "kbd", "samp", "pre", "script", "style", "svg"];
+    let tag = html.trim_start_matches('<');
+    let (closing, tag) = match tag.strip_prefix('/') {
+        Some(t) => (true, t),
+        None => (false, tag),
+    };
+    let name: String = tag
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if !NO_LINK.contains(&name.as_str()) || html.trim_end().ends_with("/>") {
+        return depth;
+    }
+    if closing {
+        depth.saturating_sub(1)
+    } else {
+        depth + 1
+    }
 }
 
 /// Byte offsets to line and column, built on first use: most bodies never need it.
@@ -387,5 +554,117 @@ mod tests {
             &mut keep,
         );
         assert_eq!(r.first_paragraph, "Hello big world.");
+    }
+
+    fn autolinked(src: &str, own: Option<usize>) -> Rendered {
+        autolinked_with(src, own, true)
+    }
+
+    fn autolinked_with(src: &str, own: Option<usize>, first_only: bool) -> Rendered {
+        let m = Matcher::new([
+            ("Pangu", 0),
+            ("Pangu Medical Model", 1),
+            ("华为云", 2),
+            ("Huawei Cloud", 2),
+        ]);
+        let urls = [
+            Some("/m/pangu/".to_string()),
+            Some("/m/pmm/".to_string()),
+            Some("/c/hw/".to_string()),
+        ];
+        let by_url = urls
+            .iter()
+            .enumerate()
+            .map(|(k, u)| (u.clone().unwrap(), k))
+            .collect();
+        let al = Autolink {
+            matcher: &m,
+            urls: &urls,
+            by_url: &by_url,
+            own,
+            first_only,
+        };
+        render_with(
+            src,
+            RawHtml::Allow,
+            &mut |d| LinkTarget::Rewrite(d.to_string()),
+            Some(&al),
+        )
+    }
+
+    #[test]
+    fn autolinks_the_first_mention_outside_code_headings_links_and_alt() {
+        let r = autolinked(
+            "## Pangu\n\n`Pangu` and ![Pangu](p.png) and [the Pangu](x) and <a href=\"y\">Pangu</a>.\n\n```\nPangu\n```\n\nPangu here, Pangu again.\n",
+            None,
+        );
+        assert_eq!(
+            r.html.matches(r#"href="/m/pangu/""#).count(),
+            1,
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains(r#"<a href="/m/pangu/">Pangu</a> here, Pangu again."#),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<h2 id=\"pangu\">Pangu</h2>"), "{}", r.html);
+        assert_eq!(r.mentions, [0]);
+    }
+
+    #[test]
+    fn autolink_prefers_the_longest_name_and_handles_cjk_and_wrapped_names() {
+        let r = autolinked(
+            "基于华为云的Pangu Medical Model，by Huawei\nCloud and Pangu.",
+            None,
+        );
+        assert!(
+            r.html.contains(r#"<a href="/c/hw/">华为云</a>"#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains(r#"<a href="/m/pmm/">Pangu Medical Model</a>"#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("by Huawei\nCloud and <a href=\"/m/pangu/\">Pangu</a>."),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.mentions, [0, 1, 2]);
+    }
+
+    #[test]
+    fn autolink_skips_a_profiles_own_entity_and_explicitly_linked_ones() {
+        let r = autolinked("[Cloud](/c/hw/) then Huawei Cloud; Pangu is ours.", Some(0));
+        assert!(!r.html.contains("/m/pangu/"), "{}", r.html);
+        assert_eq!(r.html.matches("/c/hw/").count(), 1, "{}", r.html);
+        assert_eq!(r.mentions, [0, 2]);
+    }
+
+    #[test]
+    fn every_mention_is_linked_unless_first_only() {
+        let r = autolinked_with("Pangu, Pangu and ## Pangu.", None, false);
+        assert_eq!(
+            r.html.matches(r#"href="/m/pangu/""#).count(),
+            3,
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn raw_inline_html_depth_tracks_no_link_elements() {
+        assert_eq!(raw_element_depth(0, "<a href=\"x\">"), 1);
+        assert_eq!(raw_element_depth(1, "</a>"), 0);
+        assert_eq!(raw_element_depth(0, "<abbr>"), 0);
+        assert_eq!(raw_element_depth(0, "<br/>"), 0);
+        assert_eq!(raw_element_depth(0, "</code>"), 0);
     }
 }

@@ -356,6 +356,54 @@ pub struct MarkdownConfig {
     pub raw_html: RawHtml,
 }
 
+/// Which kinds of entity `autolink` turns into links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AutolinkKind {
+    Companies,
+    Models,
+    Themes,
+}
+
+/// `autolink:` in site.yaml: `{ enabled: true, kinds: [companies, models], first_only: true }`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AutolinkConfig {
+    pub enabled: bool,
+    pub kinds: Vec<AutolinkKind>,
+    /// Link only the first mention of each entity in a body; later mentions stay plain text.
+    pub first_only: bool,
+}
+
+impl Default for AutolinkConfig {
+    fn default() -> Self {
+        AutolinkConfig {
+            enabled: true,
+            kinds: vec![AutolinkKind::Companies, AutolinkKind::Models],
+            first_only: true,
+        }
+    }
+}
+
+impl AutolinkConfig {
+    pub fn links(&self, kind: AutolinkKind) -> bool {
+        self.enabled && self.kinds.contains(&kind)
+    }
+}
+
+/// `related:` in site.yaml: `{ count: 5 }`; 0 turns the list off.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RelatedConfig {
+    pub count: usize,
+}
+
+impl Default for RelatedConfig {
+    fn default() -> Self {
+        RelatedConfig { count: 5 }
+    }
+}
+
 /// `site.yaml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -376,6 +424,12 @@ pub struct SiteConfig {
     pub feed_limit: usize,
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// Entity names in article bodies and profiles become links to their pages.
+    #[serde(default)]
+    pub autolink: AutolinkConfig,
+    /// The "Related reading" list under every article.
+    #[serde(default)]
+    pub related: RelatedConfig,
     /// Custom domain for GitHub Pages; written as `CNAME`.
     #[serde(default)]
     pub cname: Option<String>,

@@ -13,6 +13,9 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use tera::{Context, Tera};
 
+mod reader;
+pub use reader::{SEARCH_INDEX, SEARCH_SCRIPT};
+
 /// Site-wide values every template sees as `site`.
 #[derive(Serialize)]
 pub struct SiteCtx<'a> {
@@ -25,6 +28,8 @@ pub struct SiteCtx<'a> {
     pub author: Option<&'a str>,
     pub feed_url: String,
     pub stylesheet_url: String,
+    /// The search page; the masthead's search form sends `?q=` there.
+    pub search_url: String,
     /// True in a preview build (`--drafts`): pages carry `noindex`.
     pub preview: bool,
     pub nav: Vec<NavItem>,
@@ -339,6 +344,9 @@ enum Job {
     Feed,
     Sitemap,
     Robots,
+    Search,
+    /// `/companies/<id>/feed.xml` and the same for models and themes.
+    EntityFeed(crate::model::Kind, usize),
 }
 
 /// Renders every page of the site into `sink`. Returns the paths written, or every template error.
@@ -357,6 +365,7 @@ pub fn render_site(
         author: graph.config.author.as_deref(),
         feed_url: base.link("feed.xml"),
         stylesheet_url: base.link(theme::STYLESHEET),
+        search_url: base.link("search/"),
         preview: graph.selection.drafts,
         nav: ["articles", "companies", "models", "themes"]
             .iter()
@@ -475,6 +484,13 @@ pub fn render_site(
     jobs.extend((0..graph.models.len()).map(Job::Model));
     jobs.extend((0..graph.themes.len()).map(Job::Theme));
     jobs.extend((0..graph.pages.len()).map(Job::Page));
+    jobs.push(Job::Search);
+    {
+        use crate::model::Kind;
+        jobs.extend((0..graph.companies.len()).map(|i| Job::EntityFeed(Kind::Company, i)));
+        jobs.extend((0..graph.models.len()).map(|i| Job::EntityFeed(Kind::Model, i)));
+        jobs.extend((0..graph.themes.len()).map(|i| Job::EntityFeed(Kind::Theme, i)));
+    }
 
     let home_url = |n: usize| {
         if n <= 1 {
@@ -540,6 +556,7 @@ pub fn render_site(
                     }
                     Job::Article(i) => {
                         let a = &graph.articles[*i];
+                        reader::insert_related(&mut ctx, a, &cards);
                         ctx.insert(
                             "article",
                             &ArticlePage {
@@ -570,6 +587,13 @@ pub fn render_site(
                     }
                     Job::Company(i) => {
                         let c = &graph.companies[*i];
+                        reader::insert_entity_extras(
+                            &mut ctx,
+                            graph,
+                            crate::model::Kind::Company,
+                            *i,
+                            &cards,
+                        );
                         ctx.insert(
                             "company",
                             &CompanyPage {
@@ -591,6 +615,7 @@ pub fn render_site(
                     }
                     Job::Models => {
                         ctx.insert("models", &model_cards);
+                        reader::insert_models_chart(&mut ctx, graph);
                         (
                             "models.html",
                             page_path("models/"),
@@ -601,6 +626,13 @@ pub fn render_site(
                     }
                     Job::Model(i) => {
                         let m = &graph.models[*i];
+                        reader::insert_entity_extras(
+                            &mut ctx,
+                            graph,
+                            crate::model::Kind::Model,
+                            *i,
+                            &cards,
+                        );
                         ctx.insert(
                             "model",
                             &ModelPage {
@@ -630,6 +662,13 @@ pub fn render_site(
                     }
                     Job::Theme(i) => {
                         let t = &graph.themes[*i];
+                        reader::insert_entity_extras(
+                            &mut ctx,
+                            graph,
+                            crate::model::Kind::Theme,
+                            *i,
+                            &cards,
+                        );
                         ctx.insert(
                             "theme",
                             &ThemePage {
@@ -715,6 +754,27 @@ pub fn render_site(
                             "sitemap",
                         )
                     }
+                    Job::Search => {
+                        reader::insert_search(&mut ctx, graph);
+                        (
+                            "search.html",
+                            page_path("search/"),
+                            "search/".into(),
+                            "Search".into(),
+                            "search",
+                        )
+                    }
+                    Job::EntityFeed(kind, i) => {
+                        let (path, name) = reader::insert_entity_feed(
+                            &mut ctx,
+                            graph,
+                            *kind,
+                            *i,
+                            &cards,
+                            &theme_links,
+                        );
+                        ("feed.xml", path.clone(), path, name, "feed")
+                    }
                     Job::Robots => {
                         ctx.insert("sitemap_url", &base.permalink("sitemap.xml"));
                         (
@@ -772,6 +832,14 @@ pub fn render_site(
     put(theme::STYLESHEET, theme::STYLESHEET_CSS.as_bytes())?;
     for (rel, bytes) in pages_files(graph) {
         put(rel, &bytes)?;
+        written.push(rel.to_string());
+    }
+    let index = crate::search::index_json(graph);
+    for (rel, bytes) in [
+        (SEARCH_INDEX, index.as_bytes()),
+        (SEARCH_SCRIPT, reader::SEARCH_SCRIPT_JS.as_bytes()),
+    ] {
+        put(rel, bytes)?;
         written.push(rel.to_string());
     }
     Ok(written)

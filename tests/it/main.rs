@@ -6,4 +6,5 @@ mod check;
 mod import;
 mod pages;
 mod publish;
+mod reader;
 mod support;

@@ -176,10 +176,11 @@ pub fn list_files(dir: &Path) -> Vec<String> {
     out
 }
 
-/// Every `href="..."` and `src="..."` value in an HTML page.
+/// Every URL a browser follows or fetches from a page: `href`, `src`, form `action`, and the search
+/// index named in `data-index`.
 pub fn links_in(html: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for attr in ["href=\"", "src=\""] {
+    for attr in ["href=\"", "src=\"", "action=\"", "data-index=\""] {
         let mut rest = html;
         while let Some(i) = rest.find(attr) {
             rest = &rest[i + attr.len()..];

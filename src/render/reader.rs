@@ -1,0 +1,340 @@
+//! The reader's extras on rendered pages: related reading, "Also mentioned in", charts, per-entity
+//! feeds and the search page. Builds typed context for templates from the linked site; like the rest
+//! of render it hands bytes to the `Sink` and never opens an output file itself.
+
+use super::{feed_entry, ArticleCard, EntityLink, FeedEntry};
+use crate::chart::{self, DatedPoint, DotRow, Labels};
+use crate::link::{ArticleNode, SiteGraph};
+use crate::model::Kind;
+use serde::Serialize;
+use tera::Context;
+
+/// Where the search index and the search script are written.
+pub const SEARCH_INDEX: &str = "search/index.json";
+pub const SEARCH_SCRIPT: &str = "assets/search.js";
+pub const SEARCH_SCRIPT_JS: &str = include_str!("../theme/search.js");
+
+/// How many companies the models-index chart draws; the table under it lists every model.
+pub const CHART_MAX_COMPANIES: usize = 12;
+
+/// A chart and its data as text, for a `<figure>` with a table behind a disclosure.
+#[derive(Serialize)]
+pub struct ChartCtx {
+    pub id: String,
+    pub title: String,
+    pub svg: String,
+    /// Column headings of the data table.
+    pub columns: [String; 2],
+    pub rows: Vec<[String; 2]>,
+}
+
+/// An entity's Atom feed, for `<link rel="alternate">` and a visible link.
+#[derive(Serialize)]
+pub struct FeedLink {
+    pub url: String,
+    pub title: String,
+}
+
+/// What an entity page shows besides its own data.
+#[derive(Serialize)]
+pub struct EntityExtras<'a> {
+    pub feed: FeedLink,
+    /// Articles that name the entity in their text only; newest first.
+    pub also_mentioned: Vec<&'a ArticleCard<'a>>,
+    pub charts: Vec<ChartCtx>,
+}
+
+/// Adds `related` (the article's related reading) to an article page's context.
+pub fn insert_related(ctx: &mut Context, a: &ArticleNode, cards: &[ArticleCard<'_>]) {
+    let related: Vec<&ArticleCard<'_>> = a.related.iter().map(|&i| &cards[i]).collect();
+    ctx.insert("related", &related);
+}
+
+/// Adds `extras` to a company, model or theme page's context.
+pub fn insert_entity_extras(
+    ctx: &mut Context,
+    graph: &SiteGraph,
+    kind: Kind,
+    i: usize,
+    cards: &[ArticleCard<'_>],
+) {
+    let (name, url, mentioned) = entity(graph, kind, i);
+    let charts = match kind {
+        Kind::Company => company_charts(graph, i),
+        Kind::Theme => {
+            let t = &graph.themes[i];
+            articles_per_quarter(graph, &t.articles, &t.theme.name, "theme-articles")
+                .into_iter()
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    let extras = EntityExtras {
+        feed: FeedLink {
+            url: graph.base.link(&format!("{url}feed.xml")),
+            title: format!("{name} · {}", graph.config.title),
+        },
+        also_mentioned: mentioned.iter().map(|&a| &cards[a]).collect(),
+        charts,
+    };
+    ctx.insert("extras", &extras);
+}
+
+/// Adds `chart` (releases over time by company) to the models index's context.
+pub fn insert_models_chart(ctx: &mut Context, graph: &SiteGraph) {
+    let mut rows: Vec<(usize, DotRow<'_>)> = graph
+        .companies
+        .iter()
+        .enumerate()
+        .map(|(ci, c)| {
+            let points: Vec<DatedPoint<'_>> = c
+                .models
+                .iter()
+                .filter_map(|&m| {
+                    let m = &graph.models[m].model;
+                    m.released.map(|d| DatedPoint {
+                        date: d.date(),
+                        label: &m.name,
+                    })
+                })
+                .collect();
+            (
+                ci,
+                DotRow {
+                    label: &c.company.name,
+                    points,
+                },
+            )
+        })
+        .filter(|(_, r)| !r.points.is_empty())
+        .collect();
+    let with_releases = rows.len();
+    let released: usize = rows.iter().map(|(_, r)| r.points.len()).sum();
+    // One dot is no picture; the table below says as much.
+    if released < 2 {
+        return;
+    }
+    // The busiest companies, then shown by name as everywhere else.
+    rows.sort_by(|a, b| b.1.points.len().cmp(&a.1.points.len()).then(a.0.cmp(&b.0)));
+    rows.truncate(CHART_MAX_COMPANIES);
+    rows.sort_by_key(|(ci, _)| *ci);
+    let shown: Vec<DotRow<'_>> = rows.into_iter().map(|(_, r)| r).collect();
+    let drawn: usize = shown.iter().map(|r| r.points.len()).sum();
+    let title = "Model releases by company";
+    let mut desc = format!(
+        "{drawn} model releases from {} compan{}, one dot per release on a time line.",
+        shown.len(),
+        if shown.len() == 1 { "y" } else { "ies" }
+    );
+    if with_releases > shown.len() {
+        desc.push_str(&format!(
+            " The {} companies with the most releases are drawn; the table lists all {released} releases.",
+            shown.len()
+        ));
+    }
+    let svg = chart::dot_rows(
+        &Labels {
+            id: "models-releases",
+            title,
+            desc: &desc,
+        },
+        &shown,
+    );
+    let mut table: Vec<(chrono::NaiveDate, [String; 2])> = graph
+        .models
+        .iter()
+        .filter_map(|m| {
+            m.model.released.map(|d| {
+                let company = graph
+                    .companies
+                    .get(m.company)
+                    .map(|c| c.company.name.as_str())
+                    .unwrap_or("");
+                (
+                    d.date(),
+                    [format!("{} ({company})", m.model.name), d.display()],
+                )
+            })
+        })
+        .collect();
+    table.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1[0].cmp(&b.1[0])));
+    ctx.insert(
+        "chart",
+        &ChartCtx {
+            id: "models-releases".into(),
+            title: title.into(),
+            svg,
+            columns: ["Model".into(), "Released".into()],
+            rows: table.into_iter().map(|(_, r)| r).collect(),
+        },
+    );
+}
+
+/// The context for an entity's Atom feed (the site feed's template): its newest articles, with
+/// summaries only, so a thousand entity feeds stay small.
+pub fn insert_entity_feed(
+    ctx: &mut Context,
+    graph: &SiteGraph,
+    kind: Kind,
+    i: usize,
+    cards: &[ArticleCard<'_>],
+    themes: &[EntityLink<'_>],
+) -> (String, String) {
+    let (name, url, _) = entity(graph, kind, i);
+    let list = match kind {
+        Kind::Company => &graph.companies[i].articles,
+        Kind::Model => &graph.models[i].articles,
+        _ => &graph.themes[i].articles,
+    };
+    let entries: Vec<FeedEntry<'_>> = list
+        .iter()
+        .take(graph.config.feed_limit)
+        .map(|&a| FeedEntry {
+            content: "",
+            ..feed_entry(&graph.articles[a], &cards[a], themes)
+        })
+        .collect();
+    let path = format!("{url}feed.xml");
+    ctx.insert("feed_url", &graph.base.permalink(&path));
+    ctx.insert("feed_title", &format!("{name} · {}", graph.config.title));
+    ctx.insert("feed_alternate", &graph.base.permalink(url));
+    ctx.insert(
+        "updated",
+        &entries
+            .first()
+            .map(|e| e.updated.clone())
+            .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into()),
+    );
+    ctx.insert("entries", &entries);
+    (path, name.to_string())
+}
+
+/// Adds what the search page needs: the index and script URLs.
+pub fn insert_search(ctx: &mut Context, graph: &SiteGraph) {
+    ctx.insert("search_index_url", &graph.base.link(SEARCH_INDEX));
+    ctx.insert("search_script_url", &graph.base.link(SEARCH_SCRIPT));
+}
+
+/// Name, site-relative URL and backlinks of one entity.
+fn entity(graph: &SiteGraph, kind: Kind, i: usize) -> (&str, &str, &[usize]) {
+    match kind {
+        Kind::Company => {
+            let c = &graph.companies[i];
+            (&c.company.name, &c.url, &c.mentioned_in)
+        }
+        Kind::Model => {
+            let m = &graph.models[i];
+            (&m.model.name, &m.url, &m.mentioned_in)
+        }
+        _ => {
+            let t = &graph.themes[i];
+            (&t.theme.name, &t.url, &t.mentioned_in)
+        }
+    }
+}
+
+fn company_charts(graph: &SiteGraph, i: usize) -> Vec<ChartCtx> {
+    let c = &graph.companies[i];
+    let mut out = Vec::new();
+    let mut released: Vec<(chrono::NaiveDate, &str)> = c
+        .models
+        .iter()
+        .filter_map(|&m| {
+            let m = &graph.models[m].model;
+            m.released.map(|d| (d.date(), m.name.as_str()))
+        })
+        .collect();
+    released.sort();
+    if released.len() >= 2 {
+        let title = format!("{}: model releases", c.company.name);
+        let desc = format!(
+            "{} model release{} from {} to {}, one dot per model, oldest at the top.",
+            released.len(),
+            if released.len() == 1 { "" } else { "s" },
+            year(released[0].0),
+            year(released[released.len() - 1].0),
+        );
+        let points: Vec<DatedPoint<'_>> = released
+            .iter()
+            .map(|&(date, label)| DatedPoint { date, label })
+            .collect();
+        out.push(ChartCtx {
+            id: "company-releases".into(),
+            svg: chart::timeline(
+                &Labels {
+                    id: "company-releases",
+                    title: &title,
+                    desc: &desc,
+                },
+                &points,
+            ),
+            title,
+            columns: ["Model".into(), "Released".into()],
+            rows: released
+                .iter()
+                .map(|(d, n)| {
+                    [
+                        n.to_string(),
+                        crate::model::PubDate::from_date(*d).display(),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    out.extend(articles_per_quarter(
+        graph,
+        &c.articles,
+        &c.company.name,
+        "company-articles",
+    ));
+    out
+}
+
+/// Bars of articles per quarter, or nothing when they would be a single bar (the page says as much
+/// in words).
+fn articles_per_quarter(
+    graph: &SiteGraph,
+    articles: &[usize],
+    name: &str,
+    id: &str,
+) -> Option<ChartCtx> {
+    let bars = chart::per_quarter(
+        articles
+            .iter()
+            .map(|&a| graph.articles[a].article.date.date()),
+    );
+    if bars.len() < 2 {
+        return None;
+    }
+    let (first, last) = (bars.first()?.0, bars.last()?.0);
+    let title = format!("{name}: articles per quarter");
+    let desc = format!(
+        "{} article{} from {} to {}, one bar per quarter.",
+        articles.len(),
+        if articles.len() == 1 { "" } else { "s" },
+        first.label(),
+        last.label(),
+    );
+    Some(ChartCtx {
+        id: id.into(),
+        svg: chart::quarter_bars(
+            &Labels {
+                id,
+                title: &title,
+                desc: &desc,
+            },
+            &bars,
+            "article",
+        ),
+        title,
+        columns: ["Quarter".into(), "Articles".into()],
+        rows: bars
+            .iter()
+            .map(|(q, n)| [q.label(), n.to_string()])
+            .collect(),
+    })
+}
+
+fn year(d: chrono::NaiveDate) -> i32 {
+    chrono::Datelike::year(&d)
+}
