@@ -1,13 +1,17 @@
 //! Stage 3, link: one graph of the site. Checks every reference, gives every item its URL, renders
 //! Markdown bodies with their links rewritten, and records who relates to whom.
-//! Works on parsed content in memory; never reads files or writes output.
+//! Works on parsed content in memory; never reads files or writes output. A `BodyCache` (kept by
+//! `serve` between links) lets a relink reuse every body whose text and link targets did not change.
 
 use crate::error::{did_you_mean, Diagnostic, Diagnostics};
 use crate::markdown::{self, LinkTarget, Rendered};
 use crate::model::*;
+use chrono::NaiveDate;
 use rayon::prelude::*;
+use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// `base_url` split into what links need: the full URL and its path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,27 +63,90 @@ impl BaseUrl {
     }
 }
 
-/// Which articles a build includes.
-#[derive(Debug, Clone, Copy, Default)]
+/// Where an article stands for readers on the build's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Standing {
+    Published,
+    /// `status: published`, dated after the build's date.
+    Scheduled,
+    Review,
+    Draft,
+}
+
+impl Standing {
+    /// The banner a preview shows on the article's page.
+    pub fn banner(self, date: &PubDate) -> Option<String> {
+        match self {
+            Standing::Published => None,
+            Standing::Scheduled => Some(format!("Scheduled for {}", date.display())),
+            Standing::Review => Some("In review".into()),
+            Standing::Draft => Some("Draft — not published".into()),
+        }
+    }
+}
+
+/// Which articles a build includes, judged on the build's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Selection {
-    /// Include drafts and articles in review (a preview build).
+    /// A preview build: include drafts, articles in review and scheduled ones, marked as such.
     pub drafts: bool,
+    /// Treat scheduled articles as published (`--future`).
+    pub future: bool,
+    /// The build's date: articles dated after it are scheduled.
+    pub today: NaiveDate,
 }
 
 impl Selection {
+    /// A published build as of today's local date.
+    pub fn published() -> Self {
+        Selection {
+            drafts: false,
+            future: false,
+            today: chrono::Local::now().date_naive(),
+        }
+    }
+    pub fn standing(&self, a: &Article) -> Standing {
+        match a.status {
+            Status::Draft => Standing::Draft,
+            Status::Review => Standing::Review,
+            Status::Published if a.date.date() > self.today => Standing::Scheduled,
+            Status::Published => Standing::Published,
+        }
+    }
+    /// Whether the article is in this build at all.
     pub fn includes(&self, a: &Article) -> bool {
-        self.drafts || a.status == Status::Published
+        match self.standing(a) {
+            Standing::Published => true,
+            Standing::Scheduled => self.future || self.drafts,
+            Standing::Review | Standing::Draft => self.drafts,
+        }
+    }
+    /// Whether readers see it as published: in feeds and sitemaps, without a banner.
+    pub fn is_public(&self, a: &Article) -> bool {
+        match self.standing(a) {
+            Standing::Published => true,
+            Standing::Scheduled => self.future,
+            Standing::Review | Standing::Draft => false,
+        }
     }
 }
 
 #[derive(Debug)]
 pub struct ArticleNode {
-    pub article: Article,
+    pub article: Arc<Article>,
     /// Site-relative URL, `articles/<slug>/`.
     pub url: String,
-    pub body: Rendered,
+    pub body: Arc<Rendered>,
     /// Front-matter summary, else the opening of the first paragraph.
     pub summary: String,
+    pub standing: Standing,
+    /// False for a preview's drafts, articles in review and scheduled articles: no feed, no
+    /// sitemap, a banner on the page.
+    pub public: bool,
+    /// What is still wrong with an unpublished article in a preview; shown on the review desk
+    /// instead of stopping the build.
+    pub problems: Vec<Diagnostic>,
     pub companies: Vec<usize>,
     pub models: Vec<usize>,
     pub themes: Vec<usize>,
@@ -87,9 +154,9 @@ pub struct ArticleNode {
 
 #[derive(Debug)]
 pub struct CompanyNode {
-    pub company: Company,
+    pub company: Arc<Company>,
     pub url: String,
-    pub profile: Rendered,
+    pub profile: Arc<Rendered>,
     pub models: Vec<usize>,
     /// Newest first.
     pub articles: Vec<usize>,
@@ -97,26 +164,26 @@ pub struct CompanyNode {
 
 #[derive(Debug)]
 pub struct ModelNode {
-    pub model: Model,
+    pub model: Arc<Model>,
     pub url: String,
-    pub profile: Rendered,
+    pub profile: Arc<Rendered>,
     pub company: usize,
     pub articles: Vec<usize>,
 }
 
 #[derive(Debug)]
 pub struct ThemeNode {
-    pub theme: Theme,
+    pub theme: Arc<Theme>,
     pub url: String,
-    pub profile: Rendered,
+    pub profile: Arc<Rendered>,
     pub articles: Vec<usize>,
 }
 
 #[derive(Debug)]
 pub struct PageNode {
-    pub page: Page,
+    pub page: Arc<Page>,
     pub url: String,
-    pub body: Rendered,
+    pub body: Arc<Rendered>,
 }
 
 /// The whole site, linked: every reference resolved to an index, every list in display order.
@@ -151,12 +218,87 @@ pub const RESERVED_TOP: &[&str] = &[
     "review",
     "CNAME",
     ".nojekyll",
+    "__briefing",
 ];
 
 /// A content file as a link target.
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Target {
     url: String,
     published: bool,
+}
+
+/// Rendered bodies kept between links of one site (by `serve`), keyed by source path.
+#[derive(Debug, Default)]
+pub struct BodyCache {
+    env: Option<LinkEnv>,
+    entries: HashMap<PathBuf, CachedBody>,
+    /// How many bodies the last link rendered rather than reused.
+    pub rendered_last: usize,
+}
+
+/// What relative links resolved against when the cached bodies were rendered.
+#[derive(Debug)]
+struct LinkEnv {
+    targets: HashMap<String, Target>,
+    statics: HashSet<String>,
+    base: BaseUrl,
+    raw_html: RawHtml,
+}
+
+#[derive(Debug)]
+struct CachedBody {
+    source: Arc<str>,
+    rendered: Arc<Rendered>,
+    /// The source paths its relative links resolved against, found or not.
+    deps: Vec<String>,
+    /// A broken link's did-you-mean depends on every target, so any change re-renders it.
+    broken: bool,
+}
+
+/// Which cached bodies a link may reuse.
+enum Reuse<'c> {
+    Nothing,
+    /// Bodies with the same text, unless they link to one of these source paths.
+    Unless(&'c HashMap<PathBuf, CachedBody>, HashSet<String>),
+}
+
+impl Reuse<'_> {
+    fn get(&self, rel: &Path, body: &Arc<str>) -> Option<Arc<Rendered>> {
+        let Reuse::Unless(entries, changed) = self else {
+            return None;
+        };
+        let e = entries.get(rel)?;
+        let same_text = Arc::ptr_eq(&e.source, body) || *e.source == **body;
+        let still_valid =
+            changed.is_empty() || (!e.broken && !e.deps.iter().any(|d| changed.contains(d)));
+        (same_text && still_valid).then(|| e.rendered.clone())
+    }
+}
+
+/// Source paths whose link target differs between two environments (`static/...` for assets).
+fn changed_targets(
+    old: &LinkEnv,
+    targets: &HashMap<String, Target>,
+    statics: &HashSet<String>,
+) -> HashSet<String> {
+    let mut changed: HashSet<String> = targets
+        .iter()
+        .filter(|(k, t)| old.targets.get(*k) != Some(t))
+        .map(|(k, _)| k.clone())
+        .collect();
+    changed.extend(
+        old.targets
+            .keys()
+            .filter(|k| !targets.contains_key(*k))
+            .cloned(),
+    );
+    changed.extend(
+        statics
+            .symmetric_difference(&old.statics)
+            .map(|s| format!("static/{s}")),
+    );
+    changed
 }
 
 pub fn link(
@@ -165,6 +307,7 @@ pub fn link(
     content: Content,
     statics: &HashSet<String>,
     selection: Selection,
+    mut cache: Option<&mut BodyCache>,
     diags: &mut Diagnostics,
 ) -> SiteGraph {
     let Content {
@@ -198,14 +341,15 @@ pub fn link(
     };
     for a in &articles {
         let url = format!("articles/{}/", a.slug);
-        if selection.includes(a) {
+        let included = selection.includes(a);
+        if included {
             claim(url.clone(), &a.origin, diags);
         }
         targets.insert(
             display_path(&a.origin.rel),
             Target {
                 url,
-                published: selection.includes(a),
+                published: included,
             },
         );
     }
@@ -269,13 +413,14 @@ pub fn link(
     // Newest first; ties broken by title so the order never depends on the file system.
     articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)));
 
-    // References from articles and models.
+    // References from articles and models. An article's own problems are kept apart: in a preview
+    // they go to the review desk when the article is not published.
     let resolve_refs = |origin: &Origin,
                         key: &str,
                         ids: &[EntityId],
                         ix: &HashMap<&str, usize>,
                         folder: &str,
-                        diags: &mut Diagnostics| {
+                        diags: &mut Vec<Diagnostic>| {
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             match ix.get(id.as_str()) {
@@ -286,8 +431,10 @@ pub fn link(
         }
         out
     };
+    let mut article_diags: Vec<Vec<Diagnostic>> = Vec::with_capacity(articles.len());
     let mut refs = Vec::with_capacity(articles.len());
     for a in &articles {
+        let mut own = Vec::new();
         refs.push((
             resolve_refs(
                 &a.origin,
@@ -295,12 +442,18 @@ pub fn link(
                 &a.companies,
                 &company_ix,
                 "companies",
-                diags,
+                &mut own,
             ),
-            resolve_refs(&a.origin, "models", &a.models, &model_ix, "models", diags),
-            resolve_refs(&a.origin, "themes", &a.themes, &theme_ix, "themes", diags),
+            resolve_refs(
+                &a.origin, "models", &a.models, &model_ix, "models", &mut own,
+            ),
+            resolve_refs(
+                &a.origin, "themes", &a.themes, &theme_ix, "themes", &mut own,
+            ),
         ));
+        article_diags.push(own);
     }
+    let mut model_diags = Vec::new();
     let model_company: Vec<usize> = models
         .iter()
         .map(|m| {
@@ -310,79 +463,132 @@ pub fn link(
                 std::slice::from_ref(&m.company),
                 &company_ix,
                 "companies",
-                diags,
+                &mut model_diags,
             )
             .first()
             .copied()
             .unwrap_or(usize::MAX)
         })
         .collect();
+    diags.extend(model_diags);
 
-    // Bodies, rendered in parallel: the expensive part of the build.
+    // Bodies, rendered in parallel: the expensive part of the build. A kept cache is reused for
+    // every body whose text is the same and whose links resolve as before.
+    let reuse = match cache.as_deref() {
+        Some(BodyCache {
+            env: Some(env),
+            entries,
+            ..
+        }) if env.base == base && env.raw_html == config.markdown.raw_html => {
+            Reuse::Unless(entries, changed_targets(env, &targets, statics))
+        }
+        _ => Reuse::Nothing,
+    };
+    let keep = cache.is_some();
     let ctx = RenderCtx {
         targets: &targets,
         statics,
         base: &base,
         raw_html: config.markdown.raw_html,
     };
-    let mut article_nodes: Vec<ArticleNode> = articles
+    let body = |origin: &Origin, text: &Arc<str>| -> (Arc<Rendered>, Option<CachedBody>) {
+        if let Some(r) = reuse.get(&origin.rel, text) {
+            return (r, None);
+        }
+        ctx.render(origin, text, keep)
+    };
+    type Fresh = Vec<(PathBuf, CachedBody)>;
+    let fresh = |origin: &Origin, c: Option<CachedBody>| c.map(|c| (origin.rel.clone(), c));
+
+    let (mut article_nodes, fresh_articles): (Vec<ArticleNode>, Fresh) = articles
         .into_par_iter()
         .zip(refs.into_par_iter())
-        .map(|(mut article, (companies, models, themes))| {
-            let body = ctx.render(&article.origin, &std::mem::take(&mut article.body));
+        .map(|(article, (companies, models, themes))| {
+            let (body, cached) = body(&article.origin, &article.body);
             let summary = article
                 .summary
                 .clone()
                 .unwrap_or_else(|| shorten(&body.first_paragraph, 300));
-            ArticleNode {
+            let standing = selection.standing(&article);
+            let node = ArticleNode {
                 url: format!("articles/{}/", article.slug),
-                article,
+                public: selection.is_public(&article),
+                standing,
+                problems: Vec::new(),
                 body,
                 summary,
                 companies,
                 models,
                 themes,
-            }
+                article,
+            };
+            let f = fresh(&node.article.origin, cached);
+            (node, f)
         })
-        .collect();
-    let mut company_nodes: Vec<CompanyNode> = companies
+        .collect::<Vec<_>>()
+        .split_fresh();
+    let (mut company_nodes, fresh_companies): (Vec<CompanyNode>, Fresh) = companies
         .into_par_iter()
-        .map(|mut c| CompanyNode {
-            profile: ctx.render(&c.origin, &std::mem::take(&mut c.body)),
-            url: format!("companies/{}/", c.id),
-            company: c,
-            models: Vec::new(),
-            articles: Vec::new(),
+        .map(|c| {
+            let (profile, cached) = body(&c.origin, &c.body);
+            let f = fresh(&c.origin, cached);
+            let node = CompanyNode {
+                profile,
+                url: format!("companies/{}/", c.id),
+                company: c,
+                models: Vec::new(),
+                articles: Vec::new(),
+            };
+            (node, f)
         })
-        .collect();
-    let mut model_nodes: Vec<ModelNode> = models
+        .collect::<Vec<_>>()
+        .split_fresh();
+    let (mut model_nodes, fresh_models): (Vec<ModelNode>, Fresh) = models
         .into_par_iter()
         .zip(model_company.into_par_iter())
-        .map(|(mut m, company)| ModelNode {
-            profile: ctx.render(&m.origin, &std::mem::take(&mut m.body)),
-            url: format!("models/{}/", m.id),
-            model: m,
-            company,
-            articles: Vec::new(),
+        .map(|(m, company)| {
+            let (profile, cached) = body(&m.origin, &m.body);
+            let f = fresh(&m.origin, cached);
+            let node = ModelNode {
+                profile,
+                url: format!("models/{}/", m.id),
+                model: m,
+                company,
+                articles: Vec::new(),
+            };
+            (node, f)
         })
-        .collect();
-    let mut theme_nodes: Vec<ThemeNode> = themes
+        .collect::<Vec<_>>()
+        .split_fresh();
+    let (mut theme_nodes, fresh_themes): (Vec<ThemeNode>, Fresh) = themes
         .into_par_iter()
-        .map(|mut t| ThemeNode {
-            profile: ctx.render(&t.origin, &std::mem::take(&mut t.body)),
-            url: format!("themes/{}/", t.id),
-            theme: t,
-            articles: Vec::new(),
+        .map(|t| {
+            let (profile, cached) = body(&t.origin, &t.body);
+            let f = fresh(&t.origin, cached);
+            let node = ThemeNode {
+                profile,
+                url: format!("themes/{}/", t.id),
+                theme: t,
+                articles: Vec::new(),
+            };
+            (node, f)
         })
-        .collect();
-    let page_nodes: Vec<PageNode> = pages
+        .collect::<Vec<_>>()
+        .split_fresh();
+    let (mut page_nodes, fresh_pages): (Vec<PageNode>, Fresh) = pages
         .into_par_iter()
-        .map(|mut p| PageNode {
-            body: ctx.render(&p.origin, &std::mem::take(&mut p.body)),
-            url: format!("{}/", p.slug),
-            page: p,
+        .map(|p| {
+            let (body, cached) = body(&p.origin, &p.body);
+            let f = fresh(&p.origin, cached);
+            let node = PageNode {
+                body,
+                url: format!("{}/", p.slug),
+                page: p,
+            };
+            (node, f)
         })
-        .collect();
+        .collect::<Vec<_>>()
+        .split_fresh();
 
     // Link problems and anchors, now that every body's headings are known.
     let anchors: HashMap<&str, &Vec<String>> = article_nodes
@@ -405,9 +611,9 @@ pub fn link(
         )
         .chain(page_nodes.iter().map(|n| (n.url.as_str(), &n.body.anchors)))
         .collect();
-    let mut report = |origin: &Origin, r: &Rendered, own_url: &str| {
+    let report = |origin: &Origin, r: &Rendered, own_url: &str, out: &mut Vec<Diagnostic>| {
         for p in &r.problems {
-            diags.push(body_diag(origin, p.pos, &p.message, &p.hint));
+            out.push(body_diag(origin, p.pos, &p.message, &p.hint));
         }
         for (pos, dest) in &r.links {
             if let Some((url, frag)) = ctx.anchor_target(origin, dest, own_url) {
@@ -424,26 +630,66 @@ pub fn link(
                             Some(s) => format!("did you mean `#{s}`?"),
                             None => "anchors are made from headings: `## Market Outlook` is `#market-outlook`".into(),
                         });
-                        diags.push(d);
+                        out.push(d);
                     }
                 }
             }
         }
     };
-    for n in &article_nodes {
-        report(&n.article.origin, &n.body, &n.url);
-    }
+    let mut problems: Vec<Vec<Diagnostic>> = article_nodes
+        .iter()
+        .zip(article_diags)
+        .map(|(n, mut own)| {
+            report(&n.article.origin, &n.body, &n.url, &mut own);
+            own
+        })
+        .collect();
+    let mut shared = Vec::new();
     for n in &company_nodes {
-        report(&n.company.origin, &n.profile, &n.url);
+        report(&n.company.origin, &n.profile, &n.url, &mut shared);
     }
     for n in &model_nodes {
-        report(&n.model.origin, &n.profile, &n.url);
+        report(&n.model.origin, &n.profile, &n.url, &mut shared);
     }
     for n in &theme_nodes {
-        report(&n.theme.origin, &n.profile, &n.url);
+        report(&n.theme.origin, &n.profile, &n.url, &mut shared);
     }
     for n in &page_nodes {
-        report(&n.page.origin, &n.body, &n.url);
+        report(&n.page.origin, &n.body, &n.url, &mut shared);
+    }
+    diags.extend(shared);
+    for (n, own) in article_nodes.iter_mut().zip(problems.iter_mut()) {
+        if n.public {
+            diags.extend(std::mem::take(own));
+        } else {
+            n.problems = std::mem::take(own);
+            n.problems.extend(editorial_checks(&n.article));
+        }
+    }
+
+    // Keep what this link rendered for the next one; forget files that are gone or left out.
+    if let Some(cache) = cache.as_deref_mut() {
+        let fresh: Fresh = [
+            fresh_articles,
+            fresh_companies,
+            fresh_models,
+            fresh_themes,
+            fresh_pages,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        cache.rendered_last = fresh.len();
+        let present: HashSet<&Path> = article_nodes
+            .iter()
+            .map(|n| n.article.origin.rel.as_path())
+            .chain(company_nodes.iter().map(|n| n.company.origin.rel.as_path()))
+            .chain(model_nodes.iter().map(|n| n.model.origin.rel.as_path()))
+            .chain(theme_nodes.iter().map(|n| n.theme.origin.rel.as_path()))
+            .chain(page_nodes.iter().map(|n| n.page.origin.rel.as_path()))
+            .collect();
+        cache.entries.retain(|k, _| present.contains(k.as_path()));
+        cache.entries.extend(fresh);
     }
 
     // Relations. Articles are already newest first, so every list built here is too.
@@ -510,8 +756,16 @@ pub fn link(
                 .then(a.cmp(&b))
         });
     }
-    let mut page_nodes = page_nodes;
     page_nodes.sort_by(|a, b| a.page.title.cmp(&b.page.title));
+
+    if let Some(cache) = cache {
+        cache.env = Some(LinkEnv {
+            targets,
+            statics: statics.clone(),
+            base: base.clone(),
+            raw_html: config.markdown.raw_html,
+        });
+    }
 
     SiteGraph {
         config,
@@ -523,6 +777,51 @@ pub fn link(
         themes: theme_nodes,
         pages: page_nodes,
     }
+}
+
+/// Nodes with the bodies rendered for them (rather than reused), split into two lists.
+trait SplitFresh<N> {
+    fn split_fresh(self) -> (Vec<N>, Vec<(PathBuf, CachedBody)>);
+}
+
+impl<N> SplitFresh<N> for Vec<(N, Option<(PathBuf, CachedBody)>)> {
+    fn split_fresh(self) -> (Vec<N>, Vec<(PathBuf, CachedBody)>) {
+        let mut fresh = Vec::new();
+        let nodes = self
+            .into_iter()
+            .map(|(n, f)| {
+                fresh.extend(f);
+                n
+            })
+            .collect();
+        (nodes, fresh)
+    }
+}
+
+/// What an editor should still do before an article goes out; shown on the review desk.
+fn editorial_checks(a: &Article) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if a.summary.is_none() {
+        out.push(
+            Diagnostic::warning(
+                &a.origin.rel,
+                "no summary: lists and the feed will show the first paragraph",
+            )
+            .at(a.origin.yaml_line, None)
+            .hint("add `summary:` with one or two sentences"),
+        );
+    }
+    if a.companies.is_empty() && a.models.is_empty() && a.themes.is_empty() {
+        out.push(
+            Diagnostic::warning(
+                &a.origin.rel,
+                "names no companies, models or themes: no entity page will list it",
+            )
+            .at(a.origin.yaml_line, None)
+            .hint("add ids to `companies:`, `models:` or `themes:`"),
+        );
+    }
+    out
 }
 
 fn index<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
@@ -598,46 +897,90 @@ struct RenderCtx<'a> {
 }
 
 impl RenderCtx<'_> {
-    fn render(&self, origin: &Origin, body: &str) -> Rendered {
-        markdown::render(body, self.raw_html, &mut |dest| self.resolve(origin, dest))
+    /// Renders one body; with `keep`, also what a cache needs to know when it may reuse it.
+    fn render(
+        &self,
+        origin: &Origin,
+        body: &Arc<str>,
+        keep: bool,
+    ) -> (Arc<Rendered>, Option<CachedBody>) {
+        let mut deps = Vec::new();
+        let mut broken = false;
+        let rendered = markdown::render(body, self.raw_html, &mut |dest| {
+            let (target, dep) = self.resolve(origin, dest);
+            if keep {
+                broken |= matches!(target, LinkTarget::Broken { .. });
+                deps.extend(dep);
+            }
+            target
+        });
+        let mut rendered = rendered;
+        if keep {
+            rendered.digest = digest(&rendered.html);
+        }
+        let rendered = Arc::new(rendered);
+        let cached = keep.then(|| CachedBody {
+            source: body.clone(),
+            rendered: rendered.clone(),
+            deps,
+            broken,
+        });
+        (rendered, cached)
     }
 
-    fn resolve(&self, origin: &Origin, dest: &str) -> LinkTarget {
+    /// What a link destination becomes, and the source path it was looked up as (if any).
+    fn resolve(&self, origin: &Origin, dest: &str) -> (LinkTarget, Option<String>) {
         match classify(dest) {
-            Dest::External | Dest::Fragment => LinkTarget::Keep,
-            Dest::RootRelative => LinkTarget::Rewrite(self.base.link(dest.trim_start_matches('/'))),
+            Dest::External | Dest::Fragment => (LinkTarget::Keep, None),
+            Dest::RootRelative => (
+                LinkTarget::Rewrite(self.base.link(dest.trim_start_matches('/'))),
+                None,
+            ),
             Dest::Relative { path, suffix } => {
                 let Some(joined) = join(&origin.rel, path) else {
-                    return LinkTarget::Broken {
-                        message: format!("link to `{dest}` climbs out of the site"),
-                        hint: "link to a file inside content/ or static/".into(),
-                    };
+                    return (
+                        LinkTarget::Broken {
+                            message: format!("link to `{dest}` climbs out of the site"),
+                            hint: "link to a file inside content/ or static/".into(),
+                        },
+                        None,
+                    );
                 };
-                if let Some(t) = self.targets.get(&joined) {
-                    return if t.published {
-                        LinkTarget::Rewrite(format!("{}{suffix}", self.base.link(&t.url)))
-                    } else {
-                        LinkTarget::Unlink
-                    };
-                }
-                if let Some(asset) = joined.strip_prefix("static/") {
-                    if self.statics.contains(asset) {
-                        return LinkTarget::Rewrite(format!("{}{suffix}", self.base.link(asset)));
-                    }
-                }
-                let candidates = self.targets.keys().map(String::as_str);
-                let hint = match did_you_mean(&joined, candidates) {
-                    Some(s) => format!("did you mean `{}`?", relative_from(&origin.rel, s)),
-                    None if path.ends_with(".md") => "link to the source file of an article, company, model, theme or page, e.g. `../models/pangu.md`".into(),
-                    None => "link to a .md file in content/ or a file in static/; root-relative links start with `/`".into(),
-                };
-                LinkTarget::Broken {
-                    message: format!(
-                        "link to `{dest}` points at nothing ({joined} does not exist)"
-                    ),
-                    hint,
-                }
+                let target = self.resolve_joined(origin, dest, path, suffix, &joined);
+                (target, Some(joined))
             }
+        }
+    }
+
+    fn resolve_joined(
+        &self,
+        origin: &Origin,
+        dest: &str,
+        path: &str,
+        suffix: &str,
+        joined: &str,
+    ) -> LinkTarget {
+        if let Some(t) = self.targets.get(joined) {
+            return if t.published {
+                LinkTarget::Rewrite(format!("{}{suffix}", self.base.link(&t.url)))
+            } else {
+                LinkTarget::Unlink
+            };
+        }
+        if let Some(asset) = joined.strip_prefix("static/") {
+            if self.statics.contains(asset) {
+                return LinkTarget::Rewrite(format!("{}{suffix}", self.base.link(asset)));
+            }
+        }
+        let candidates = self.targets.keys().map(String::as_str);
+        let hint = match did_you_mean(joined, candidates) {
+            Some(s) => format!("did you mean `{}`?", relative_from(&origin.rel, s)),
+            None if path.ends_with(".md") => "link to the source file of an article, company, model, theme or page, e.g. `../models/pangu.md`".into(),
+            None => "link to a .md file in content/ or a file in static/; root-relative links start with `/`".into(),
+        };
+        LinkTarget::Broken {
+            message: format!("link to `{dest}` points at nothing ({joined} does not exist)"),
+            hint,
         }
     }
 

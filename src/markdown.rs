@@ -43,6 +43,8 @@ pub struct Rendered {
     /// Images that have no alt text.
     pub images_without_alt: Vec<Pos>,
     pub problems: Vec<LinkProblem>,
+    /// A hash of `html` when the caller keeps bodies between builds (`serve`), else 0.
+    pub digest: u64,
 }
 
 pub fn options() -> Options {
