@@ -663,7 +663,7 @@ pub fn link(
             diags.extend(std::mem::take(own));
         } else {
             n.problems = std::mem::take(own);
-            n.problems.extend(editorial_checks(&n.article));
+            n.problems.extend(editorial_checks(n));
         }
     }
 
@@ -799,7 +799,8 @@ impl<N> SplitFresh<N> for Vec<(N, Option<(PathBuf, CachedBody)>)> {
 }
 
 /// What an editor should still do before an article goes out; shown on the review desk.
-fn editorial_checks(a: &Article) -> Vec<Diagnostic> {
+fn editorial_checks(n: &ArticleNode) -> Vec<Diagnostic> {
+    let a = &n.article;
     let mut out = Vec::new();
     if a.summary.is_none() {
         out.push(
@@ -811,7 +812,7 @@ fn editorial_checks(a: &Article) -> Vec<Diagnostic> {
             .hint("add `summary:` with one or two sentences"),
         );
     }
-    if a.companies.is_empty() && a.models.is_empty() && a.themes.is_empty() {
+    if n.companies.is_empty() && n.models.is_empty() && n.themes.is_empty() {
         out.push(
             Diagnostic::warning(
                 &a.origin.rel,

@@ -16,12 +16,15 @@ struct Cli {
 enum Command {
     /// Build the site into public/ (or --out)
     Build(briefing::cmd::build::Args),
+    /// Create a draft article, or a company, model or theme file, ready to fill
+    New(briefing::cmd::new::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => briefing::cmd::build::run(args),
+        Command::New(args) => briefing::cmd::new::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,7 @@
-//! Stage 5, write: the only code that creates, replaces or deletes anything on disk for a build.
-//! A build writes into a fresh staging folder beside the output and swaps it into place only when
-//! every page rendered, so a failed build leaves the previous output exactly as it was.
+//! Stage 5, write: the only code that creates, replaces or deletes anything on disk, or holds a
+//! built site in memory. A build writes into a fresh staging folder beside the output and swaps it
+//! into place only when every page rendered, so a failed build leaves the previous output exactly
+//! as it was. `serve` renders into `MemoryOutput`; `new` creates one file and never replaces one.
 
 use crate::error::BuildError;
 use std::fs;
@@ -139,6 +140,31 @@ impl OutputDir {
         }
         Ok(self.staging.join(p))
     }
+}
+
+/// Creates the file `path` with `text`, and its folder if needed. Never replaces an existing file:
+/// that is a `Refused` error naming it.
+pub fn create_new_file(path: &Path, text: &str) -> Result<(), BuildError> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(|e| BuildError::write(dir, e))?;
+    }
+    let mut f = match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(BuildError::Refused {
+                path: path.to_path_buf(),
+                message: "this file already exists; `briefing new` never overwrites a file".into(),
+                hint: "edit the existing file, or choose another name (or --slug / --id)".into(),
+            })
+        }
+        Err(e) => return Err(BuildError::write(path, e)),
+    };
+    f.write_all(text.as_bytes())
+        .map_err(|e| BuildError::write(path, e))
 }
 
 fn refused(path: &Path, message: &str) -> BuildError {
