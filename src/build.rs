@@ -105,7 +105,7 @@ pub fn read_site(
     Ok((graph, tree, diags))
 }
 
-fn parse_config(
+pub(crate) fn parse_config(
     text: &str,
     base_url: Option<&str>,
     diags: &mut Diagnostics,

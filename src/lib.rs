@@ -4,13 +4,16 @@
 pub mod build;
 pub mod cmd;
 pub mod error;
+pub mod http;
 pub mod link;
+pub mod live;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod parse;
 pub mod render;
 pub mod theme;
+pub mod watch;
 pub mod write;
 
 pub use build::{build, BuildOptions, BuildReport};

@@ -18,6 +18,8 @@ enum Command {
     Build(briefing::cmd::build::Args),
     /// Create a draft article, or a company, model or theme file, ready to fill
     New(briefing::cmd::new::Args),
+    /// Serve the site on this machine, rebuilding and reloading on every save
+    Serve(briefing::cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => briefing::cmd::build::run(args),
         Command::New(args) => briefing::cmd::new::run(args),
+        Command::Serve(args) => briefing::cmd::serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
