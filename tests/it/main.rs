@@ -2,5 +2,6 @@
 //! real `briefing` binary and inspects what it wrote.
 
 mod build;
+mod serve;
 mod support;
 mod workflow;
