@@ -5,6 +5,7 @@
 
 use crate::live::SiteFiles;
 use crate::render::escape_html;
+use std::collections::{HashSet, VecDeque};
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -38,12 +39,41 @@ pub struct Snapshot {
     pub files: Arc<SiteFiles>,
     /// The last rebuild's errors when it failed, as printed in the terminal: shown above every page.
     pub error: Option<String>,
+    /// The output paths that differ from the previous snapshot; None: any page may differ.
+    pub changed: Option<HashSet<String>>,
+}
+
+/// How many recent publications event streams can look back on to decide whether their page
+/// changed; a tab further behind simply reloads.
+const LOG_LEN: usize = 64;
+
+/// What was published, for event streams.
+#[derive(Default)]
+struct Publications {
+    /// Counts published snapshots.
+    generation: u64,
+    /// (generation, paths it changed or None for all), newest last.
+    log: VecDeque<(u64, Option<Arc<HashSet<String>>>)>,
+}
+
+impl Publications {
+    /// Whether anything published after `seen` (up to now) changed the page at `key`.
+    fn affects(&self, seen: u64, key: Option<&str>) -> bool {
+        let Some(key) = key else { return true };
+        if seen > self.generation || self.generation - seen > self.log.len() as u64 {
+            return true;
+        }
+        self.log
+            .iter()
+            .filter(|(g, _)| *g > seen)
+            .any(|(_, changed)| changed.as_ref().is_none_or(|c| c.contains(key)))
+    }
 }
 
 struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
-    /// Counts published snapshots; event streams wait on `changed` for it to move.
-    generation: Mutex<u64>,
+    /// Event streams wait on `changed` for the generation to move.
+    published: Mutex<Publications>,
     changed: Condvar,
     connections: AtomicUsize,
     streams: AtomicUsize,
@@ -56,8 +86,10 @@ impl Shared {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        let gen = *self.generation.lock().unwrap_or_else(|e| e.into_inner());
-        (snap, gen)
+        (snap, self.publications().generation)
+    }
+    fn publications(&self) -> std::sync::MutexGuard<'_, Publications> {
+        self.published.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -68,18 +100,28 @@ pub struct Handle {
 }
 
 impl Handle {
-    /// Serves `snapshot` from now on and tells every open tab to reload.
-    pub fn publish(&self, snapshot: Snapshot) {
-        *self
+    /// Serves `snapshot` from now on and tells every open tab whose page changed to reload (all
+    /// of them when the error shown above pages appears, changes or goes).
+    pub fn publish(&self, mut snapshot: Snapshot) {
+        let mut current = self
             .shared
             .snapshot
             .write()
-            .unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
-        *self
-            .shared
-            .generation
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()) += 1;
+            .unwrap_or_else(|e| e.into_inner());
+        if current.error != snapshot.error {
+            snapshot.changed = None;
+        }
+        let changed = snapshot.changed.take().map(Arc::new);
+        *current = Arc::new(snapshot);
+        drop(current);
+        let mut p = self.shared.publications();
+        p.generation += 1;
+        let generation = p.generation;
+        p.log.push_back((generation, changed));
+        if p.log.len() > LOG_LEN {
+            p.log.pop_front();
+        }
+        drop(p);
         self.shared.changed.notify_all();
     }
 }
@@ -95,7 +137,7 @@ impl Server {
             listener: TcpListener::bind(addr)?,
             shared: Arc::new(Shared {
                 snapshot: RwLock::new(Arc::new(Snapshot::default())),
-                generation: Mutex::new(0),
+                published: Mutex::new(Publications::default()),
                 changed: Condvar::new(),
                 connections: AtomicUsize::new(0),
                 streams: AtomicUsize::new(0),
@@ -390,23 +432,7 @@ pub fn decode_path(raw: &str) -> Result<String, Status> {
     if !raw.starts_with('/') || !raw.bytes().all(|b| (0x21..0x7f).contains(&b)) {
         return bad;
     }
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = |b: Option<&u8>| b.and_then(|&b| (b as char).to_digit(16));
-            match (hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
-                (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
-                _ => return bad,
-            }
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    let Ok(path) = String::from_utf8(out) else {
+    let Some(path) = percent_decode(raw) else {
         return bad;
     };
     if path.chars().any(|c| c.is_control() || c == '\\') {
@@ -420,6 +446,25 @@ pub fn decode_path(raw: &str) -> Result<String, Status> {
         }
     }
     Ok(path)
+}
+
+/// `%XX` escapes decoded once; None if one is malformed or the result is not UTF-8.
+fn percent_decode(raw: &str) -> Option<String> {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = |b: Option<&u8>| b.and_then(|&b| (b as char).to_digit(16));
+            let (h, l) = (hex(bytes.get(i + 1))?, hex(bytes.get(i + 2))?);
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// The site key a decoded path names: `/` and `/x/` are folders with an `index.html`.
@@ -513,7 +558,7 @@ fn decorate(bytes: &[u8], content_type: &str, snap: &Snapshot, generation: u64) 
         extra.push_str("</pre></div>");
     }
     extra.push_str(&format!(
-        "<script>/* briefing serve: live reload */(function(){{var s=new EventSource(\"{RELOAD_PATH}?since={generation}\");s.addEventListener(\"reload\",function(){{s.close();location.reload();}});}})();</script>"
+        "<script>/* briefing serve: live reload */(function(){{var s=new EventSource(\"{RELOAD_PATH}?since={generation}&path=\"+encodeURIComponent(location.pathname));s.addEventListener(\"reload\",function(){{s.close();location.reload();}});}})();</script>"
     ));
     let at = find_last(bytes, b"</body>").unwrap_or(bytes.len());
     let mut out = Vec::with_capacity(bytes.len() + extra.len());
@@ -611,44 +656,49 @@ fn refuse(mut stream: TcpStream, status: u16, reason: &str, body: &str) {
     let _ = stream.shutdown(Shutdown::Both);
 }
 
-/// The live-reload stream: a server-sent event `reload` when a build newer than the page's is
-/// published, then the stream closes (the page reloads and opens a new one).
+/// The live-reload stream: a server-sent event `reload` once a build that changed the tab's page
+/// (`?path=`) is published after the one it was served from (`?since=`); then the stream closes
+/// (the page reloads and opens a new one).
 fn event_stream(mut stream: TcpStream, shared: &Arc<Shared>, req: &Request) {
     let Some(_slot) = Slot::take(shared, |s| &s.streams, MAX_EVENT_STREAMS) else {
         let _ = write_response(&mut stream, &Response::plain(Status(503)), false);
         return finish(stream);
     };
-    let since: Option<u64> = req
-        .query
-        .as_deref()
-        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("since=")))
-        .and_then(|v| v.parse().ok());
+    let param = |name: &str| {
+        req.query
+            .as_deref()
+            .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix(name)))
+    };
+    let since: Option<u64> = param("since=").and_then(|v| v.parse().ok());
+    // The tab's own page; without it (or if it is odd) every rebuild reloads the tab.
+    let key = param("path=")
+        .and_then(percent_decode)
+        .and_then(|p| decode_path(&p).ok())
+        .map(|p| site_key(&p));
     let head = "HTTP/1.1 200 OK\r\nServer: briefing\r\nContent-Type: text/event-stream\r\n\
                 Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 1000\n\n";
     if stream.write_all(head.as_bytes()).is_err() {
         return;
     }
-    let mut seen = match since {
-        Some(s) => s,
-        None => *shared.generation.lock().unwrap_or_else(|e| e.into_inner()),
-    };
+    let mut seen = since.unwrap_or_else(|| shared.publications().generation);
     loop {
-        let guard = shared.generation.lock().unwrap_or_else(|e| e.into_inner());
+        let guard = shared.publications();
         let (guard, _) = shared
             .changed
-            .wait_timeout_while(guard, PING_EVERY, |g| *g == seen)
+            .wait_timeout_while(guard, PING_EVERY, |p| p.generation == seen)
             .unwrap_or_else(|e| e.into_inner());
-        let now = *guard;
+        let now = guard.generation;
+        let reload = now != seen && guard.affects(seen, key.as_deref());
         drop(guard);
-        if now != seen {
+        if reload {
             let _ = write!(stream, "event: reload\ndata: {now}\n\n");
             let _ = stream.flush();
             return finish(stream);
         }
-        seen = now;
-        if stream.write_all(b": ping\n\n").is_err() {
+        if now == seen && stream.write_all(b": ping\n\n").is_err() {
             return;
         }
+        seen = now;
     }
 }
 
@@ -737,10 +787,45 @@ mod tests {
     }
 
     #[test]
+    fn tabs_reload_only_for_their_own_page() {
+        let mut p = Publications::default();
+        let set = |paths: &[&str]| Some(Arc::new(paths.iter().map(|s| s.to_string()).collect()));
+        for changed in [
+            set(&["articles/a/index.html"]),
+            set(&["index.html", "feed.xml"]),
+        ] {
+            p.generation += 1;
+            p.log.push_back((p.generation, changed));
+        }
+        assert!(p.affects(0, Some("articles/a/index.html")));
+        assert!(
+            !p.affects(1, Some("articles/a/index.html")),
+            "only the home page changed since"
+        );
+        assert!(p.affects(1, Some("index.html")));
+        assert!(!p.affects(0, Some("articles/b/index.html")));
+        assert!(
+            p.affects(0, None),
+            "a tab that does not say its page reloads"
+        );
+        p.generation += 1;
+        p.log.push_back((p.generation, None));
+        assert!(
+            p.affects(2, Some("articles/b/index.html")),
+            "None means every page"
+        );
+        assert!(
+            p.affects(9, Some("x")),
+            "a tab from another server run reloads"
+        );
+    }
+
+    #[test]
     fn pages_get_the_reload_script_and_errors_but_other_files_do_not() {
         let snap = Snapshot {
             files: Arc::default(),
             error: Some("content/a.md:3:1: error: <bad>".into()),
+            changed: None,
         };
         let html = decorate(
             b"<html><body><p>x</p></body></html>",

@@ -8,8 +8,10 @@ use crate::markdown::{self, LinkTarget, Rendered};
 use crate::model::*;
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet as StdHashSet;
+use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -232,7 +234,7 @@ struct Target {
 #[derive(Debug, Default)]
 pub struct BodyCache {
     env: Option<LinkEnv>,
-    entries: HashMap<PathBuf, CachedBody>,
+    entries: HashMap<OsString, CachedBody>,
     /// How many bodies the last link rendered rather than reused.
     pub rendered_last: usize,
 }
@@ -241,7 +243,7 @@ pub struct BodyCache {
 #[derive(Debug)]
 struct LinkEnv {
     targets: HashMap<String, Target>,
-    statics: HashSet<String>,
+    statics: StdHashSet<String>,
     base: BaseUrl,
     raw_html: RawHtml,
 }
@@ -260,7 +262,7 @@ struct CachedBody {
 enum Reuse<'c> {
     Nothing,
     /// Bodies with the same text, unless they link to one of these source paths.
-    Unless(&'c HashMap<PathBuf, CachedBody>, HashSet<String>),
+    Unless(&'c HashMap<OsString, CachedBody>, HashSet<String>),
 }
 
 impl Reuse<'_> {
@@ -268,7 +270,7 @@ impl Reuse<'_> {
         let Reuse::Unless(entries, changed) = self else {
             return None;
         };
-        let e = entries.get(rel)?;
+        let e = entries.get(rel.as_os_str())?;
         let same_text = Arc::ptr_eq(&e.source, body) || *e.source == **body;
         let still_valid =
             changed.is_empty() || (!e.broken && !e.deps.iter().any(|d| changed.contains(d)));
@@ -280,7 +282,7 @@ impl Reuse<'_> {
 fn changed_targets(
     old: &LinkEnv,
     targets: &HashMap<String, Target>,
-    statics: &HashSet<String>,
+    statics: &StdHashSet<String>,
 ) -> HashSet<String> {
     let mut changed: HashSet<String> = targets
         .iter()
@@ -305,7 +307,7 @@ pub fn link(
     config: SiteConfig,
     base: BaseUrl,
     content: Content,
-    statics: &HashSet<String>,
+    statics: &StdHashSet<String>,
     selection: Selection,
     mut cache: Option<&mut BodyCache>,
     diags: &mut Diagnostics,
@@ -319,8 +321,8 @@ pub fn link(
     } = content;
 
     // URLs, and the index of source paths that Markdown links resolve against.
-    let mut targets: HashMap<String, Target> = HashMap::new();
-    let mut claimed: HashMap<String, PathBuf> = HashMap::new();
+    let mut targets: HashMap<String, Target> = HashMap::default();
+    let mut claimed: HashMap<String, PathBuf> = HashMap::default();
     let mut claim = |url: String, origin: &Origin, diags: &mut Diagnostics| {
         if let Some(first) = claimed.get(&url) {
             let (line, col) = origin.locate("slug", "").unwrap_or((1, 1));
@@ -680,16 +682,22 @@ pub fn link(
         .flatten()
         .collect();
         cache.rendered_last = fresh.len();
-        let present: HashSet<&Path> = article_nodes
+        let present: HashSet<&std::ffi::OsStr> = article_nodes
             .iter()
-            .map(|n| n.article.origin.rel.as_path())
-            .chain(company_nodes.iter().map(|n| n.company.origin.rel.as_path()))
-            .chain(model_nodes.iter().map(|n| n.model.origin.rel.as_path()))
-            .chain(theme_nodes.iter().map(|n| n.theme.origin.rel.as_path()))
-            .chain(page_nodes.iter().map(|n| n.page.origin.rel.as_path()))
+            .map(|n| n.article.origin.rel.as_os_str())
+            .chain(
+                company_nodes
+                    .iter()
+                    .map(|n| n.company.origin.rel.as_os_str()),
+            )
+            .chain(model_nodes.iter().map(|n| n.model.origin.rel.as_os_str()))
+            .chain(theme_nodes.iter().map(|n| n.theme.origin.rel.as_os_str()))
+            .chain(page_nodes.iter().map(|n| n.page.origin.rel.as_os_str()))
             .collect();
-        cache.entries.retain(|k, _| present.contains(k.as_path()));
-        cache.entries.extend(fresh);
+        cache.entries.retain(|k, _| present.contains(k.as_os_str()));
+        cache
+            .entries
+            .extend(fresh.into_iter().map(|(p, c)| (p.into_os_string(), c)));
     }
 
     // Relations. Articles are already newest first, so every list built here is too.
@@ -892,7 +900,7 @@ fn body_diag(origin: &Origin, (line, col): markdown::Pos, message: &str, hint: &
 
 struct RenderCtx<'a> {
     targets: &'a HashMap<String, Target>,
-    statics: &'a HashSet<String>,
+    statics: &'a StdHashSet<String>,
     base: &'a BaseUrl,
     raw_html: RawHtml,
 }

@@ -47,10 +47,20 @@ pub struct Rebuilt {
     /// What stopped this rebuild, if anything; `files` are then the last good build's.
     pub errors: Option<Diagnostics>,
     pub warnings: Diagnostics,
+    /// Output paths whose content changed or that are gone; None: anything may have changed.
+    pub changed: Option<Vec<String>>,
     /// Pages rendered (the rest were unchanged), and Markdown bodies rendered (the rest reused).
     pub pages_rendered: usize,
     pub bodies_rendered: usize,
     pub elapsed: Duration,
+}
+
+/// The site with the saved files' own pages already new: served while the rest renders.
+#[derive(Debug)]
+pub struct Early {
+    pub files: Arc<SiteFiles>,
+    /// The output paths rendered for it.
+    pub changed: Vec<String>,
 }
 
 /// A content file as `serve` keeps it.
@@ -242,14 +252,16 @@ impl LiveSite {
         self.fingerprints.clear();
     }
 
-    /// Takes in what changed on disk and rebuilds what it affects.
-    pub fn apply(&mut self, changes: &Changes) -> Rebuilt {
+    /// Takes in what changed on disk and rebuilds what it affects. `early` is handed the site as
+    /// soon as the pages of the saved files themselves are rendered, before the lists that show
+    /// them: the page being edited is served first.
+    pub fn apply(&mut self, changes: &Changes, early: &mut dyn FnMut(Early)) -> Rebuilt {
         if changes.rescan {
             if let Err(e) = self.read_all() {
                 // site.yaml or the folder went away: show it, keep serving the last good build.
                 self.load_diags = vec![Diagnostic::error(".", e.to_string())];
             }
-            return self.rebuild();
+            return self.rebuild(&HashSet::new(), early);
         }
         if changes.config {
             self.read_config();
@@ -265,12 +277,18 @@ impl LiveSite {
             self.statics = self.reread_folder("static");
             self.read_static_files();
         }
-        self.rebuild()
+        let saved: HashSet<String> = changes.content.iter().cloned().collect();
+        let mut rebuilt = self.rebuild(&saved, early);
+        if changes.statics || changes.config {
+            rebuilt.changed = None;
+        }
+        rebuilt
     }
 
     /// Links the kept sources and renders the pages whose content changed since the last good
-    /// build. On any error the last good build stays as it is.
-    pub fn rebuild(&mut self) -> Rebuilt {
+    /// build, the pages of the `saved` files first (handed to `early`). On any error the last good
+    /// build stays as it is.
+    pub fn rebuild(&mut self, saved: &HashSet<String>, early: &mut dyn FnMut(Early)) -> Rebuilt {
         let started = Instant::now();
         let mut diags = Diagnostics::new();
         diags.extend(self.load_diags.iter().cloned());
@@ -308,14 +326,34 @@ impl LiveSite {
             Ok(tera) if !diags.has_errors() => tera,
             _ => return self.failed(diags, started),
         };
-        let out = MemoryOutput::new();
-        let rendition = match render::render_changed(&graph, tera, &self.fingerprints, &out) {
-            Ok(r) => r,
-            Err(e) => {
-                diags.push(self.render_diagnostic(e));
-                return self.failed(diags, started);
+        let prepared = render::Prepared::new(&graph);
+        // The saved files' own pages first, so the page being edited is served without waiting
+        // for the lists (the archive lists every article).
+        let first = MemoryOutput::new();
+        let mut done = HashSet::new();
+        let first_jobs = prepared.jobs_of_sources(saved);
+        if !first_jobs.is_empty() && !self.fingerprints.is_empty() {
+            if let Ok(paths) = prepared.render_some(&first_jobs, tera, &first) {
+                let mut files = self.served_files();
+                for (path, bytes) in first.snapshot() {
+                    files.insert(path, bytes);
+                }
+                early(Early {
+                    files: Arc::new(files),
+                    changed: paths.clone(),
+                });
+                done.extend(paths);
             }
-        };
+        }
+        let out = MemoryOutput::new();
+        let rendition =
+            match render::render_changed(&prepared, tera, &self.fingerprints, &done, &out) {
+                Ok(r) => r,
+                Err(e) => {
+                    diags.push(self.render_diagnostic(e));
+                    return self.failed(diags, started);
+                }
+            };
         let clashes: Vec<Diagnostic> = self
             .statics
             .iter()
@@ -335,36 +373,51 @@ impl LiveSite {
             return self.failed(diags, started);
         }
         let bodies_rendered = self.cache.rendered_last;
-        for (path, bytes) in out.into_files() {
+        for (path, bytes) in first.into_files().into_iter().chain(out.into_files()) {
             self.pages.insert(path, bytes);
         }
+        let mut changed = rendition.changed;
+        let pages_rendered = changed.len();
+        changed.extend(
+            self.fingerprints
+                .keys()
+                .filter(|p| !rendition.fingerprints.contains_key(*p))
+                .cloned(),
+        );
         self.pages
             .retain(|path, _| rendition.fingerprints.contains_key(path));
         self.fingerprints = rendition.fingerprints;
-        let mut files = self.pages.clone();
-        for (rel, bytes) in &self.static_files {
-            files.insert(rel.clone(), bytes.clone());
-        }
+        let files = self.served_files();
+        drop(prepared);
+        // Dropping the old graph frees every node; do it off the path to the next rebuild's pages.
+        std::thread::spawn(move || drop(graph));
         Rebuilt {
             files: Arc::new(files),
             errors: None,
             warnings: diags,
-            pages_rendered: rendition.rendered,
+            changed: Some(changed),
+            pages_rendered,
             bodies_rendered,
             elapsed: started.elapsed(),
         }
     }
 
-    fn failed(&self, mut diags: Diagnostics, started: Instant) -> Rebuilt {
-        diags.sort();
+    /// The last good pages with the static files over them, as they are served.
+    fn served_files(&self) -> SiteFiles {
         let mut files = self.pages.clone();
         for (rel, bytes) in &self.static_files {
             files.insert(rel.clone(), bytes.clone());
         }
+        files
+    }
+
+    fn failed(&self, mut diags: Diagnostics, started: Instant) -> Rebuilt {
+        diags.sort();
         Rebuilt {
-            files: Arc::new(files),
+            files: Arc::new(self.served_files()),
             errors: Some(diags),
             warnings: Diagnostics::new(),
+            changed: None,
             pages_rendered: 0,
             bodies_rendered: 0,
             elapsed: started.elapsed(),

@@ -345,10 +345,10 @@ pub struct Content {
     pub pages: Vec<Arc<Page>>,
 }
 
-/// A hash of a file's text, to tell whether it changed (not for security).
+/// A hash of a file's text, to tell whether it changed (fast; not for security).
 pub fn digest(text: &str) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = rustc_hash::FxHasher::default();
     text.hash(&mut h);
     h.finish()
 }

@@ -9,10 +9,11 @@ use crate::model::{display_path, Extra, Status};
 use crate::theme;
 use crate::write::Sink;
 use rayon::prelude::*;
+use rustc_hash::FxHasher as DefaultHasher;
 use serde::Serialize;
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 use tera::{Context, Tera};
 
 /// Site-wide values every template sees as `site`.
@@ -353,8 +354,11 @@ pub enum Job {
 pub struct Prepared<'g> {
     graph: &'g SiteGraph,
     site: SiteCtx<'g>,
-    /// Every article card, in the graph's order; each is built once and shared by every list.
-    cards: Vec<ArticleCard<'g>>,
+    /// Every article card, in the graph's order; each is built once, on first use, and shared by
+    /// every list (`serve` renders a saved article's page before any list needs the others).
+    cards: Vec<OnceLock<ArticleCard<'g>>>,
+    company_links: Vec<EntityLink<'g>>,
+    model_links: Vec<EntityLink<'g>>,
     company_cards: Vec<CompanyCard<'g>>,
     model_cards: Vec<ModelCard<'g>>,
     theme_cards: Vec<ThemeCard<'g>>,
@@ -451,11 +455,7 @@ impl<'g> Prepared<'g> {
             })
             .collect();
 
-        let cards: Vec<ArticleCard<'_>> = graph
-            .articles
-            .par_iter()
-            .map(|a| article_card(a, graph, &company_links, &model_links, &theme_links))
-            .collect();
+        let cards = (0..graph.articles.len()).map(|_| OnceLock::new()).collect();
         let company_cards: Vec<CompanyCard<'_>> = graph
             .companies
             .iter()
@@ -499,11 +499,13 @@ impl<'g> Prepared<'g> {
             })
             .collect();
         let per_page = graph.config.paginate.max(1);
-        let home_pages = cards.len().div_ceil(per_page).max(1);
+        let home_pages = graph.articles.len().div_ceil(per_page).max(1);
         Prepared {
             graph,
             site,
             cards,
+            company_links,
+            model_links,
             company_cards,
             model_cards,
             theme_cards,
@@ -536,6 +538,57 @@ impl<'g> Prepared<'g> {
         jobs.extend((0..g.themes.len()).map(Job::Theme));
         jobs.extend((0..g.pages.len()).map(Job::Page));
         jobs
+    }
+
+    /// The pages of these source files themselves (`content/articles/x.md` -> its article page),
+    /// without the lists that show them: what `serve` renders first after a save.
+    pub fn jobs_of_sources(&self, rels: &HashSet<String>) -> Vec<Job> {
+        let g = self.graph;
+        let rels: HashSet<&std::ffi::OsStr> = rels
+            .iter()
+            .map(|r| std::ffi::OsStr::new(r.as_str()))
+            .collect();
+        let hit = |o: &crate::model::Origin| rels.contains(o.rel.as_os_str());
+        let mut jobs = Vec::new();
+        if rels.is_empty() {
+            return jobs;
+        }
+        jobs.extend(
+            (0..g.articles.len())
+                .filter(|&i| hit(&g.articles[i].article.origin))
+                .map(Job::Article),
+        );
+        jobs.extend(
+            (0..g.companies.len())
+                .filter(|&i| hit(&g.companies[i].company.origin))
+                .map(Job::Company),
+        );
+        jobs.extend(
+            (0..g.models.len())
+                .filter(|&i| hit(&g.models[i].model.origin))
+                .map(Job::Model),
+        );
+        jobs.extend(
+            (0..g.themes.len())
+                .filter(|&i| hit(&g.themes[i].theme.origin))
+                .map(Job::Theme),
+        );
+        jobs.extend(
+            (0..g.pages.len())
+                .filter(|&i| hit(&g.pages[i].page.origin))
+                .map(Job::Page),
+        );
+        jobs
+    }
+
+    /// Renders these pages into `sink`; returns their paths.
+    pub fn render_some(
+        &self,
+        jobs: &[Job],
+        tera: &Tera,
+        sink: &dyn Sink,
+    ) -> Result<Vec<String>, BuildError> {
+        render_jobs(self, jobs, tera, sink)
     }
 
     /// The job's template, site-relative URL, page title and nav section.
@@ -639,22 +692,52 @@ impl<'g> Prepared<'g> {
         }
     }
 
-    fn pick(&self, list: &[usize]) -> Vec<&ArticleCard<'g>> {
-        list.iter().map(|&i| &self.cards[i]).collect()
+    /// The card of article `i`, built on first use.
+    fn card(&self, i: usize) -> &ArticleCard<'g> {
+        self.cards[i].get_or_init(|| {
+            article_card(
+                &self.graph.articles[i],
+                self.graph,
+                &self.company_links,
+                &self.model_links,
+                &self.theme_links,
+            )
+        })
     }
 
-    fn home_slice(&self, n: usize) -> &[ArticleCard<'g>] {
-        let start = ((n - 1) * self.per_page).min(self.cards.len());
-        &self.cards[start..(start + self.per_page).min(self.cards.len())]
+    /// Builds every card now, in parallel (a full build needs them all).
+    pub fn build_cards(&self) {
+        (0..self.cards.len()).into_par_iter().for_each(|i| {
+            self.card(i);
+        });
     }
 
-    /// Articles readers see as published, newest first: what feeds and sitemaps list.
-    fn public_articles(&self) -> impl Iterator<Item = (&'g ArticleNode, &ArticleCard<'g>)> {
+    /// Every article with its card, newest first.
+    fn with_cards(&self) -> impl Iterator<Item = (&'g ArticleNode, &ArticleCard<'g>)> + '_ {
         self.graph
             .articles
             .iter()
-            .zip(&self.cards)
-            .filter(|(a, _)| a.public)
+            .enumerate()
+            .map(|(i, a)| (a, self.card(i)))
+    }
+
+    fn pick(&self, list: &[usize]) -> Vec<&ArticleCard<'g>> {
+        list.iter().map(|&i| self.card(i)).collect()
+    }
+
+    fn home_range(&self, n: usize) -> std::ops::Range<usize> {
+        let start = ((n - 1) * self.per_page).min(self.cards.len());
+        start..(start + self.per_page).min(self.cards.len())
+    }
+
+    /// Articles readers see as published, newest first: what feeds and sitemaps list.
+    fn public_articles(&self) -> impl Iterator<Item = (&'g ArticleNode, &ArticleCard<'g>)> + '_ {
+        self.graph
+            .articles
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.public)
+            .map(|(i, a)| (a, self.card(i)))
     }
 
     fn feed_entries(&self) -> Vec<FeedEntry<'_>> {
@@ -669,8 +752,9 @@ impl<'g> Prepared<'g> {
             .graph
             .articles
             .iter()
-            .zip(&self.cards)
-            .filter(|(a, _)| !a.public)
+            .enumerate()
+            .filter(|(_, a)| !a.public)
+            .map(|(i, a)| (a, self.card(i)))
             .map(|(a, card)| DeskRow {
                 card,
                 path: display_path(&a.article.origin.rel),
@@ -706,7 +790,8 @@ impl<'g> Prepared<'g> {
         ctx.insert("banner", &None::<String>);
         match job {
             Job::Home(n) => {
-                let slice: Vec<&ArticleCard<'_>> = self.home_slice(n).iter().collect();
+                let slice: Vec<&ArticleCard<'_>> =
+                    self.home_range(n).map(|i| self.card(i)).collect();
                 ctx.insert("articles", &slice);
                 ctx.insert(
                     "paginator",
@@ -715,7 +800,7 @@ impl<'g> Prepared<'g> {
             }
             Job::Archive => {
                 let mut years: Vec<YearGroup<'_>> = Vec::new();
-                for (a, card) in g.articles.iter().zip(&self.cards) {
+                for (a, card) in self.with_cards() {
                     let y = chrono::Datelike::year(&a.article.date.date());
                     match years.last_mut() {
                         Some(grp) if grp.year == y => grp.articles.push(card),
@@ -730,7 +815,7 @@ impl<'g> Prepared<'g> {
             }
             Job::Article(i) => {
                 let a = &g.articles[i];
-                let card = &self.cards[i];
+                let card = self.card(i);
                 ctx.insert(
                     "article",
                     &ArticlePage {
@@ -879,7 +964,7 @@ impl<'g> Prepared<'g> {
     /// since the last render, so is the page (with the same templates).
     fn fingerprint(&self, job: Job, site: u64, card_fps: &[u64]) -> u64 {
         let g = self.graph;
-        let mut h = DefaultHasher::new();
+        let mut h = DefaultHasher::default();
         site.hash(&mut h);
         std::mem::discriminant(&job).hash(&mut h);
         let cards = |list: &mut dyn Iterator<Item = usize>, h: &mut DefaultHasher| {
@@ -890,9 +975,7 @@ impl<'g> Prepared<'g> {
         match job {
             Job::Home(n) => {
                 (n, self.home_pages).hash(&mut h);
-                let start = ((n - 1) * self.per_page).min(self.cards.len());
-                let end = (start + self.per_page).min(self.cards.len());
-                cards(&mut (start..end), &mut h);
+                cards(&mut self.home_range(n), &mut h);
             }
             Job::Archive => cards(&mut (0..self.cards.len()), &mut h),
             Job::Article(i) => {
@@ -941,12 +1024,11 @@ impl<'g> Prepared<'g> {
             }
             Job::NotFound | Job::Robots => {}
             Job::Feed => {
-                for (i, (a, _)) in g
+                for (i, a) in g
                     .articles
                     .iter()
-                    .zip(&self.cards)
                     .enumerate()
-                    .filter(|(_, (a, _))| a.public)
+                    .filter(|(_, a)| a.public)
                     .take(g.config.feed_limit)
                 {
                     (card_fps[i], a.article.origin.digest, a.body.digest).hash(&mut h);
@@ -972,8 +1054,8 @@ impl<'g> Prepared<'g> {
 pub struct Rendition {
     /// Output path -> fingerprint of what the page shows.
     pub fingerprints: HashMap<String, u64>,
-    /// Pages rendered this time (their fingerprint was new or changed).
-    pub rendered: usize,
+    /// Pages whose fingerprint was new or changed (rendered now, or already by the caller).
+    pub changed: Vec<String>,
 }
 
 /// Renders every page of the site into `sink`. Returns the paths written, or every template error.
@@ -983,6 +1065,7 @@ pub fn render_site(
     sink: &dyn Sink,
 ) -> Result<Vec<String>, BuildError> {
     let prepared = Prepared::new(graph);
+    prepared.build_cards();
     let jobs = prepared.jobs();
     let mut written = render_jobs(&prepared, &jobs, tera, sink)?;
     written.push(theme::STYLESHEET.to_string());
@@ -992,25 +1075,25 @@ pub fn render_site(
 }
 
 /// Renders only the pages whose fingerprint differs from `previous` (all of them when it is
-/// empty), for `serve`. Pages that are gone are simply absent from the returned fingerprints.
+/// empty), for `serve`, except those in `done` (already rendered from the same graph). Pages that
+/// are gone are simply absent from the returned fingerprints.
 pub fn render_changed(
-    graph: &SiteGraph,
+    prepared: &Prepared<'_>,
     tera: &Tera,
     previous: &HashMap<String, u64>,
+    done: &HashSet<String>,
     sink: &dyn Sink,
 ) -> Result<Rendition, BuildError> {
-    let prepared = Prepared::new(graph);
     let site = {
-        let mut h = DefaultHasher::new();
+        let mut h = DefaultHasher::default();
         serialized_hash(&prepared.site, &mut h);
         h.finish()
     };
-    let card_fps: Vec<u64> = prepared
-        .cards
-        .par_iter()
-        .map(|c| {
-            let mut h = DefaultHasher::new();
-            c.hash(&mut h);
+    let card_fps: Vec<u64> = (0..prepared.cards.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut h = DefaultHasher::default();
+            prepared.card(i).hash(&mut h);
             h.finish()
         })
         .collect();
@@ -1024,13 +1107,19 @@ pub fn render_changed(
             )
         })
         .collect();
-    let dirty: Vec<Job> = jobs
+    let (dirty, changed): (Vec<Job>, Vec<String>) = jobs
         .iter()
         .zip(&fps)
         .filter(|(_, (path, fp))| previous.get(path) != Some(fp))
+        .map(|(&job, (path, _))| (job, path.clone()))
+        .unzip();
+    let todo: Vec<Job> = dirty
+        .iter()
+        .zip(&changed)
+        .filter(|(_, path)| !done.contains(*path))
         .map(|(&job, _)| job)
         .collect();
-    render_jobs(&prepared, &dirty, tera, sink)?;
+    render_jobs(prepared, &todo, tera, sink)?;
     if !previous.contains_key(theme::STYLESHEET) {
         sink.put(theme::STYLESHEET, theme::STYLESHEET_CSS.as_bytes())
             .map_err(output_error)?;
@@ -1039,7 +1128,7 @@ pub fn render_changed(
     fingerprints.insert(theme::STYLESHEET.to_string(), 0);
     Ok(Rendition {
         fingerprints,
-        rendered: dirty.len(),
+        changed,
     })
 }
 

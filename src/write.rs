@@ -163,6 +163,10 @@ impl MemoryOutput {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Every file written so far, by output path (shared, not copied).
+    pub fn snapshot(&self) -> HashMap<String, Arc<[u8]>> {
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
     /// Every file written, by output path.
     pub fn into_files(self) -> HashMap<String, Arc<[u8]>> {
         self.files.into_inner().unwrap_or_else(|e| e.into_inner())

@@ -53,7 +53,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Watcher::start(&args.root).context("cannot watch the site's files for changes")?;
     let mut site = LiveSite::open(&args.root, base_url.clone(), args.drafts, args.future)
         .with_context(|| format!("could not read the site in {}", args.root.display()))?;
-    let first = site.rebuild();
+    let first = site.rebuild(&Default::default(), &mut |_| {});
     report(&first, None);
     let handle = server.handle();
     handle.publish(snapshot(&first));
@@ -71,7 +71,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     );
     let _ = std::io::stdout().flush();
     while let Some(changes) = watcher.next_batch() {
-        let rebuilt = site.apply(&changes);
+        let rebuilt = site.apply(&changes, &mut |early| {
+            handle.publish(Snapshot {
+                files: early.files,
+                error: None,
+                changed: Some(early.changed.into_iter().collect()),
+            })
+        });
         report(&rebuilt, Some(&changes));
         handle.publish(snapshot(&rebuilt));
     }
@@ -82,6 +88,7 @@ fn snapshot(r: &Rebuilt) -> Snapshot {
     Snapshot {
         files: r.files.clone(),
         error: r.errors.as_ref().map(|d| d.to_string()),
+        changed: r.changed.as_ref().map(|c| c.iter().cloned().collect()),
     }
 }
 
