@@ -35,6 +35,7 @@ def main():
     url = f"/articles/{slug}/"
     proc = subprocess.Popen([a.binary, "serve", "--port", "0", "--root", a.site],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    log = os.environ.get("SERVE_LOG")
     try:
         port = None
         started = time.time()
@@ -66,6 +67,10 @@ def main():
             figures.append(ms)
             print(f"edit {i + 1}: {ms:.0f} ms")
             time.sleep(0.3)
+        if log:
+            proc.kill()
+            rest = proc.stdout.read()
+            open(log, "w").write(rest)
         print(f"{a.kind} edit to served page: median {statistics.median(figures):.0f} ms, "
               f"min {min(figures):.0f} ms, max {max(figures):.0f} ms over {len(figures)} edits")
     finally:

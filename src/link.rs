@@ -140,8 +140,6 @@ pub struct ArticleNode {
     /// Site-relative URL, `articles/<slug>/`.
     pub url: String,
     pub body: Arc<Rendered>,
-    /// Front-matter summary, else the opening of the first paragraph.
-    pub summary: String,
     pub standing: Standing,
     /// False for a preview's drafts, articles in review and scheduled articles: no feed, no
     /// sitemap, a banner on the page.
@@ -152,6 +150,13 @@ pub struct ArticleNode {
     pub companies: Vec<usize>,
     pub models: Vec<usize>,
     pub themes: Vec<usize>,
+}
+
+impl ArticleNode {
+    /// Front-matter summary, else the opening of the first paragraph.
+    pub fn summary(&self) -> &str {
+        self.article.summary.as_deref().unwrap_or(&self.body.lede)
+    }
 }
 
 #[derive(Debug)]
@@ -321,8 +326,12 @@ pub fn link(
     } = content;
 
     // URLs, and the index of source paths that Markdown links resolve against.
-    let mut targets: HashMap<String, Target> = HashMap::default();
-    let mut claimed: HashMap<String, PathBuf> = HashMap::default();
+    let mut targets: HashMap<String, Target> = HashMap::with_capacity_and_hasher(
+        articles.len() + companies.len() + models.len() + themes.len() + pages.len(),
+        Default::default(),
+    );
+    let mut claimed: HashMap<String, PathBuf> =
+        HashMap::with_capacity_and_hasher(targets.capacity(), Default::default());
     let mut claim = |url: String, origin: &Origin, diags: &mut Diagnostics| {
         if let Some(first) = claimed.get(&url) {
             let (line, col) = origin.locate("slug", "").unwrap_or((1, 1));
@@ -348,7 +357,7 @@ pub fn link(
             claim(url.clone(), &a.origin, diags);
         }
         targets.insert(
-            display_path(&a.origin.rel),
+            source_key(&a.origin.rel),
             Target {
                 url,
                 published: included,
@@ -376,7 +385,7 @@ pub fn link(
             let url = format!("{folder}/{id}/");
             claim(url.clone(), origin, diags);
             targets.insert(
-                display_path(&origin.rel),
+                source_key(&origin.rel),
                 Target {
                     url,
                     published: true,
@@ -399,7 +408,7 @@ pub fn link(
         let url = format!("{}/", p.slug);
         claim(url.clone(), &p.origin, diags);
         targets.insert(
-            display_path(&p.origin.rel),
+            source_key(&p.origin.rel),
             Target {
                 url,
                 published: true,
@@ -412,8 +421,7 @@ pub fn link(
     let theme_ix: HashMap<&str, usize> = index(themes.iter().map(|t| t.id.as_str()));
 
     articles.retain(|a| selection.includes(a));
-    // Newest first; ties broken by title so the order never depends on the file system.
-    articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)));
+    articles.sort_by(|a, b| article_order(a, b));
 
     // References from articles and models. An article's own problems are kept apart: in a preview
     // they go to the review desk when the article is not published.
@@ -493,104 +501,101 @@ pub fn link(
         base: &base,
         raw_html: config.markdown.raw_html,
     };
-    let body = |origin: &Origin, text: &Arc<str>| -> (Arc<Rendered>, Option<CachedBody>) {
-        if let Some(r) = reuse.get(&origin.rel, text) {
-            return (r, None);
+    let bodies = |sources: Vec<(&Origin, &Arc<str>)>| -> (Vec<Arc<Rendered>>, Fresh) {
+        // Reuse is a lookup: done in order. Only what must be rendered goes to the thread pool.
+        let mut out: Vec<Option<Arc<Rendered>>> = sources
+            .iter()
+            .map(|(origin, text)| reuse.get(&origin.rel, text))
+            .collect();
+        let todo: Vec<usize> = (0..out.len()).filter(|&i| out[i].is_none()).collect();
+        let rendered: Vec<(usize, Arc<Rendered>, Option<CachedBody>)> = todo
+            .into_par_iter()
+            .map(|i| {
+                let (origin, text) = sources[i];
+                let (r, c) = ctx.render(origin, text, keep);
+                (i, r, c)
+            })
+            .collect();
+        let mut fresh = Vec::new();
+        for (i, r, c) in rendered {
+            out[i] = Some(r);
+            if let Some(c) = c {
+                fresh.push((sources[i].0.rel.clone(), c));
+            }
         }
-        ctx.render(origin, text, keep)
+        (out.into_iter().flatten().collect(), fresh)
     };
     type Fresh = Vec<(PathBuf, CachedBody)>;
-    let fresh = |origin: &Origin, c: Option<CachedBody>| c.map(|c| (origin.rel.clone(), c));
 
-    let (mut article_nodes, fresh_articles): (Vec<ArticleNode>, Fresh) = articles
-        .into_par_iter()
-        .zip(refs.into_par_iter())
-        .map(|(article, (companies, models, themes))| {
-            let (body, cached) = body(&article.origin, &article.body);
-            let summary = article
-                .summary
-                .clone()
-                .unwrap_or_else(|| shorten(&body.first_paragraph, 300));
-            let standing = selection.standing(&article);
-            let node = ArticleNode {
+    let (article_bodies, fresh_articles) =
+        bodies(articles.iter().map(|a| (&a.origin, &a.body)).collect());
+    let mut article_nodes: Vec<ArticleNode> = articles
+        .into_iter()
+        .zip(refs)
+        .zip(article_bodies)
+        .map(
+            |((article, (companies, models, themes)), body)| ArticleNode {
                 url: format!("articles/{}/", article.slug),
                 public: selection.is_public(&article),
-                standing,
+                standing: selection.standing(&article),
                 problems: Vec::new(),
                 body,
-                summary,
                 companies,
                 models,
                 themes,
                 article,
-            };
-            let f = fresh(&node.article.origin, cached);
-            (node, f)
+            },
+        )
+        .collect();
+    let (company_bodies, fresh_companies) =
+        bodies(companies.iter().map(|c| (&c.origin, &c.body)).collect());
+    let mut company_nodes: Vec<CompanyNode> = companies
+        .into_iter()
+        .zip(company_bodies)
+        .map(|(c, profile)| CompanyNode {
+            profile,
+            url: format!("companies/{}/", c.id),
+            company: c,
+            models: Vec::new(),
+            articles: Vec::new(),
         })
-        .collect::<Vec<_>>()
-        .split_fresh();
-    let (mut company_nodes, fresh_companies): (Vec<CompanyNode>, Fresh) = companies
-        .into_par_iter()
-        .map(|c| {
-            let (profile, cached) = body(&c.origin, &c.body);
-            let f = fresh(&c.origin, cached);
-            let node = CompanyNode {
-                profile,
-                url: format!("companies/{}/", c.id),
-                company: c,
-                models: Vec::new(),
-                articles: Vec::new(),
-            };
-            (node, f)
+        .collect();
+    let (model_bodies, fresh_models) =
+        bodies(models.iter().map(|m| (&m.origin, &m.body)).collect());
+    let mut model_nodes: Vec<ModelNode> = models
+        .into_iter()
+        .zip(model_company)
+        .zip(model_bodies)
+        .map(|((m, company), profile)| ModelNode {
+            profile,
+            url: format!("models/{}/", m.id),
+            model: m,
+            company,
+            articles: Vec::new(),
         })
-        .collect::<Vec<_>>()
-        .split_fresh();
-    let (mut model_nodes, fresh_models): (Vec<ModelNode>, Fresh) = models
-        .into_par_iter()
-        .zip(model_company.into_par_iter())
-        .map(|(m, company)| {
-            let (profile, cached) = body(&m.origin, &m.body);
-            let f = fresh(&m.origin, cached);
-            let node = ModelNode {
-                profile,
-                url: format!("models/{}/", m.id),
-                model: m,
-                company,
-                articles: Vec::new(),
-            };
-            (node, f)
+        .collect();
+    let (theme_bodies, fresh_themes) =
+        bodies(themes.iter().map(|t| (&t.origin, &t.body)).collect());
+    let mut theme_nodes: Vec<ThemeNode> = themes
+        .into_iter()
+        .zip(theme_bodies)
+        .map(|(t, profile)| ThemeNode {
+            profile,
+            url: format!("themes/{}/", t.id),
+            theme: t,
+            articles: Vec::new(),
         })
-        .collect::<Vec<_>>()
-        .split_fresh();
-    let (mut theme_nodes, fresh_themes): (Vec<ThemeNode>, Fresh) = themes
-        .into_par_iter()
-        .map(|t| {
-            let (profile, cached) = body(&t.origin, &t.body);
-            let f = fresh(&t.origin, cached);
-            let node = ThemeNode {
-                profile,
-                url: format!("themes/{}/", t.id),
-                theme: t,
-                articles: Vec::new(),
-            };
-            (node, f)
+        .collect();
+    let (page_bodies, fresh_pages) = bodies(pages.iter().map(|p| (&p.origin, &p.body)).collect());
+    let mut page_nodes: Vec<PageNode> = pages
+        .into_iter()
+        .zip(page_bodies)
+        .map(|(p, body)| PageNode {
+            body,
+            url: format!("{}/", p.slug),
+            page: p,
         })
-        .collect::<Vec<_>>()
-        .split_fresh();
-    let (mut page_nodes, fresh_pages): (Vec<PageNode>, Fresh) = pages
-        .into_par_iter()
-        .map(|p| {
-            let (body, cached) = body(&p.origin, &p.body);
-            let f = fresh(&p.origin, cached);
-            let node = PageNode {
-                body,
-                url: format!("{}/", p.slug),
-                page: p,
-            };
-            (node, f)
-        })
-        .collect::<Vec<_>>()
-        .split_fresh();
+        .collect();
 
     // Link problems and anchors, now that every body's headings are known.
     let anchors: HashMap<&str, &Vec<String>> = article_nodes
@@ -613,30 +618,9 @@ pub fn link(
         )
         .chain(page_nodes.iter().map(|n| (n.url.as_str(), &n.body.anchors)))
         .collect();
+    let anchors_of = |url: &str| anchors.get(url).map(|v| v.as_slice());
     let report = |origin: &Origin, r: &Rendered, own_url: &str, out: &mut Vec<Diagnostic>| {
-        for p in &r.problems {
-            out.push(body_diag(origin, p.pos, &p.message, &p.hint));
-        }
-        for (pos, dest) in &r.links {
-            if let Some((url, frag)) = ctx.anchor_target(origin, dest, own_url) {
-                if let Some(list) = anchors.get(url.as_str()) {
-                    if !list.iter().any(|a| a == frag) {
-                        let mut d = body_diag(
-                            origin,
-                            *pos,
-                            &format!("link to `{dest}`: there is no heading `#{frag}` there"),
-                            "",
-                        );
-                        d.severity = crate::error::Severity::Warning;
-                        d.hint = Some(match did_you_mean(frag, list.iter().map(String::as_str)) {
-                            Some(s) => format!("did you mean `#{s}`?"),
-                            None => "anchors are made from headings: `## Market Outlook` is `#market-outlook`".into(),
-                        });
-                        out.push(d);
-                    }
-                }
-            }
-        }
+        body_problems(&ctx, origin, r, own_url, &anchors_of, out)
     };
     let mut problems: Vec<Vec<Diagnostic>> = article_nodes
         .iter()
@@ -682,6 +666,13 @@ pub fn link(
         .flatten()
         .collect();
         cache.rendered_last = fresh.len();
+        let items = article_nodes.len()
+            + company_nodes.len()
+            + model_nodes.len()
+            + theme_nodes.len()
+            + page_nodes.len();
+        // Every item reused its entry: the entries are exactly the items, nothing to forget.
+        let all_reused = fresh.is_empty() && cache.entries.len() == items;
         let present: HashSet<&std::ffi::OsStr> = article_nodes
             .iter()
             .map(|n| n.article.origin.rel.as_os_str())
@@ -694,7 +685,9 @@ pub fn link(
             .chain(theme_nodes.iter().map(|n| n.theme.origin.rel.as_os_str()))
             .chain(page_nodes.iter().map(|n| n.page.origin.rel.as_os_str()))
             .collect();
-        cache.entries.retain(|k, _| present.contains(k.as_os_str()));
+        if !all_reused {
+            cache.entries.retain(|k, _| present.contains(k.as_os_str()));
+        }
         cache
             .entries
             .extend(fresh.into_iter().map(|(p, c)| (p.into_os_string(), c)));
@@ -767,12 +760,14 @@ pub fn link(
     page_nodes.sort_by(|a, b| a.page.title.cmp(&b.page.title));
 
     if let Some(cache) = cache {
-        cache.env = Some(LinkEnv {
+        let old = cache.env.replace(LinkEnv {
             targets,
             statics: statics.clone(),
             base: base.clone(),
             raw_html: config.markdown.raw_html,
         });
+        // Freeing the old index of every source path is not on the way to the next page.
+        std::thread::spawn(move || drop(old));
     }
 
     SiteGraph {
@@ -787,23 +782,192 @@ pub fn link(
     }
 }
 
-/// Nodes with the bodies rendered for them (rather than reused), split into two lists.
-trait SplitFresh<N> {
-    fn split_fresh(self) -> (Vec<N>, Vec<(PathBuf, CachedBody)>);
+/// Newest first; ties broken by title so the order never depends on the file system.
+fn article_order(a: &Article, b: &Article) -> std::cmp::Ordering {
+    b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title))
 }
 
-impl<N> SplitFresh<N> for Vec<(N, Option<(PathBuf, CachedBody)>)> {
-    fn split_fresh(self) -> (Vec<N>, Vec<(PathBuf, CachedBody)>) {
-        let mut fresh = Vec::new();
-        let nodes = self
-            .into_iter()
-            .map(|(n, f)| {
-                fresh.extend(f);
-                n
-            })
-            .collect();
-        (nodes, fresh)
+/// A body's broken links, and its links to headings that do not exist (warnings).
+fn body_problems<'a>(
+    ctx: &RenderCtx<'_>,
+    origin: &Origin,
+    r: &Rendered,
+    own_url: &str,
+    anchors_of: &dyn Fn(&str) -> Option<&'a [String]>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for p in &r.problems {
+        out.push(body_diag(origin, p.pos, &p.message, &p.hint));
     }
+    for (pos, dest) in &r.links {
+        let Some((url, frag)) = ctx.anchor_target(origin, dest, own_url) else {
+            continue;
+        };
+        let Some(list) = anchors_of(&url) else {
+            continue;
+        };
+        if list.iter().any(|a| a == frag) {
+            continue;
+        }
+        let mut d = body_diag(
+            origin,
+            *pos,
+            &format!("link to `{dest}`: there is no heading `#{frag}` there"),
+            "",
+        );
+        d.severity = crate::error::Severity::Warning;
+        d.hint = Some(match did_you_mean(frag, list.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean `#{s}`?"),
+            None => {
+                "anchors are made from headings: `## Market Outlook` is `#market-outlook`".into()
+            }
+        });
+        out.push(d);
+    }
+}
+
+/// Patches a linked site for edits to articles that keep their place in it: the same slug,
+/// status, date and entity ids, and a title that keeps them where they are among articles of the
+/// same date, so that no URL, order, relation or other body changes.
+/// Renders the new bodies (reusing the cache) and returns the problems of the edited articles
+/// that belong in the build's diagnostics (those of unpublished articles in a preview go to their
+/// `problems`). None, with nothing changed, when an edit does not qualify: a full `link` is needed.
+///
+/// One thing a full link would also redo is left as it was: warnings in *other* files about links
+/// to headings of the edited articles.
+pub fn relink_articles(
+    graph: &mut SiteGraph,
+    edited: &[Arc<Article>],
+    selection: Selection,
+    cache: &mut BodyCache,
+) -> Option<Vec<Diagnostic>> {
+    if graph.selection != selection {
+        return None;
+    }
+    let env = cache.env.as_ref()?;
+    if env.base != graph.base || env.raw_html != graph.config.markdown.raw_html {
+        return None;
+    }
+    let mut at = Vec::with_capacity(edited.len());
+    for a in edited {
+        let i = graph
+            .articles
+            .iter()
+            .position(|n| n.article.origin.rel == a.origin.rel)?;
+        let old = &graph.articles[i].article;
+        let same_place = old.slug == a.slug
+            && old.status == a.status
+            && old.date == a.date
+            && old.companies == a.companies
+            && old.models == a.models
+            && old.themes == a.themes;
+        if !same_place || at.contains(&i) {
+            return None;
+        }
+        at.push(i);
+    }
+    // A new title must leave the order as it is (strictly: ties are broken by file order).
+    let article_at = |j: usize| -> &Article {
+        match at.iter().position(|&k| k == j) {
+            Some(e) => &edited[e],
+            None => &graph.articles[j].article,
+        }
+    };
+    for &i in &at {
+        let before = i == 0 || article_order(article_at(i - 1), article_at(i)).is_lt();
+        let after = i + 1 == graph.articles.len()
+            || article_order(article_at(i), article_at(i + 1)).is_lt();
+        if !(before && after) {
+            return None;
+        }
+    }
+    let ctx = RenderCtx {
+        targets: &env.targets,
+        statics: &env.statics,
+        base: &env.base,
+        raw_html: env.raw_html,
+    };
+    let reuse = Reuse::Unless(&cache.entries, HashSet::default());
+    let mut fresh = Vec::new();
+    for (a, &i) in edited.iter().zip(&at) {
+        let body = match reuse.get(&a.origin.rel, &a.body) {
+            Some(r) => r,
+            None => {
+                let (r, c) = ctx.render(&a.origin, &a.body, true);
+                fresh.extend(c.map(|c| (a.origin.rel.clone().into_os_string(), c)));
+                r
+            }
+        };
+        let n = &mut graph.articles[i];
+        n.article = a.clone();
+        n.body = body;
+    }
+    let company_ix = index(graph.companies.iter().map(|c| c.company.id.as_str()));
+    let model_ix = index(graph.models.iter().map(|m| m.model.id.as_str()));
+    let theme_ix = index(graph.themes.iter().map(|t| t.theme.id.as_str()));
+    let anchors_of = |url: &str| anchors_in(graph, url);
+    let mut problems = Vec::with_capacity(at.len());
+    for &i in &at {
+        let n = &graph.articles[i];
+        let origin = &n.article.origin;
+        let mut own = Vec::new();
+        for (key, ids, ix) in [
+            ("companies", &n.article.companies, &company_ix),
+            ("models", &n.article.models, &model_ix),
+            ("themes", &n.article.themes, &theme_ix),
+        ] {
+            for id in ids.iter().filter(|id| !ix.contains_key(id.as_str())) {
+                own.push(unknown_id(origin, key, id.as_str(), ix, key));
+            }
+        }
+        body_problems(&ctx, origin, &n.body, &n.url, &anchors_of, &mut own);
+        problems.push((i, own));
+    }
+    let mut out = Vec::new();
+    for (i, own) in problems {
+        let n = &mut graph.articles[i];
+        if n.public {
+            out.extend(own);
+        } else {
+            n.problems = own;
+            n.problems.extend(editorial_checks(n));
+        }
+    }
+    cache.rendered_last = fresh.len();
+    cache.entries.extend(fresh);
+    Some(out)
+}
+
+/// The headings of the page at `url` (site-relative), looked up one by one.
+fn anchors_in<'g>(graph: &'g SiteGraph, url: &str) -> Option<&'g [String]> {
+    let found = graph
+        .articles
+        .iter()
+        .find(|n| n.url == url)
+        .map(|n| &n.body)
+        .or_else(|| {
+            graph
+                .companies
+                .iter()
+                .find(|n| n.url == url)
+                .map(|n| &n.profile)
+        })
+        .or_else(|| {
+            graph
+                .models
+                .iter()
+                .find(|n| n.url == url)
+                .map(|n| &n.profile)
+        })
+        .or_else(|| {
+            graph
+                .themes
+                .iter()
+                .find(|n| n.url == url)
+                .map(|n| &n.profile)
+        })
+        .or_else(|| graph.pages.iter().find(|n| n.url == url).map(|n| &n.body))?;
+    Some(found.anchors.as_slice())
 }
 
 /// What an editor should still do before an article goes out; shown on the review desk.
@@ -831,6 +995,17 @@ fn editorial_checks(n: &ArticleNode) -> Vec<Diagnostic> {
         );
     }
     out
+}
+
+/// A source path as link targets are keyed: `/`-separated, relative to the root. Paths from `load`
+/// already are, so this is a copy; anything else goes through `display_path`.
+fn source_key(rel: &Path) -> String {
+    match rel.to_str() {
+        Some(s) if std::path::MAIN_SEPARATOR == '/' || !s.contains(std::path::MAIN_SEPARATOR) => {
+            s.to_string()
+        }
+        _ => display_path(rel),
+    }
 }
 
 fn index<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
@@ -924,6 +1099,7 @@ impl RenderCtx<'_> {
             target
         });
         let mut rendered = rendered;
+        rendered.lede = shorten(&rendered.first_paragraph, 300);
         if keep {
             rendered.digest = digest(&rendered.html);
         }
@@ -1174,6 +1350,164 @@ mod tests {
                 suffix: "#p"
             }
         ));
+    }
+
+    fn parsed(files: &[(&str, &str)]) -> Content {
+        let mut content = Content::default();
+        for (rel, text) in files {
+            let kind = Kind::from_folder(rel.split('/').nth(1).unwrap()).unwrap();
+            let file = crate::load::SourceFile {
+                kind,
+                rel: PathBuf::from(rel),
+                text: text.to_string(),
+            };
+            match crate::parse::parse_file(&file).unwrap() {
+                crate::parse::Item::Article(a) => content.articles.push(Arc::new(a)),
+                crate::parse::Item::Company(c) => content.companies.push(Arc::new(c)),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        content
+    }
+
+    fn link_with(content: Content, cache: Option<&mut BodyCache>) -> (SiteGraph, Diagnostics) {
+        let config: SiteConfig =
+            serde_yaml::from_str("title: T\nbase_url: https://example.com/\n").unwrap();
+        let base = BaseUrl::parse(&config.base_url).unwrap();
+        let mut diags = Diagnostics::new();
+        let selection = Selection {
+            drafts: true,
+            future: false,
+            today: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+        };
+        let g = link(
+            config,
+            base,
+            content,
+            &StdHashSet::new(),
+            selection,
+            cache,
+            &mut diags,
+        );
+        diags.sort();
+        (g, diags)
+    }
+
+    const SITE: &[(&str, &str)] = &[
+        (
+            "content/companies/acme.md",
+            "---\nname: Acme\n---\n## Profile\n",
+        ),
+        (
+            "content/articles/a.md",
+            "---\ntitle: Alpha\ndate: 2023-01-02\ncompanies: [acme]\n---\nSee [b](b.md#top).\n",
+        ),
+        (
+            "content/articles/b.md",
+            "---\ntitle: Beta\ndate: 2023-01-02\n---\n# Top\n\nBeta body.\n",
+        ),
+        (
+            "content/articles/c.md",
+            "---\ntitle: Gamma\ndate: 2023-01-01\nstatus: draft\n---\nGamma.\n",
+        ),
+    ];
+
+    fn same_graph(x: &SiteGraph, y: &SiteGraph) {
+        let view = |g: &SiteGraph| {
+            g.articles
+                .iter()
+                .map(|n| {
+                    (
+                        n.url.clone(),
+                        n.article.title.clone(),
+                        n.body.html.clone(),
+                        n.summary().to_string(),
+                        n.companies.clone(),
+                        n.problems.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(view(x), view(y));
+        let rel = |g: &SiteGraph| {
+            g.companies
+                .iter()
+                .map(|c| c.articles.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(rel(x), rel(y));
+    }
+
+    #[test]
+    fn patching_edited_articles_gives_what_a_full_link_gives() {
+        let mut cache = BodyCache::default();
+        let (mut graph, _) = link_with(parsed(SITE), Some(&mut cache));
+        // New body, new title that keeps its place, a broken link; and a draft with an unknown id.
+        let edited = [
+            ("content/articles/a.md", "---\ntitle: Aardvark\ndate: 2023-01-02\ncompanies: [acme]\n---\nNew [x](nope.md) body.\n"),
+            ("content/articles/c.md", "---\ntitle: Gamma\ndate: 2023-01-01\nstatus: draft\n---\n## Fresh heading\n"),
+        ];
+        let new = parsed(&edited);
+        let selection = graph.selection;
+        let own = relink_articles(&mut graph, &new.articles, selection, &mut cache)
+            .expect("the edits keep their place");
+        assert_eq!(cache.rendered_last, 2);
+        let mut all: Vec<(&str, &str)> = SITE.to_vec();
+        all.retain(|(p, _)| !edited.iter().any(|(e, _)| e == p));
+        all.extend(edited);
+        let (full, diags) = link_with(parsed(&all), None);
+        same_graph(&graph, &full);
+        let full_own: Vec<String> = diags
+            .iter()
+            .filter(|d| d.path == Path::new("content/articles/a.md"))
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(
+            own.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            full_own
+        );
+        assert!(full_own.iter().any(|d| d.contains("points at nothing")));
+    }
+
+    #[test]
+    fn edits_that_move_an_article_need_a_full_link() {
+        for (rel, text) in [
+            (
+                "content/articles/a.md",
+                "---\ntitle: Alpha\ndate: 2020-01-01\ncompanies: [acme]\n---\nx\n",
+            ),
+            (
+                "content/articles/a.md",
+                "---\ntitle: Zulu\ndate: 2023-01-02\ncompanies: [acme]\n---\nx\n",
+            ),
+            (
+                "content/articles/a.md",
+                "---\ntitle: Alpha\ndate: 2023-01-02\n---\nx\n",
+            ),
+            (
+                "content/articles/a.md",
+                "---\ntitle: Alpha\ndate: 2023-01-02\nslug: other\ncompanies: [acme]\n---\nx\n",
+            ),
+            (
+                "content/articles/a.md",
+                "---\ntitle: Alpha\ndate: 2023-01-02\nstatus: review\ncompanies: [acme]\n---\nx\n",
+            ),
+            (
+                "content/articles/new.md",
+                "---\ntitle: New\ndate: 2023-01-02\n---\nx\n",
+            ),
+        ] {
+            let mut cache = BodyCache::default();
+            let (mut graph, _) = link_with(parsed(SITE), Some(&mut cache));
+            let new = parsed(&[(rel, text)]);
+            let before = graph.articles[0].body.html.clone();
+            let selection = graph.selection;
+            assert!(
+                relink_articles(&mut graph, &new.articles, selection, &mut cache).is_none(),
+                "{text}"
+            );
+            assert_eq!(graph.articles[0].body.html, before, "nothing changed");
+        }
     }
 
     #[test]

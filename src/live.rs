@@ -5,7 +5,7 @@
 
 use crate::build::parse_config;
 use crate::error::{BuildError, Diagnostic, Diagnostics};
-use crate::link::{self, BaseUrl, BodyCache, Selection};
+use crate::link::{self, BaseUrl, BodyCache, Selection, SiteGraph};
 use crate::load::{self, AssetFile, Reread};
 use crate::model::{display_path, Article, Company, Content, Model, Page, Theme};
 use crate::parse::{self, Item};
@@ -49,6 +49,8 @@ pub struct Rebuilt {
     pub warnings: Diagnostics,
     /// Output paths whose content changed or that are gone; None: anything may have changed.
     pub changed: Option<Vec<String>>,
+    /// When the saved files' own pages were handed to `early`, counted from the rebuild's start.
+    pub first_served: Option<Duration>,
     /// Pages rendered (the rest were unchanged), and Markdown bodies rendered (the rest reused).
     pub pages_rendered: usize,
     pub bodies_rendered: usize,
@@ -108,6 +110,12 @@ pub struct LiveSite {
     fingerprints: HashMap<String, u64>,
     /// The pages of the last good build.
     pages: SiteFiles,
+    /// The last linked site, kept so that an edit to one article can patch it.
+    graph: Option<SiteGraph>,
+    /// Whether `graph` was linked from the sources as they are (apart from the files just saved).
+    graph_current: bool,
+    /// Every problem of the last rebuild that got as far as linking.
+    last_diags: Diagnostics,
 }
 
 impl LiveSite {
@@ -133,6 +141,9 @@ impl LiveSite {
             cache: BodyCache::default(),
             fingerprints: HashMap::new(),
             pages: SiteFiles::new(),
+            graph: None,
+            graph_current: false,
+            last_diags: Diagnostics::new(),
         };
         site.read_all()?;
         Ok(site)
@@ -257,11 +268,16 @@ impl LiveSite {
     /// them: the page being edited is served first.
     pub fn apply(&mut self, changes: &Changes, early: &mut dyn FnMut(Early)) -> Rebuilt {
         if changes.rescan {
+            self.graph_current = false;
             if let Err(e) = self.read_all() {
                 // site.yaml or the folder went away: show it, keep serving the last good build.
                 self.load_diags = vec![Diagnostic::error(".", e.to_string())];
             }
             return self.rebuild(&HashSet::new(), early);
+        }
+        if changes.config || changes.templates || changes.statics {
+            // Links, settings or template problems may change anywhere: link everything again.
+            self.graph_current = false;
         }
         if changes.config {
             self.read_config();
@@ -290,6 +306,57 @@ impl LiveSite {
     /// build stays as it is.
     pub fn rebuild(&mut self, saved: &HashSet<String>, early: &mut dyn FnMut(Early)) -> Rebuilt {
         let started = Instant::now();
+        let linked = match self.relink_saved(saved) {
+            Some(linked) => Ok(linked),
+            None => self.link_all(),
+        };
+        let (graph, diags) = match linked {
+            Ok(linked) => linked,
+            Err(diags) => return self.failed(diags, started),
+        };
+        self.last_diags = diags.clone();
+        self.graph_current = true;
+        let rebuilt = self.render(&graph, diags, saved, early, started);
+        self.graph = Some(graph);
+        rebuilt
+    }
+
+    /// The fast way, when only articles were saved and each keeps its place in the site: patch
+    /// the kept graph instead of linking every file again.
+    fn relink_saved(&mut self, saved: &HashSet<String>) -> Option<(SiteGraph, Diagnostics)> {
+        if !self.graph_current || saved.is_empty() {
+            return None;
+        }
+        let edited: Vec<Arc<Article>> = saved
+            .iter()
+            .map(|rel| match self.sources.get(rel) {
+                Some(Source::Article(a)) => Some(a.clone()),
+                _ => None,
+            })
+            .collect::<Option<_>>()?;
+        let mut graph = self.graph.take()?;
+        let selection = self.selection();
+        match link::relink_articles(&mut graph, &edited, selection, &mut self.cache) {
+            Some(own) => {
+                let mut diags: Diagnostics = self
+                    .last_diags
+                    .iter()
+                    .filter(|d| !saved.contains(&display_path(&d.path)))
+                    .cloned()
+                    .collect();
+                diags.extend(own);
+                diags.sort();
+                Some((graph, diags))
+            }
+            None => {
+                self.graph = Some(graph);
+                None
+            }
+        }
+    }
+
+    /// Links every kept source. Err: the problems, when it could not get as far as linking.
+    fn link_all(&mut self) -> Result<(SiteGraph, Diagnostics), Diagnostics> {
         let mut diags = Diagnostics::new();
         diags.extend(self.load_diags.iter().cloned());
         let config = parse_config(&self.config_text, Some(&self.base_url), &mut diags);
@@ -308,29 +375,46 @@ impl LiveSite {
             diags.extend(template_diags.iter().cloned());
         }
         let Some((config, base)) = config else {
-            return self.failed(diags, started);
+            self.graph_current = false;
+            return Err(diags);
         };
         let statics: HashSet<String> = self.statics.iter().map(|s| s.rel.clone()).collect();
-        let selection = self.selection();
         let graph = link::link(
             config,
             base,
             content,
             &statics,
-            selection,
+            self.selection(),
             Some(&mut self.cache),
             &mut diags,
         );
         diags.sort();
+        if let Some(old) = self.graph.take() {
+            // Freeing every node of the old graph is not on the way to the next page.
+            std::thread::spawn(move || drop(old));
+        }
+        Ok((graph, diags))
+    }
+
+    /// Renders what changed since the last good build into the kept pages.
+    fn render(
+        &mut self,
+        graph: &SiteGraph,
+        mut diags: Diagnostics,
+        saved: &HashSet<String>,
+        early: &mut dyn FnMut(Early),
+        started: Instant,
+    ) -> Rebuilt {
         let tera = match &self.tera {
             Ok(tera) if !diags.has_errors() => tera,
             _ => return self.failed(diags, started),
         };
-        let prepared = render::Prepared::new(&graph);
+        let prepared = render::Prepared::new(graph);
         // The saved files' own pages first, so the page being edited is served without waiting
         // for the lists (the archive lists every article).
         let first = MemoryOutput::new();
         let mut done = HashSet::new();
+        let mut first_served = None;
         let first_jobs = prepared.jobs_of_sources(saved);
         if !first_jobs.is_empty() && !self.fingerprints.is_empty() {
             if let Ok(paths) = prepared.render_some(&first_jobs, tera, &first) {
@@ -343,6 +427,7 @@ impl LiveSite {
                     changed: paths.clone(),
                 });
                 done.extend(paths);
+                first_served = Some(started.elapsed());
             }
         }
         let out = MemoryOutput::new();
@@ -388,14 +473,12 @@ impl LiveSite {
             .retain(|path, _| rendition.fingerprints.contains_key(path));
         self.fingerprints = rendition.fingerprints;
         let files = self.served_files();
-        drop(prepared);
-        // Dropping the old graph frees every node; do it off the path to the next rebuild's pages.
-        std::thread::spawn(move || drop(graph));
         Rebuilt {
             files: Arc::new(files),
             errors: None,
             warnings: diags,
             changed: Some(changed),
+            first_served,
             pages_rendered,
             bodies_rendered,
             elapsed: started.elapsed(),
@@ -418,6 +501,7 @@ impl LiveSite {
             errors: Some(diags),
             warnings: Diagnostics::new(),
             changed: None,
+            first_served: None,
             pages_rendered: 0,
             bodies_rendered: 0,
             elapsed: started.elapsed(),

@@ -38,6 +38,8 @@ pub struct Rendered {
     pub word_count: usize,
     /// The first paragraph as plain text: the summary when front matter gives none.
     pub first_paragraph: String,
+    /// The first paragraph shortened for lists and feeds (set by the caller, which decides how).
+    pub lede: String,
     /// Every link destination as written, with its position, for editorial checks.
     pub links: Vec<(Pos, String)>,
     /// Images that have no alt text.

@@ -550,7 +550,8 @@ impl<'g> Prepared<'g> {
             .collect();
         let hit = |o: &crate::model::Origin| rels.contains(o.rel.as_os_str());
         let mut jobs = Vec::new();
-        if rels.is_empty() {
+        // Many files at once (a checkout, a rescan): no page goes first, all come together.
+        if rels.is_empty() || rels.len() > 16 {
             return jobs;
         }
         jobs.extend(
@@ -1229,7 +1230,7 @@ fn article_card<'a>(
         date: a.article.date.iso_date(),
         date_display: a.article.date.display(),
         date_rfc3339: a.article.date.rfc3339(),
-        summary: &a.summary,
+        summary: a.summary(),
         authors: &a.article.authors,
         status: a.article.status,
         standing: a.standing,
@@ -1256,7 +1257,7 @@ fn feed_entry<'a>(
         permalink: card.permalink.clone(),
         published: card.date_rfc3339.clone(),
         updated: card.date_rfc3339.clone(),
-        summary: &a.summary,
+        summary: a.summary(),
         content: &a.body.html,
         authors: &a.article.authors,
         categories: a.themes.iter().map(|&i| themes[i].name).collect(),

@@ -113,8 +113,12 @@ fn report(r: &Rebuilt, changes: Option<&Changes>) {
             }) {
                 eprintln!("{w}");
             }
+            let first = r
+                .first_served
+                .map(|d| format!("; its own page served after {} ms", d.as_millis()))
+                .unwrap_or_default();
             println!(
-                "rebuilt in {} ms ({what}): {} page{}, {} {} rendered",
+                "rebuilt in {} ms ({what}): {} page{}, {} {} rendered{first}",
                 r.elapsed.as_millis(),
                 r.pages_rendered,
                 if r.pages_rendered == 1 { "" } else { "s" },
