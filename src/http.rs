@@ -283,7 +283,7 @@ fn serve_connection(mut stream: TcpStream, shared: &Arc<Shared>) {
         }
     };
     let (snapshot, generation) = shared.current();
-    if request.path == RELOAD_PATH {
+    if request.path == RELOAD_PATH && request.method == Method::Get {
         return event_stream(stream, shared, &request);
     }
     let resp = respond(&request, &snapshot, generation);

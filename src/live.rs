@@ -463,6 +463,8 @@ impl LiveSite {
         }
         let mut changed = rendition.changed;
         let pages_rendered = changed.len();
+        // Pages published early are the same now: their tabs have reloaded already.
+        changed.retain(|p| !done.contains(p));
         changed.extend(
             self.fingerprints
                 .keys()
