@@ -319,10 +319,10 @@ pub fn link(
 ) -> SiteGraph {
     let Content {
         mut articles,
-        companies,
-        models,
-        themes,
-        pages,
+        mut companies,
+        mut models,
+        mut themes,
+        mut pages,
     } = content;
 
     // URLs, and the index of source paths that Markdown links resolve against.
@@ -526,9 +526,26 @@ pub fn link(
         (out.into_iter().flatten().collect(), fresh)
     };
     type Fresh = Vec<(PathBuf, CachedBody)>;
+    // A build (no cache) has no use for Markdown sources once rendered: free them before the
+    // pages are rendered rather than hold every source and every page at once.
+    let empty: Arc<str> = Arc::from("");
+    fn drop_sources<T>(
+        items: &mut [Arc<T>],
+        body: impl Fn(&mut T) -> &mut Arc<str>,
+        empty: &Arc<str>,
+    ) {
+        for item in items.iter_mut() {
+            if let Some(item) = Arc::get_mut(item) {
+                *body(item) = empty.clone();
+            }
+        }
+    }
 
     let (article_bodies, fresh_articles) =
         bodies(articles.iter().map(|a| (&a.origin, &a.body)).collect());
+    if !keep {
+        drop_sources(&mut articles, |a| &mut a.body, &empty);
+    }
     let mut article_nodes: Vec<ArticleNode> = articles
         .into_iter()
         .zip(refs)
@@ -549,6 +566,9 @@ pub fn link(
         .collect();
     let (company_bodies, fresh_companies) =
         bodies(companies.iter().map(|c| (&c.origin, &c.body)).collect());
+    if !keep {
+        drop_sources(&mut companies, |x| &mut x.body, &empty);
+    }
     let mut company_nodes: Vec<CompanyNode> = companies
         .into_iter()
         .zip(company_bodies)
@@ -562,6 +582,9 @@ pub fn link(
         .collect();
     let (model_bodies, fresh_models) =
         bodies(models.iter().map(|m| (&m.origin, &m.body)).collect());
+    if !keep {
+        drop_sources(&mut models, |x| &mut x.body, &empty);
+    }
     let mut model_nodes: Vec<ModelNode> = models
         .into_iter()
         .zip(model_company)
@@ -576,6 +599,9 @@ pub fn link(
         .collect();
     let (theme_bodies, fresh_themes) =
         bodies(themes.iter().map(|t| (&t.origin, &t.body)).collect());
+    if !keep {
+        drop_sources(&mut themes, |x| &mut x.body, &empty);
+    }
     let mut theme_nodes: Vec<ThemeNode> = themes
         .into_iter()
         .zip(theme_bodies)
@@ -587,6 +613,9 @@ pub fn link(
         })
         .collect();
     let (page_bodies, fresh_pages) = bodies(pages.iter().map(|p| (&p.origin, &p.body)).collect());
+    if !keep {
+        drop_sources(&mut pages, |x| &mut x.body, &empty);
+    }
     let mut page_nodes: Vec<PageNode> = pages
         .into_iter()
         .zip(page_bodies)
