@@ -11,6 +11,7 @@ use crate::write::{OutputDir, Sink};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What a build is asked to do.
@@ -24,6 +25,11 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Replace an output folder that briefing did not write.
     pub force: bool,
+    /// A preview build: drafts, articles in review and scheduled articles, with banners, `noindex`
+    /// and the review desk; written to `<root>/preview` unless `out` says otherwise.
+    pub drafts: bool,
+    /// Include articles dated after today as published.
+    pub future: bool,
 }
 
 impl BuildOptions {
@@ -33,10 +39,25 @@ impl BuildOptions {
             out: None,
             base_url: None,
             force: false,
+            drafts: false,
+            future: false,
         }
     }
+    /// Where the build goes: `--out`, else `public/`, else `preview/` for a preview so that a
+    /// preview can never be deployed by mistake.
     pub fn out_dir(&self) -> PathBuf {
-        self.out.clone().unwrap_or_else(|| self.root.join("public"))
+        self.out.clone().unwrap_or_else(|| {
+            self.root
+                .join(if self.drafts { "preview" } else { "public" })
+        })
+    }
+    /// The articles this build includes, as of today.
+    pub fn selection(&self) -> Selection {
+        Selection {
+            drafts: self.drafts,
+            future: self.future,
+            ..Selection::published()
+        }
     }
 }
 
@@ -66,11 +87,11 @@ pub fn read_site(
     let mut content = Content::default();
     for r in parsed {
         match r {
-            Ok(Item::Article(a)) => content.articles.push(a),
-            Ok(Item::Company(c)) => content.companies.push(c),
-            Ok(Item::Model(m)) => content.models.push(m),
-            Ok(Item::Theme(t)) => content.themes.push(t),
-            Ok(Item::Page(p)) => content.pages.push(p),
+            Ok(Item::Article(a)) => content.articles.push(Arc::new(a)),
+            Ok(Item::Company(c)) => content.companies.push(Arc::new(c)),
+            Ok(Item::Model(m)) => content.models.push(Arc::new(m)),
+            Ok(Item::Theme(t)) => content.themes.push(Arc::new(t)),
+            Ok(Item::Page(p)) => content.pages.push(Arc::new(p)),
             Err(ds) => diags.extend(ds),
         }
     }
@@ -79,12 +100,12 @@ pub fn read_site(
         return Err(BuildError::Content { diagnostics: diags });
     };
     let statics: HashSet<String> = tree.statics.iter().map(|s| s.rel.clone()).collect();
-    let graph = link::link(config, base, content, &statics, selection, &mut diags);
+    let graph = link::link(config, base, content, &statics, selection, None, &mut diags);
     diags.sort();
     Ok((graph, tree, diags))
 }
 
-fn parse_config(
+pub(crate) fn parse_config(
     text: &str,
     base_url: Option<&str>,
     diags: &mut Diagnostics,
@@ -158,8 +179,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 /// built (`publish` names the site and its URL).
 pub fn build_linked(opts: &BuildOptions) -> Result<(BuildReport, SiteGraph), BuildError> {
     let started = Instant::now();
-    let (graph, tree, diags) =
-        read_site(&opts.root, opts.base_url.as_deref(), Selection::default())?;
+    let (graph, tree, diags) = read_site(&opts.root, opts.base_url.as_deref(), opts.selection())?;
     if diags.has_errors() {
         return Err(BuildError::Content { diagnostics: diags });
     }

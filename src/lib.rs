@@ -8,8 +8,10 @@ pub mod check;
 pub mod cmd;
 pub mod error;
 pub mod git;
+pub mod http;
 pub mod import;
 pub mod link;
+pub mod live;
 pub mod load;
 pub mod markdown;
 pub mod mention;
@@ -20,6 +22,7 @@ pub mod related;
 pub mod render;
 pub mod search;
 pub mod theme;
+pub mod watch;
 pub mod write;
 
 pub use build::{build, BuildOptions, BuildReport};

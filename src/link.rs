@@ -1,15 +1,21 @@
 //! Stage 3, link: one graph of the site. Checks every reference, gives every item its URL, renders
 //! Markdown bodies with their links rewritten, and records who relates to whom.
-//! Works on parsed content in memory; never reads files or writes output.
+//! Works on parsed content in memory; never reads files or writes output. A `BodyCache` (kept by
+//! `serve` between links) lets a relink reuse every body whose text and link targets did not change.
 
 use crate::error::{did_you_mean, Diagnostic, Diagnostics};
 use crate::markdown::{self, Autolink, LinkTarget, Rendered};
 use crate::mention::Matcher;
 use crate::model::*;
 use crate::related::{self, Facet};
+use chrono::NaiveDate;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use serde::Serialize;
+use std::collections::HashSet as StdHashSet;
+use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// `base_url` split into what links need: the full URL and its path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,27 +67,88 @@ impl BaseUrl {
     }
 }
 
-/// Which articles a build includes.
-#[derive(Debug, Clone, Copy, Default)]
+/// Where an article stands for readers on the build's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Standing {
+    Published,
+    /// `status: published`, dated after the build's date.
+    Scheduled,
+    Review,
+    Draft,
+}
+
+impl Standing {
+    /// The banner a preview shows on the article's page.
+    pub fn banner(self, date: &PubDate) -> Option<String> {
+        match self {
+            Standing::Published => None,
+            Standing::Scheduled => Some(format!("Scheduled for {}", date.display())),
+            Standing::Review => Some("In review".into()),
+            Standing::Draft => Some("Draft — not published".into()),
+        }
+    }
+}
+
+/// Which articles a build includes, judged on the build's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Selection {
-    /// Include drafts and articles in review (a preview build).
+    /// A preview build: include drafts, articles in review and scheduled ones, marked as such.
     pub drafts: bool,
+    /// Treat scheduled articles as published (`--future`).
+    pub future: bool,
+    /// The build's date: articles dated after it are scheduled.
+    pub today: NaiveDate,
 }
 
 impl Selection {
+    /// A published build as of today's local date.
+    pub fn published() -> Self {
+        Selection {
+            drafts: false,
+            future: false,
+            today: chrono::Local::now().date_naive(),
+        }
+    }
+    pub fn standing(&self, a: &Article) -> Standing {
+        match a.status {
+            Status::Draft => Standing::Draft,
+            Status::Review => Standing::Review,
+            Status::Published if a.date.date() > self.today => Standing::Scheduled,
+            Status::Published => Standing::Published,
+        }
+    }
+    /// Whether the article is in this build at all.
     pub fn includes(&self, a: &Article) -> bool {
-        self.drafts || a.status == Status::Published
+        match self.standing(a) {
+            Standing::Published => true,
+            Standing::Scheduled => self.future || self.drafts,
+            Standing::Review | Standing::Draft => self.drafts,
+        }
+    }
+    /// Whether readers see it as published: in feeds and sitemaps, without a banner.
+    pub fn is_public(&self, a: &Article) -> bool {
+        match self.standing(a) {
+            Standing::Published => true,
+            Standing::Scheduled => self.future,
+            Standing::Review | Standing::Draft => false,
+        }
     }
 }
 
 #[derive(Debug)]
 pub struct ArticleNode {
-    pub article: Article,
+    pub article: Arc<Article>,
     /// Site-relative URL, `articles/<slug>/`.
     pub url: String,
-    pub body: Rendered,
-    /// Front-matter summary, else the opening of the first paragraph.
-    pub summary: String,
+    pub body: Arc<Rendered>,
+    pub standing: Standing,
+    /// False for a preview's drafts, articles in review and scheduled articles: no feed, no
+    /// sitemap, a banner on the page.
+    pub public: bool,
+    /// What is still wrong with an unpublished article in a preview; shown on the review desk
+    /// instead of stopping the build.
+    pub problems: Vec<Diagnostic>,
     pub companies: Vec<usize>,
     pub models: Vec<usize>,
     pub themes: Vec<usize>,
@@ -99,11 +166,18 @@ pub struct Mentions {
     pub themes: Vec<usize>,
 }
 
+impl ArticleNode {
+    /// Front-matter summary, else the opening of the first paragraph.
+    pub fn summary(&self) -> &str {
+        self.article.summary.as_deref().unwrap_or(&self.body.lede)
+    }
+}
+
 #[derive(Debug)]
 pub struct CompanyNode {
-    pub company: Company,
+    pub company: Arc<Company>,
     pub url: String,
-    pub profile: Rendered,
+    pub profile: Arc<Rendered>,
     pub models: Vec<usize>,
     /// Newest first.
     pub articles: Vec<usize>,
@@ -113,9 +187,9 @@ pub struct CompanyNode {
 
 #[derive(Debug)]
 pub struct ModelNode {
-    pub model: Model,
+    pub model: Arc<Model>,
     pub url: String,
-    pub profile: Rendered,
+    pub profile: Arc<Rendered>,
     pub company: usize,
     pub articles: Vec<usize>,
     pub mentioned_in: Vec<usize>,
@@ -123,18 +197,18 @@ pub struct ModelNode {
 
 #[derive(Debug)]
 pub struct ThemeNode {
-    pub theme: Theme,
+    pub theme: Arc<Theme>,
     pub url: String,
-    pub profile: Rendered,
+    pub profile: Arc<Rendered>,
     pub articles: Vec<usize>,
     pub mentioned_in: Vec<usize>,
 }
 
 #[derive(Debug)]
 pub struct PageNode {
-    pub page: Page,
+    pub page: Arc<Page>,
     pub url: String,
-    pub body: Rendered,
+    pub body: Arc<Rendered>,
 }
 
 /// The whole site, linked: every reference resolved to an index, every list in display order.
@@ -169,33 +243,115 @@ pub const RESERVED_TOP: &[&str] = &[
     "review",
     "CNAME",
     ".nojekyll",
+    "__briefing",
 ];
 
 /// A content file as a link target.
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Target {
     url: String,
     published: bool,
+}
+
+/// Rendered bodies kept between links of one site (by `serve`), keyed by source path.
+#[derive(Debug, Default)]
+pub struct BodyCache {
+    env: Option<LinkEnv>,
+    entries: HashMap<OsString, CachedBody>,
+    /// How many bodies the last link rendered rather than reused.
+    pub rendered_last: usize,
+}
+
+/// What relative links resolved against when the cached bodies were rendered.
+#[derive(Debug)]
+struct LinkEnv {
+    targets: HashMap<String, Target>,
+    statics: StdHashSet<String>,
+    base: BaseUrl,
+    raw_html: RawHtml,
+    /// The entity names auto-linking looked for: a body is reused only under the same names.
+    names: Arc<EntityNames>,
+}
+
+#[derive(Debug)]
+struct CachedBody {
+    source: Arc<str>,
+    rendered: Arc<Rendered>,
+    /// The source paths its relative links resolved against, found or not.
+    deps: Vec<String>,
+    /// A broken link's did-you-mean depends on every target, so any change re-renders it.
+    broken: bool,
+}
+
+/// Which cached bodies a link may reuse.
+enum Reuse<'c> {
+    Nothing,
+    /// Bodies with the same text, unless they link to one of these source paths.
+    Unless(&'c HashMap<OsString, CachedBody>, HashSet<String>),
+}
+
+impl Reuse<'_> {
+    fn get(&self, rel: &Path, body: &Arc<str>) -> Option<Arc<Rendered>> {
+        let Reuse::Unless(entries, changed) = self else {
+            return None;
+        };
+        let e = entries.get(rel.as_os_str())?;
+        let same_text = Arc::ptr_eq(&e.source, body) || *e.source == **body;
+        let still_valid =
+            changed.is_empty() || (!e.broken && !e.deps.iter().any(|d| changed.contains(d)));
+        (same_text && still_valid).then(|| e.rendered.clone())
+    }
+}
+
+/// Source paths whose link target differs between two environments (`static/...` for assets).
+fn changed_targets(
+    old: &LinkEnv,
+    targets: &HashMap<String, Target>,
+    statics: &StdHashSet<String>,
+) -> HashSet<String> {
+    let mut changed: HashSet<String> = targets
+        .iter()
+        .filter(|(k, t)| old.targets.get(*k) != Some(t))
+        .map(|(k, _)| k.clone())
+        .collect();
+    changed.extend(
+        old.targets
+            .keys()
+            .filter(|k| !targets.contains_key(*k))
+            .cloned(),
+    );
+    changed.extend(
+        statics
+            .symmetric_difference(&old.statics)
+            .map(|s| format!("static/{s}")),
+    );
+    changed
 }
 
 pub fn link(
     config: SiteConfig,
     base: BaseUrl,
     content: Content,
-    statics: &HashSet<String>,
+    statics: &StdHashSet<String>,
     selection: Selection,
+    mut cache: Option<&mut BodyCache>,
     diags: &mut Diagnostics,
 ) -> SiteGraph {
     let Content {
         mut articles,
-        companies,
-        models,
-        themes,
-        pages,
+        mut companies,
+        mut models,
+        mut themes,
+        mut pages,
     } = content;
 
     // URLs, and the index of source paths that Markdown links resolve against.
-    let mut targets: HashMap<String, Target> = HashMap::new();
-    let mut claimed: HashMap<String, PathBuf> = HashMap::new();
+    let mut targets: HashMap<String, Target> = HashMap::with_capacity_and_hasher(
+        articles.len() + companies.len() + models.len() + themes.len() + pages.len(),
+        Default::default(),
+    );
+    let mut claimed: HashMap<String, PathBuf> =
+        HashMap::with_capacity_and_hasher(targets.capacity(), Default::default());
     let mut claim = |url: String, origin: &Origin, diags: &mut Diagnostics| {
         if let Some(first) = claimed.get(&url) {
             let (line, col) = origin.locate("slug", "").unwrap_or((1, 1));
@@ -216,14 +372,15 @@ pub fn link(
     };
     for a in &articles {
         let url = format!("articles/{}/", a.slug);
-        if selection.includes(a) {
+        let included = selection.includes(a);
+        if included {
             claim(url.clone(), &a.origin, diags);
         }
         targets.insert(
-            display_path(&a.origin.rel),
+            source_key(&a.origin.rel),
             Target {
                 url,
-                published: selection.includes(a),
+                published: included,
             },
         );
     }
@@ -248,7 +405,7 @@ pub fn link(
             let url = format!("{folder}/{id}/");
             claim(url.clone(), origin, diags);
             targets.insert(
-                display_path(&origin.rel),
+                source_key(&origin.rel),
                 Target {
                     url,
                     published: true,
@@ -271,7 +428,7 @@ pub fn link(
         let url = format!("{}/", p.slug);
         claim(url.clone(), &p.origin, diags);
         targets.insert(
-            display_path(&p.origin.rel),
+            source_key(&p.origin.rel),
             Target {
                 url,
                 published: true,
@@ -284,16 +441,16 @@ pub fn link(
     let theme_ix: HashMap<&str, usize> = index(themes.iter().map(|t| t.id.as_str()));
 
     articles.retain(|a| selection.includes(a));
-    // Newest first; ties broken by title so the order never depends on the file system.
-    articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)));
+    articles.sort_by(|a, b| article_order(a, b));
 
-    // References from articles and models.
+    // References from articles and models. An article's own problems are kept apart: in a preview
+    // they go to the review desk when the article is not published.
     let resolve_refs = |origin: &Origin,
                         key: &str,
                         ids: &[EntityId],
                         ix: &HashMap<&str, usize>,
                         folder: &str,
-                        diags: &mut Diagnostics| {
+                        diags: &mut Vec<Diagnostic>| {
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             match ix.get(id.as_str()) {
@@ -304,8 +461,10 @@ pub fn link(
         }
         out
     };
+    let mut article_diags: Vec<Vec<Diagnostic>> = Vec::with_capacity(articles.len());
     let mut refs = Vec::with_capacity(articles.len());
     for a in &articles {
+        let mut own = Vec::new();
         refs.push((
             resolve_refs(
                 &a.origin,
@@ -313,12 +472,18 @@ pub fn link(
                 &a.companies,
                 &company_ix,
                 "companies",
-                diags,
+                &mut own,
             ),
-            resolve_refs(&a.origin, "models", &a.models, &model_ix, "models", diags),
-            resolve_refs(&a.origin, "themes", &a.themes, &theme_ix, "themes", diags),
+            resolve_refs(
+                &a.origin, "models", &a.models, &model_ix, "models", &mut own,
+            ),
+            resolve_refs(
+                &a.origin, "themes", &a.themes, &theme_ix, "themes", &mut own,
+            ),
         ));
+        article_diags.push(own);
     }
+    let mut model_diags = Vec::new();
     let model_company: Vec<usize> = models
         .iter()
         .map(|m| {
@@ -328,18 +493,41 @@ pub fn link(
                 std::slice::from_ref(&m.company),
                 &company_ix,
                 "companies",
-                diags,
+                &mut model_diags,
             )
             .first()
             .copied()
             .unwrap_or(usize::MAX)
         })
         .collect();
+    diags.extend(model_diags);
 
     // Entity names, compiled once and shared by every thread that renders a body.
-    let names = EntityNames::new(&companies, &models, &themes, &base, &config.autolink);
+    let names = Arc::new(EntityNames::new(
+        &companies,
+        &models,
+        &themes,
+        &base,
+        &config.autolink,
+    ));
 
-    // Bodies, rendered in parallel: the expensive part of the build.
+    // Bodies, rendered in parallel: the expensive part of the build. A kept cache is reused for
+    // every body whose text is the same and whose links resolve as before, as long as the entity
+    // names that auto-linking looks for are the same too.
+    let reuse = match cache.as_deref() {
+        Some(BodyCache {
+            env: Some(env),
+            entries,
+            ..
+        }) if env.base == base
+            && env.raw_html == config.markdown.raw_html
+            && env.names.key == names.key =>
+        {
+            Reuse::Unless(entries, changed_targets(env, &targets, statics))
+        }
+        _ => Reuse::Nothing,
+    };
+    let keep = cache.is_some();
     let ctx = RenderCtx {
         targets: &targets,
         statics,
@@ -347,38 +535,92 @@ pub fn link(
         raw_html: config.markdown.raw_html,
         names: &names,
     };
+    // Each source comes with the entity key of the profile it is (never auto-linked to itself).
+    let bodies =
+        |sources: Vec<(&Origin, &Arc<str>, Option<usize>)>| -> (Vec<Arc<Rendered>>, Fresh) {
+            // Reuse is a lookup: done in order. Only what must be rendered goes to the thread pool.
+            let mut out: Vec<Option<Arc<Rendered>>> = sources
+                .iter()
+                .map(|(origin, text, _)| reuse.get(&origin.rel, text))
+                .collect();
+            let todo: Vec<usize> = (0..out.len()).filter(|&i| out[i].is_none()).collect();
+            let rendered: Vec<(usize, Arc<Rendered>, Option<CachedBody>)> = todo
+                .into_par_iter()
+                .map(|i| {
+                    let (origin, text, own) = sources[i];
+                    let (r, c) = ctx.render(origin, text, own, keep);
+                    (i, r, c)
+                })
+                .collect();
+            let mut fresh = Vec::new();
+            for (i, r, c) in rendered {
+                out[i] = Some(r);
+                if let Some(c) = c {
+                    fresh.push((sources[i].0.rel.clone(), c));
+                }
+            }
+            (out.into_iter().flatten().collect(), fresh)
+        };
+    type Fresh = Vec<(PathBuf, CachedBody)>;
+    // A build (no cache) has no use for Markdown sources once rendered: free them before the
+    // pages are rendered rather than hold every source and every page at once.
+    let empty: Arc<str> = Arc::from("");
+    fn drop_sources<T>(
+        items: &mut [Arc<T>],
+        body: impl Fn(&mut T) -> &mut Arc<str>,
+        empty: &Arc<str>,
+    ) {
+        for item in items.iter_mut() {
+            if let Some(item) = Arc::get_mut(item) {
+                *body(item) = empty.clone();
+            }
+        }
+    }
+
+    let (article_bodies, fresh_articles) = bodies(
+        articles
+            .iter()
+            .map(|a| (&a.origin, &a.body, None))
+            .collect(),
+    );
+    if !keep {
+        drop_sources(&mut articles, |a| &mut a.body, &empty);
+    }
     let mut article_nodes: Vec<ArticleNode> = articles
-        .into_par_iter()
-        .zip(refs.into_par_iter())
-        .map(|(mut article, (companies, models, themes))| {
-            let body = ctx.render_named(&article.origin, &std::mem::take(&mut article.body), None);
-            let mentions = names.split(&body.mentions);
-            let summary = article
-                .summary
-                .clone()
-                .unwrap_or_else(|| shorten(&body.first_paragraph, 300));
-            ArticleNode {
+        .into_iter()
+        .zip(refs)
+        .zip(article_bodies)
+        .map(
+            |((article, (companies, models, themes)), body)| ArticleNode {
                 url: format!("articles/{}/", article.slug),
-                article,
+                public: selection.is_public(&article),
+                standing: selection.standing(&article),
+                problems: Vec::new(),
+                mentions: names.split(&body.mentions),
                 body,
-                summary,
                 companies,
                 models,
                 themes,
-                mentions,
                 related: Vec::new(),
-            }
-        })
+                article,
+            },
+        )
         .collect();
+    let (company_bodies, fresh_companies) = bodies(
+        companies
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (&c.origin, &c.body, Some(names.company_key(i))))
+            .collect(),
+    );
+    if !keep {
+        drop_sources(&mut companies, |x| &mut x.body, &empty);
+    }
     let mut company_nodes: Vec<CompanyNode> = companies
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, mut c)| CompanyNode {
-            profile: ctx.render_named(
-                &c.origin,
-                &std::mem::take(&mut c.body),
-                Some(names.company_key(i)),
-            ),
+        .into_iter()
+        .zip(company_bodies)
+        .map(|(c, profile)| CompanyNode {
+            profile,
             url: format!("companies/{}/", c.id),
             company: c,
             models: Vec::new(),
@@ -386,16 +628,22 @@ pub fn link(
             mentioned_in: Vec::new(),
         })
         .collect();
+    let (model_bodies, fresh_models) = bodies(
+        models
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (&m.origin, &m.body, Some(names.model_key(i))))
+            .collect(),
+    );
+    if !keep {
+        drop_sources(&mut models, |x| &mut x.body, &empty);
+    }
     let mut model_nodes: Vec<ModelNode> = models
-        .into_par_iter()
-        .zip(model_company.into_par_iter())
-        .enumerate()
-        .map(|(i, (mut m, company))| ModelNode {
-            profile: ctx.render_named(
-                &m.origin,
-                &std::mem::take(&mut m.body),
-                Some(names.model_key(i)),
-            ),
+        .into_iter()
+        .zip(model_company)
+        .zip(model_bodies)
+        .map(|((m, company), profile)| ModelNode {
+            profile,
             url: format!("models/{}/", m.id),
             model: m,
             company,
@@ -403,21 +651,37 @@ pub fn link(
             mentioned_in: Vec::new(),
         })
         .collect();
+    let (theme_bodies, fresh_themes) = bodies(
+        themes
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (&t.origin, &t.body, names.theme_key(i)))
+            .collect(),
+    );
+    if !keep {
+        drop_sources(&mut themes, |x| &mut x.body, &empty);
+    }
     let mut theme_nodes: Vec<ThemeNode> = themes
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, mut t)| ThemeNode {
-            profile: ctx.render_named(&t.origin, &std::mem::take(&mut t.body), names.theme_key(i)),
+        .into_iter()
+        .zip(theme_bodies)
+        .map(|(t, profile)| ThemeNode {
+            profile,
             url: format!("themes/{}/", t.id),
             theme: t,
             articles: Vec::new(),
             mentioned_in: Vec::new(),
         })
         .collect();
-    let page_nodes: Vec<PageNode> = pages
-        .into_par_iter()
-        .map(|mut p| PageNode {
-            body: ctx.render(&p.origin, &std::mem::take(&mut p.body)),
+    let (page_bodies, fresh_pages) =
+        bodies(pages.iter().map(|p| (&p.origin, &p.body, None)).collect());
+    if !keep {
+        drop_sources(&mut pages, |x| &mut x.body, &empty);
+    }
+    let mut page_nodes: Vec<PageNode> = pages
+        .into_iter()
+        .zip(page_bodies)
+        .map(|(p, body)| PageNode {
+            body,
             url: format!("{}/", p.slug),
             page: p,
         })
@@ -444,45 +708,79 @@ pub fn link(
         )
         .chain(page_nodes.iter().map(|n| (n.url.as_str(), &n.body.anchors)))
         .collect();
-    let mut report = |origin: &Origin, r: &Rendered, own_url: &str| {
-        for p in &r.problems {
-            diags.push(body_diag(origin, p.pos, &p.message, &p.hint));
-        }
-        for (pos, dest) in &r.links {
-            if let Some((url, frag)) = ctx.anchor_target(origin, dest, own_url) {
-                if let Some(list) = anchors.get(url.as_str()) {
-                    if !list.iter().any(|a| a == frag) {
-                        let mut d = body_diag(
-                            origin,
-                            *pos,
-                            &format!("link to `{dest}`: there is no heading `#{frag}` there"),
-                            "",
-                        );
-                        d.severity = crate::error::Severity::Warning;
-                        d.hint = Some(match did_you_mean(frag, list.iter().map(String::as_str)) {
-                            Some(s) => format!("did you mean `#{s}`?"),
-                            None => "anchors are made from headings: `## Market Outlook` is `#market-outlook`".into(),
-                        });
-                        diags.push(d);
-                    }
-                }
-            }
-        }
+    let anchors_of = |url: &str| anchors.get(url).map(|v| v.as_slice());
+    let report = |origin: &Origin, r: &Rendered, own_url: &str, out: &mut Vec<Diagnostic>| {
+        body_problems(&ctx, origin, r, own_url, &anchors_of, out)
     };
-    for n in &article_nodes {
-        report(&n.article.origin, &n.body, &n.url);
-    }
+    let mut problems: Vec<Vec<Diagnostic>> = article_nodes
+        .iter()
+        .zip(article_diags)
+        .map(|(n, mut own)| {
+            report(&n.article.origin, &n.body, &n.url, &mut own);
+            own
+        })
+        .collect();
+    let mut shared = Vec::new();
     for n in &company_nodes {
-        report(&n.company.origin, &n.profile, &n.url);
+        report(&n.company.origin, &n.profile, &n.url, &mut shared);
     }
     for n in &model_nodes {
-        report(&n.model.origin, &n.profile, &n.url);
+        report(&n.model.origin, &n.profile, &n.url, &mut shared);
     }
     for n in &theme_nodes {
-        report(&n.theme.origin, &n.profile, &n.url);
+        report(&n.theme.origin, &n.profile, &n.url, &mut shared);
     }
     for n in &page_nodes {
-        report(&n.page.origin, &n.body, &n.url);
+        report(&n.page.origin, &n.body, &n.url, &mut shared);
+    }
+    diags.extend(shared);
+    for (n, own) in article_nodes.iter_mut().zip(problems.iter_mut()) {
+        if n.public {
+            diags.extend(std::mem::take(own));
+        } else {
+            n.problems = std::mem::take(own);
+            n.problems.extend(editorial_checks(n));
+        }
+    }
+
+    // Keep what this link rendered for the next one; forget files that are gone or left out.
+    if let Some(cache) = cache.as_deref_mut() {
+        let fresh: Fresh = [
+            fresh_articles,
+            fresh_companies,
+            fresh_models,
+            fresh_themes,
+            fresh_pages,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        cache.rendered_last = fresh.len();
+        let items = article_nodes.len()
+            + company_nodes.len()
+            + model_nodes.len()
+            + theme_nodes.len()
+            + page_nodes.len();
+        // Every item reused its entry: the entries are exactly the items, nothing to forget.
+        let all_reused = fresh.is_empty() && cache.entries.len() == items;
+        let present: HashSet<&std::ffi::OsStr> = article_nodes
+            .iter()
+            .map(|n| n.article.origin.rel.as_os_str())
+            .chain(
+                company_nodes
+                    .iter()
+                    .map(|n| n.company.origin.rel.as_os_str()),
+            )
+            .chain(model_nodes.iter().map(|n| n.model.origin.rel.as_os_str()))
+            .chain(theme_nodes.iter().map(|n| n.theme.origin.rel.as_os_str()))
+            .chain(page_nodes.iter().map(|n| n.page.origin.rel.as_os_str()))
+            .collect();
+        if !all_reused {
+            cache.entries.retain(|k, _| present.contains(k.as_os_str()));
+        }
+        cache
+            .entries
+            .extend(fresh.into_iter().map(|(p, c)| (p.into_os_string(), c)));
     }
 
     // Relations. Articles are already newest first, so every list built here is too.
@@ -567,7 +865,6 @@ pub fn link(
                 .then(a.cmp(&b))
         });
     }
-    let mut page_nodes = page_nodes;
     page_nodes.sort_by(|a, b| a.page.title.cmp(&b.page.title));
 
     let related = related_reading(
@@ -580,6 +877,17 @@ pub fn link(
     for (a, r) in article_nodes.iter_mut().zip(related) {
         a.related = r;
     }
+    if let Some(cache) = cache {
+        let old = cache.env.replace(LinkEnv {
+            targets,
+            statics: statics.clone(),
+            base: base.clone(),
+            raw_html: config.markdown.raw_html,
+            names,
+        });
+        // Freeing the old index of every source path is not on the way to the next page.
+        std::thread::spawn(move || drop(old));
+    }
 
     SiteGraph {
         config,
@@ -590,6 +898,241 @@ pub fn link(
         models: model_nodes,
         themes: theme_nodes,
         pages: page_nodes,
+    }
+}
+
+/// Newest first; ties broken by title so the order never depends on the file system.
+fn article_order(a: &Article, b: &Article) -> std::cmp::Ordering {
+    b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title))
+}
+
+/// A body's broken links, and its links to headings that do not exist (warnings).
+fn body_problems<'a>(
+    ctx: &RenderCtx<'_>,
+    origin: &Origin,
+    r: &Rendered,
+    own_url: &str,
+    anchors_of: &dyn Fn(&str) -> Option<&'a [String]>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for p in &r.problems {
+        out.push(body_diag(origin, p.pos, &p.message, &p.hint));
+    }
+    for (pos, dest) in &r.links {
+        let Some((url, frag)) = ctx.anchor_target(origin, dest, own_url) else {
+            continue;
+        };
+        let Some(list) = anchors_of(&url) else {
+            continue;
+        };
+        if list.iter().any(|a| a == frag) {
+            continue;
+        }
+        let mut d = body_diag(
+            origin,
+            *pos,
+            &format!("link to `{dest}`: there is no heading `#{frag}` there"),
+            "",
+        );
+        d.severity = crate::error::Severity::Warning;
+        d.hint = Some(match did_you_mean(frag, list.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean `#{s}`?"),
+            None => {
+                "anchors are made from headings: `## Market Outlook` is `#market-outlook`".into()
+            }
+        });
+        out.push(d);
+    }
+}
+
+/// Patches a linked site for edits to articles that keep their place in it: the same slug,
+/// status, date and entity ids, and a title that keeps them where they are among articles of the
+/// same date, so that no URL, order, relation or other body changes.
+/// Renders the new bodies (reusing the cache) and returns the problems of the edited articles
+/// that belong in the build's diagnostics (those of unpublished articles in a preview go to their
+/// `problems`). None, with nothing changed, when an edit does not qualify: a full `link` is needed.
+///
+/// One thing a full link would also redo is left as it was: warnings in *other* files about links
+/// to headings of the edited articles.
+pub fn relink_articles(
+    graph: &mut SiteGraph,
+    edited: &[Arc<Article>],
+    selection: Selection,
+    cache: &mut BodyCache,
+) -> Option<Vec<Diagnostic>> {
+    if graph.selection != selection {
+        return None;
+    }
+    let env = cache.env.as_ref()?;
+    if env.base != graph.base || env.raw_html != graph.config.markdown.raw_html {
+        return None;
+    }
+    let mut at = Vec::with_capacity(edited.len());
+    for a in edited {
+        let i = graph
+            .articles
+            .iter()
+            .position(|n| n.article.origin.rel == a.origin.rel)?;
+        let old = &graph.articles[i].article;
+        let same_place = old.slug == a.slug
+            && old.status == a.status
+            && old.date == a.date
+            && old.companies == a.companies
+            && old.models == a.models
+            && old.themes == a.themes;
+        if !same_place || at.contains(&i) {
+            return None;
+        }
+        at.push(i);
+    }
+    // A new title must leave the order as it is (strictly: ties are broken by file order).
+    let article_at = |j: usize| -> &Article {
+        match at.iter().position(|&k| k == j) {
+            Some(e) => &edited[e],
+            None => &graph.articles[j].article,
+        }
+    };
+    for &i in &at {
+        let before = i == 0 || article_order(article_at(i - 1), article_at(i)).is_lt();
+        let after = i + 1 == graph.articles.len()
+            || article_order(article_at(i), article_at(i + 1)).is_lt();
+        if !(before && after) {
+            return None;
+        }
+    }
+    let ctx = RenderCtx {
+        targets: &env.targets,
+        statics: &env.statics,
+        base: &env.base,
+        raw_html: env.raw_html,
+        names: &env.names,
+    };
+    let reuse = Reuse::Unless(&cache.entries, HashSet::default());
+    let mut fresh = Vec::new();
+    let mut bodies = Vec::with_capacity(edited.len());
+    for (a, &i) in edited.iter().zip(&at) {
+        let body = match reuse.get(&a.origin.rel, &a.body) {
+            Some(r) => r,
+            None => {
+                let (r, c) = ctx.render(&a.origin, &a.body, None, true);
+                fresh.extend(c.map(|c| (a.origin.rel.clone().into_os_string(), c)));
+                r
+            }
+        };
+        // Backlinks on entity pages come from what bodies mention: a new mention needs a full link.
+        if graph.articles[i].body.mentions != body.mentions {
+            return None;
+        }
+        bodies.push(body);
+    }
+    for ((a, &i), body) in edited.iter().zip(&at).zip(bodies) {
+        let n = &mut graph.articles[i];
+        n.article = a.clone();
+        n.body = body;
+    }
+    let company_ix = index(graph.companies.iter().map(|c| c.company.id.as_str()));
+    let model_ix = index(graph.models.iter().map(|m| m.model.id.as_str()));
+    let theme_ix = index(graph.themes.iter().map(|t| t.theme.id.as_str()));
+    let anchors_of = |url: &str| anchors_in(graph, url);
+    let mut problems = Vec::with_capacity(at.len());
+    for &i in &at {
+        let n = &graph.articles[i];
+        let origin = &n.article.origin;
+        let mut own = Vec::new();
+        for (key, ids, ix) in [
+            ("companies", &n.article.companies, &company_ix),
+            ("models", &n.article.models, &model_ix),
+            ("themes", &n.article.themes, &theme_ix),
+        ] {
+            for id in ids.iter().filter(|id| !ix.contains_key(id.as_str())) {
+                own.push(unknown_id(origin, key, id.as_str(), ix, key));
+            }
+        }
+        body_problems(&ctx, origin, &n.body, &n.url, &anchors_of, &mut own);
+        problems.push((i, own));
+    }
+    let mut out = Vec::new();
+    for (i, own) in problems {
+        let n = &mut graph.articles[i];
+        if n.public {
+            out.extend(own);
+        } else {
+            n.problems = own;
+            n.problems.extend(editorial_checks(n));
+        }
+    }
+    cache.rendered_last = fresh.len();
+    cache.entries.extend(fresh);
+    Some(out)
+}
+
+/// The headings of the page at `url` (site-relative), looked up one by one.
+fn anchors_in<'g>(graph: &'g SiteGraph, url: &str) -> Option<&'g [String]> {
+    let found = graph
+        .articles
+        .iter()
+        .find(|n| n.url == url)
+        .map(|n| &n.body)
+        .or_else(|| {
+            graph
+                .companies
+                .iter()
+                .find(|n| n.url == url)
+                .map(|n| &n.profile)
+        })
+        .or_else(|| {
+            graph
+                .models
+                .iter()
+                .find(|n| n.url == url)
+                .map(|n| &n.profile)
+        })
+        .or_else(|| {
+            graph
+                .themes
+                .iter()
+                .find(|n| n.url == url)
+                .map(|n| &n.profile)
+        })
+        .or_else(|| graph.pages.iter().find(|n| n.url == url).map(|n| &n.body))?;
+    Some(found.anchors.as_slice())
+}
+
+/// What an editor should still do before an article goes out; shown on the review desk.
+fn editorial_checks(n: &ArticleNode) -> Vec<Diagnostic> {
+    let a = &n.article;
+    let mut out = Vec::new();
+    if a.summary.is_none() {
+        out.push(
+            Diagnostic::warning(
+                &a.origin.rel,
+                "no summary: lists and the feed will show the first paragraph",
+            )
+            .at(a.origin.yaml_line, None)
+            .hint("add `summary:` with one or two sentences"),
+        );
+    }
+    if n.companies.is_empty() && n.models.is_empty() && n.themes.is_empty() {
+        out.push(
+            Diagnostic::warning(
+                &a.origin.rel,
+                "names no companies, models or themes: no entity page will list it",
+            )
+            .at(a.origin.yaml_line, None)
+            .hint("add ids to `companies:`, `models:` or `themes:`"),
+        );
+    }
+    out
+}
+
+/// A source path as link targets are keyed: `/`-separated, relative to the root. Paths from `load`
+/// already are, so this is a copy; anything else goes through `display_path`.
+fn source_key(rel: &Path) -> String {
+    match rel.to_str() {
+        Some(s) if std::path::MAIN_SEPARATOR == '/' || !s.contains(std::path::MAIN_SEPARATOR) => {
+            s.to_string()
+        }
+        _ => display_path(rel),
     }
 }
 
@@ -689,20 +1232,31 @@ fn related_reading(
 /// The site's entity names for auto-linking and backlinks. Entity keys: companies first, then
 /// models, then (when themes are auto-linked) themes, each in content order before sorting.
 struct EntityNames {
+    /// A fingerprint of every name, URL and setting below: equal keys, equal auto-links.
+    key: u64,
     matcher: Matcher,
     urls: Vec<Option<String>>,
-    by_url: HashMap<String, usize>,
+    by_url: std::collections::HashMap<String, usize>,
     companies: usize,
     models: usize,
     themes: usize,
     first_only: bool,
 }
 
+impl std::fmt::Debug for EntityNames {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EntityNames")
+            .field("key", &self.key)
+            .field("entities", &self.urls.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl EntityNames {
     fn new(
-        companies: &[Company],
-        models: &[Model],
-        themes: &[Theme],
+        companies: &[Arc<Company>],
+        models: &[Arc<Model>],
+        themes: &[Arc<Theme>],
         base: &BaseUrl,
         cfg: &AutolinkConfig,
     ) -> Self {
@@ -735,7 +1289,14 @@ impl EntityNames {
             .enumerate()
             .map(|(k, (_, u))| (base.link(u), k))
             .collect();
+        let key = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (&names, &urls, cfg.first_only).hash(&mut h);
+            h.finish()
+        };
         EntityNames {
+            key,
             matcher: Matcher::new(names),
             urls: urls
                 .into_iter()
@@ -775,20 +1336,25 @@ impl EntityNames {
 
 struct RenderCtx<'a> {
     targets: &'a HashMap<String, Target>,
-    statics: &'a HashSet<String>,
+    statics: &'a StdHashSet<String>,
     base: &'a BaseUrl,
     raw_html: RawHtml,
     names: &'a EntityNames,
 }
 
 impl RenderCtx<'_> {
-    fn render(&self, origin: &Origin, body: &str) -> Rendered {
-        markdown::render(body, self.raw_html, &mut |dest| self.resolve(origin, dest))
-    }
-
-    /// Renders a body in which entity names are found (and linked, as site.yaml says); `own` is the
-    /// entity whose profile this is.
-    fn render_named(&self, origin: &Origin, body: &str, own: Option<usize>) -> Rendered {
+    /// Renders one body; with `keep`, also what a cache needs to know when it may reuse it.
+    /// Entity names are found (and linked, as site.yaml says); `own` is the entity whose profile
+    /// this is.
+    fn render(
+        &self,
+        origin: &Origin,
+        body: &Arc<str>,
+        own: Option<usize>,
+        keep: bool,
+    ) -> (Arc<Rendered>, Option<CachedBody>) {
+        let mut deps = Vec::new();
+        let mut broken = false;
         let autolink = Autolink {
             matcher: &self.names.matcher,
             urls: &self.names.urls,
@@ -796,50 +1362,83 @@ impl RenderCtx<'_> {
             own,
             first_only: self.names.first_only,
         };
-        markdown::render_with(
-            body,
-            self.raw_html,
-            &mut |dest| self.resolve(origin, dest),
-            Some(&autolink),
-        )
+        let resolve = &mut |dest: &str| {
+            let (target, dep) = self.resolve(origin, dest);
+            if keep {
+                broken |= matches!(target, LinkTarget::Broken { .. });
+                deps.extend(dep);
+            }
+            target
+        };
+        let rendered = markdown::render_with(body, self.raw_html, resolve, Some(&autolink));
+        let mut rendered = rendered;
+        rendered.lede = shorten(&rendered.first_paragraph, 300);
+        if keep {
+            rendered.digest = digest(&rendered.html);
+        }
+        let rendered = Arc::new(rendered);
+        let cached = keep.then(|| CachedBody {
+            source: body.clone(),
+            rendered: rendered.clone(),
+            deps,
+            broken,
+        });
+        (rendered, cached)
     }
 
-    fn resolve(&self, origin: &Origin, dest: &str) -> LinkTarget {
+    /// What a link destination becomes, and the source path it was looked up as (if any).
+    fn resolve(&self, origin: &Origin, dest: &str) -> (LinkTarget, Option<String>) {
         match classify(dest) {
-            Dest::External | Dest::Fragment => LinkTarget::Keep,
-            Dest::RootRelative => LinkTarget::Rewrite(self.base.link(dest.trim_start_matches('/'))),
+            Dest::External | Dest::Fragment => (LinkTarget::Keep, None),
+            Dest::RootRelative => (
+                LinkTarget::Rewrite(self.base.link(dest.trim_start_matches('/'))),
+                None,
+            ),
             Dest::Relative { path, suffix } => {
                 let Some(joined) = join(&origin.rel, path) else {
-                    return LinkTarget::Broken {
-                        message: format!("link to `{dest}` climbs out of the site"),
-                        hint: "link to a file inside content/ or static/".into(),
-                    };
+                    return (
+                        LinkTarget::Broken {
+                            message: format!("link to `{dest}` climbs out of the site"),
+                            hint: "link to a file inside content/ or static/".into(),
+                        },
+                        None,
+                    );
                 };
-                if let Some(t) = self.targets.get(&joined) {
-                    return if t.published {
-                        LinkTarget::Rewrite(format!("{}{suffix}", self.base.link(&t.url)))
-                    } else {
-                        LinkTarget::Unlink
-                    };
-                }
-                if let Some(asset) = joined.strip_prefix("static/") {
-                    if self.statics.contains(asset) {
-                        return LinkTarget::Rewrite(format!("{}{suffix}", self.base.link(asset)));
-                    }
-                }
-                let candidates = self.targets.keys().map(String::as_str);
-                let hint = match did_you_mean(&joined, candidates) {
-                    Some(s) => format!("did you mean `{}`?", relative_from(&origin.rel, s)),
-                    None if path.ends_with(".md") => "link to the source file of an article, company, model, theme or page, e.g. `../models/pangu.md`".into(),
-                    None => "link to a .md file in content/ or a file in static/; root-relative links start with `/`".into(),
-                };
-                LinkTarget::Broken {
-                    message: format!(
-                        "link to `{dest}` points at nothing ({joined} does not exist)"
-                    ),
-                    hint,
-                }
+                let target = self.resolve_joined(origin, dest, path, suffix, &joined);
+                (target, Some(joined))
             }
+        }
+    }
+
+    fn resolve_joined(
+        &self,
+        origin: &Origin,
+        dest: &str,
+        path: &str,
+        suffix: &str,
+        joined: &str,
+    ) -> LinkTarget {
+        if let Some(t) = self.targets.get(joined) {
+            return if t.published {
+                LinkTarget::Rewrite(format!("{}{suffix}", self.base.link(&t.url)))
+            } else {
+                LinkTarget::Unlink
+            };
+        }
+        if let Some(asset) = joined.strip_prefix("static/") {
+            if self.statics.contains(asset) {
+                return LinkTarget::Rewrite(format!("{}{suffix}", self.base.link(asset)));
+            }
+        }
+        let candidates = self.targets.keys().map(String::as_str);
+        let hint = match did_you_mean(joined, candidates) {
+            Some(s) => format!("did you mean `{}`?", relative_from(&origin.rel, s)),
+            None if path.ends_with(".md") => "link to the source file of an article, company, model, theme or page, e.g. `../models/pangu.md`".into(),
+            None => "link to a .md file in content/ or a file in static/; root-relative links start with `/`".into(),
+        };
+        LinkTarget::Broken {
+            message: format!("link to `{dest}` points at nothing ({joined} does not exist)"),
+            hint,
         }
     }
 
@@ -1024,6 +1623,164 @@ mod tests {
                 suffix: "#p"
             }
         ));
+    }
+
+    fn parsed(files: &[(&str, &str)]) -> Content {
+        let mut content = Content::default();
+        for (rel, text) in files {
+            let kind = Kind::from_folder(rel.split('/').nth(1).unwrap()).unwrap();
+            let file = crate::load::SourceFile {
+                kind,
+                rel: PathBuf::from(rel),
+                text: text.to_string(),
+            };
+            match crate::parse::parse_file(&file).unwrap() {
+                crate::parse::Item::Article(a) => content.articles.push(Arc::new(a)),
+                crate::parse::Item::Company(c) => content.companies.push(Arc::new(c)),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        content
+    }
+
+    fn link_with(content: Content, cache: Option<&mut BodyCache>) -> (SiteGraph, Diagnostics) {
+        let config: SiteConfig =
+            serde_yaml::from_str("title: T\nbase_url: https://example.com/\n").unwrap();
+        let base = BaseUrl::parse(&config.base_url).unwrap();
+        let mut diags = Diagnostics::new();
+        let selection = Selection {
+            drafts: true,
+            future: false,
+            today: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+        };
+        let g = link(
+            config,
+            base,
+            content,
+            &StdHashSet::new(),
+            selection,
+            cache,
+            &mut diags,
+        );
+        diags.sort();
+        (g, diags)
+    }
+
+    const SITE: &[(&str, &str)] = &[
+        (
+            "content/companies/acme.md",
+            "---\nname: Acme\n---\n## Profile\n",
+        ),
+        (
+            "content/articles/a.md",
+            "---\ntitle: Alpha\ndate: 2023-01-02\ncompanies: [acme]\n---\nSee [b](b.md#top).\n",
+        ),
+        (
+            "content/articles/b.md",
+            "---\ntitle: Beta\ndate: 2023-01-02\n---\n# Top\n\nBeta body.\n",
+        ),
+        (
+            "content/articles/c.md",
+            "---\ntitle: Gamma\ndate: 2023-01-01\nstatus: draft\n---\nGamma.\n",
+        ),
+    ];
+
+    fn same_graph(x: &SiteGraph, y: &SiteGraph) {
+        let view = |g: &SiteGraph| {
+            g.articles
+                .iter()
+                .map(|n| {
+                    (
+                        n.url.clone(),
+                        n.article.title.clone(),
+                        n.body.html.clone(),
+                        n.summary().to_string(),
+                        n.companies.clone(),
+                        n.problems.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(view(x), view(y));
+        let rel = |g: &SiteGraph| {
+            g.companies
+                .iter()
+                .map(|c| c.articles.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(rel(x), rel(y));
+    }
+
+    #[test]
+    fn patching_edited_articles_gives_what_a_full_link_gives() {
+        let mut cache = BodyCache::default();
+        let (mut graph, _) = link_with(parsed(SITE), Some(&mut cache));
+        // New body, new title that keeps its place, a broken link; and a draft with an unknown id.
+        let edited = [
+            ("content/articles/a.md", "---\ntitle: Aardvark\ndate: 2023-01-02\ncompanies: [acme]\n---\nNew [x](nope.md) body.\n"),
+            ("content/articles/c.md", "---\ntitle: Gamma\ndate: 2023-01-01\nstatus: draft\n---\n## Fresh heading\n"),
+        ];
+        let new = parsed(&edited);
+        let selection = graph.selection;
+        let own = relink_articles(&mut graph, &new.articles, selection, &mut cache)
+            .expect("the edits keep their place");
+        assert_eq!(cache.rendered_last, 2);
+        let mut all: Vec<(&str, &str)> = SITE.to_vec();
+        all.retain(|(p, _)| !edited.iter().any(|(e, _)| e == p));
+        all.extend(edited);
+        let (full, diags) = link_with(parsed(&all), None);
+        same_graph(&graph, &full);
+        let full_own: Vec<String> = diags
+            .iter()
+            .filter(|d| d.path == Path::new("content/articles/a.md"))
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(
+            own.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            full_own
+        );
+        assert!(full_own.iter().any(|d| d.contains("points at nothing")));
+    }
+
+    #[test]
+    fn edits_that_move_an_article_need_a_full_link() {
+        for (rel, text) in [
+            (
+                "content/articles/a.md",
+                "---\ntitle: Alpha\ndate: 2020-01-01\ncompanies: [acme]\n---\nx\n",
+            ),
+            (
+                "content/articles/a.md",
+                "---\ntitle: Zulu\ndate: 2023-01-02\ncompanies: [acme]\n---\nx\n",
+            ),
+            (
+                "content/articles/a.md",
+                "---\ntitle: Alpha\ndate: 2023-01-02\n---\nx\n",
+            ),
+            (
+                "content/articles/a.md",
+                "---\ntitle: Alpha\ndate: 2023-01-02\nslug: other\ncompanies: [acme]\n---\nx\n",
+            ),
+            (
+                "content/articles/a.md",
+                "---\ntitle: Alpha\ndate: 2023-01-02\nstatus: review\ncompanies: [acme]\n---\nx\n",
+            ),
+            (
+                "content/articles/new.md",
+                "---\ntitle: New\ndate: 2023-01-02\n---\nx\n",
+            ),
+        ] {
+            let mut cache = BodyCache::default();
+            let (mut graph, _) = link_with(parsed(SITE), Some(&mut cache));
+            let new = parsed(&[(rel, text)]);
+            let before = graph.articles[0].body.html.clone();
+            let selection = graph.selection;
+            assert!(
+                relink_articles(&mut graph, &new.articles, selection, &mut cache).is_none(),
+                "{text}"
+            );
+            assert_eq!(graph.articles[0].body.html, before, "nothing changed");
+        }
     }
 
     #[test]

@@ -58,22 +58,9 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<SourceTree, BuildErr
     let content_paths = walk(root, &canonical_root, "content", diags)?;
     let mut wanted = Vec::new();
     for (abs, rel) in content_paths {
-        let rel_path = PathBuf::from(&rel);
-        let mut parts = rel.split('/');
-        let (_, folder, rest) = (parts.next(), parts.next(), parts.collect::<Vec<_>>());
-        let is_md = rel.ends_with(".md");
-        match folder.and_then(Kind::from_folder) {
-            Some(kind) if is_md && rest.len() == 1 => wanted.push((kind, abs, rel_path)),
-            Some(_) if is_md => diags.push(
-                Diagnostic::error(&rel_path, "content files may not be in sub-folders")
-                    .hint("move the file directly into its kind's folder, e.g. content/articles/"),
-            ),
-            // Non-Markdown files beside content (images, notes) are left alone on purpose.
-            Some(_) => {}
-            None if is_md => diags.push(
-                Diagnostic::error(&rel_path, "this file is not in a known content folder")
-                    .hint("content lives in content/articles, companies, models, themes or pages"),
-            ),
+        match classify(&rel) {
+            Some(Ok(kind)) => wanted.push((kind, abs, PathBuf::from(rel))),
+            Some(Err(d)) => diags.push(d),
             None => {}
         }
     }
@@ -105,19 +92,8 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<SourceTree, BuildErr
     }
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
 
-    let to_assets = |list: Vec<(PathBuf, String)>, prefix: &str| -> Vec<AssetFile> {
-        list.into_iter()
-            .map(|(abs, rel)| AssetFile {
-                abs,
-                rel: rel[prefix.len() + 1..].to_string(),
-            })
-            .collect()
-    };
-    let statics = to_assets(walk(root, &canonical_root, "static", diags)?, "static");
-    let templates = to_assets(
-        walk(root, &canonical_root, "templates", diags)?,
-        "templates",
-    );
+    let statics = assets_in(root, &canonical_root, "static", diags)?;
+    let templates = assets_in(root, &canonical_root, "templates", diags)?;
 
     Ok(SourceTree {
         root: root.to_path_buf(),
@@ -126,6 +102,118 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<SourceTree, BuildErr
         statics,
         templates,
     })
+}
+
+/// What a path under `content/` is: a content file of some kind, a misplaced Markdown file (an
+/// error), or nothing briefing reads (`None`: images, notes, editor files).
+fn classify(rel: &str) -> Option<Result<Kind, Diagnostic>> {
+    let rel_path = Path::new(rel);
+    let mut parts = rel.split('/');
+    let (_, folder, rest) = (parts.next(), parts.next(), parts.collect::<Vec<_>>());
+    let name = rest.last().copied().unwrap_or("");
+    if name.starts_with('.') || name.ends_with('~') {
+        return None;
+    }
+    let is_md = rel.ends_with(".md");
+    match folder.and_then(Kind::from_folder) {
+        Some(kind) if is_md && rest.len() == 1 => Some(Ok(kind)),
+        Some(_) if is_md => Some(Err(Diagnostic::error(
+            rel_path,
+            "content files may not be in sub-folders",
+        )
+        .hint("move the file directly into its kind's folder, e.g. content/articles/"))),
+        // Non-Markdown files beside content (images, notes) are left alone on purpose.
+        Some(_) => None,
+        None if is_md => Some(Err(Diagnostic::error(
+            rel_path,
+            "this file is not in a known content folder",
+        )
+        .hint("content lives in content/articles, companies, models, themes or pages"))),
+        None => None,
+    }
+}
+
+/// One content file read again after an edit, under the same rules as `load`.
+#[derive(Debug)]
+pub enum Reread {
+    /// Not (or no longer) a content file: deleted, renamed away, or not something briefing reads.
+    Gone,
+    File(SourceFile),
+    Problem(Diagnostic),
+}
+
+/// Reads the content file at `rel` (`content/articles/x.md`) again, for `serve`.
+pub fn reread(root: &Path, rel: &str) -> Reread {
+    let kind = match classify(rel) {
+        None => return Reread::Gone,
+        Some(Err(d)) => return Reread::Problem(d),
+        Some(Ok(kind)) => kind,
+    };
+    let abs = root.join(rel);
+    let rel_path = PathBuf::from(rel);
+    match fs::symlink_metadata(&abs) {
+        Err(_) => return Reread::Gone,
+        Ok(m) if m.file_type().is_symlink() => {
+            let inside = match (abs.canonicalize(), root.canonicalize()) {
+                (Ok(t), Ok(r)) => t.starts_with(r),
+                _ => false,
+            };
+            if !inside {
+                return Reread::Problem(
+                    Diagnostic::error(
+                        &rel_path,
+                        "symlink points outside the site; it is not followed",
+                    )
+                    .hint("copy the file into the site instead of linking to it"),
+                );
+            }
+        }
+        Ok(m) if !m.is_file() => return Reread::Gone,
+        Ok(_) => {}
+    }
+    match fs::read(&abs) {
+        Ok(bytes) => {
+            let mut local = Diagnostics::new();
+            match decode(bytes, &rel_path, &mut local) {
+                Some(text) => Reread::File(SourceFile {
+                    kind,
+                    rel: rel_path,
+                    text,
+                }),
+                None => Reread::Problem(local.into_vec().remove(0)),
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Reread::Gone,
+        Err(e) => Reread::Problem(Diagnostic::error(
+            &rel_path,
+            format!("cannot read this file: {e}"),
+        )),
+    }
+}
+
+/// The files of `static/` or `templates/`, read again after an edit (for `serve`).
+pub fn assets(
+    root: &Path,
+    folder: &str,
+    diags: &mut Diagnostics,
+) -> Result<Vec<AssetFile>, BuildError> {
+    let canonical_root = root.canonicalize().map_err(|e| BuildError::read(root, e))?;
+    assets_in(root, &canonical_root, folder, diags)
+}
+
+fn assets_in(
+    root: &Path,
+    canonical_root: &Path,
+    folder: &str,
+    diags: &mut Diagnostics,
+) -> Result<Vec<AssetFile>, BuildError> {
+    Ok(walk(root, canonical_root, folder, diags)?
+        .into_iter()
+        .map(|(abs, rel)| AssetFile {
+            abs,
+            rel: rel[folder.len() + 1..].to_string(),
+        })
+        .collect())
 }
 
 /// Files under `root/folder`, as (absolute, root-relative) pairs. Symlinks are followed only while

@@ -22,6 +22,10 @@ enum Command {
     Import(briefing::cmd::import::Args),
     /// Lint the site without writing anything (or audit a built folder with --links DIR)
     Check(briefing::cmd::check::Args),
+    /// Create a draft article, or a company, model or theme file, ready to fill
+    New(briefing::cmd::new::Args),
+    /// Serve the site on this machine, rebuilding and reloading on every save
+    Serve(briefing::cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +35,8 @@ fn main() -> ExitCode {
         Command::Publish(args) => briefing::cmd::publish::run(args),
         Command::Import(args) => briefing::cmd::import::run(args),
         Command::Check(args) => briefing::cmd::check::run(args),
+        Command::New(args) => briefing::cmd::new::run(args),
+        Command::Serve(args) => briefing::cmd::serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

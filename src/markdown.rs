@@ -39,6 +39,8 @@ pub struct Rendered {
     pub word_count: usize,
     /// The first paragraph as plain text: the summary when front matter gives none.
     pub first_paragraph: String,
+    /// The first paragraph shortened for lists and feeds (set by the caller, which decides how).
+    pub lede: String,
     /// Every link destination as written, with its position, for editorial checks.
     pub links: Vec<(Pos, String)>,
     /// Images that have no alt text.
@@ -46,6 +48,8 @@ pub struct Rendered {
     pub problems: Vec<LinkProblem>,
     /// Entity keys (see `Autolink`) named in the text, sorted, each once.
     pub mentions: Vec<usize>,
+    /// A hash of `html` when the caller keeps bodies between builds (`serve`), else 0.
+    pub digest: u64,
 }
 
 /// What auto-linking needs from the caller: the names to look for and where each entity lives.

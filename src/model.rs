@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Editor-defined front-matter keys that the content model does not know; they reach templates as `extra`.
 pub type Extra = BTreeMap<String, serde_json::Value>;
@@ -173,7 +174,7 @@ impl Kind {
 }
 
 /// An article's editorial state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Draft,
@@ -259,6 +260,8 @@ pub struct Origin {
     pub yaml: String,
     /// 1-based line of the file where the front matter's first line is.
     pub yaml_line: usize,
+    /// A hash of the whole file: `serve` re-renders a page only when what it shows has changed.
+    pub digest: u64,
 }
 
 impl Origin {
@@ -286,7 +289,8 @@ pub struct Article {
     pub source: Option<SourceRef>,
     pub status: Status,
     pub extra: Extra,
-    pub body: String,
+    /// The Markdown body; shared so a kept site can tell an unchanged body by pointer.
+    pub body: Arc<str>,
 }
 
 #[derive(Debug, Clone)]
@@ -299,7 +303,7 @@ pub struct Company {
     pub website: Option<String>,
     pub summary: Option<String>,
     pub extra: Extra,
-    pub body: String,
+    pub body: Arc<str>,
 }
 
 #[derive(Debug, Clone)]
@@ -314,7 +318,7 @@ pub struct Model {
     pub domain: Option<String>,
     pub summary: Option<String>,
     pub extra: Extra,
-    pub body: String,
+    pub body: Arc<str>,
 }
 
 #[derive(Debug, Clone)]
@@ -326,7 +330,7 @@ pub struct Theme {
     /// Words that signal the theme in text (used by `import`); optional.
     pub keywords: Vec<String>,
     pub extra: Extra,
-    pub body: String,
+    pub body: Arc<str>,
 }
 
 #[derive(Debug, Clone)]
@@ -336,7 +340,7 @@ pub struct Page {
     pub title: String,
     pub summary: Option<String>,
     pub extra: Extra,
-    pub body: String,
+    pub body: Arc<str>,
 }
 
 /// What `raw HTML` inside Markdown becomes.
@@ -447,14 +451,23 @@ fn default_feed_limit() -> usize {
     20
 }
 
-/// Everything loaded and parsed from one site, before linking.
-#[derive(Debug, Default)]
+/// Everything loaded and parsed from one site, before linking. Items are shared (`Arc`) so that
+/// `serve` can keep them between links and relink without copying them.
+#[derive(Debug, Default, Clone)]
 pub struct Content {
-    pub articles: Vec<Article>,
-    pub companies: Vec<Company>,
-    pub models: Vec<Model>,
-    pub themes: Vec<Theme>,
-    pub pages: Vec<Page>,
+    pub articles: Vec<Arc<Article>>,
+    pub companies: Vec<Arc<Company>>,
+    pub models: Vec<Arc<Model>>,
+    pub themes: Vec<Arc<Theme>>,
+    pub pages: Vec<Arc<Page>>,
+}
+
+/// A hash of a file's text, to tell whether it changed (fast; not for security).
+pub fn digest(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// A path inside the site root shown to users and used as a lookup key: always `/`-separated.

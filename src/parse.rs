@@ -185,9 +185,10 @@ pub fn parse_file(file: &SourceFile) -> Result<Item, Vec<Diagnostic>> {
         body_line: split.body_line,
         yaml: split.yaml.to_string(),
         yaml_line: split.yaml_line,
+        digest: digest(&file.text),
     };
     let stem = stem_of(rel);
-    let body = split.body.to_string();
+    let body: std::sync::Arc<str> = split.body.into();
     let fm = FrontMatter { rel, split: &split };
     let mut errors = Vec::new();
     let extra = fm.extra(known_keys(file.kind), &mut errors);

@@ -127,7 +127,7 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport, PublishError> {
         root: opts.root.clone(),
         out: Some(tmp.path().join("site")),
         base_url: opts.base_url.clone(),
-        force: false,
+        ..BuildOptions::new(&opts.root)
     };
     let (build, graph) = build_linked(&build_opts).map_err(PublishError::Build)?;
 

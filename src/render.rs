@@ -3,14 +3,17 @@
 //! never opens a file in the output folder itself.
 
 use crate::error::{BuildError, Diagnostic, Diagnostics};
-use crate::link::{ArticleNode, SiteGraph};
+use crate::link::{ArticleNode, SiteGraph, Standing};
 use crate::load::AssetFile;
-use crate::model::{Extra, Status};
+use crate::model::{display_path, Extra, Status};
 use crate::theme;
 use crate::write::Sink;
 use rayon::prelude::*;
+use rustc_hash::FxHasher as DefaultHasher;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 use tera::{Context, Tera};
 
 mod reader;
@@ -45,7 +48,7 @@ pub struct NavItem {
 }
 
 /// A link to a company, model or theme.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Hash)]
 pub struct EntityLink<'a> {
     pub id: &'a str,
     pub name: &'a str,
@@ -53,7 +56,7 @@ pub struct EntityLink<'a> {
 }
 
 /// An article as lists show it.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct ArticleCard<'a> {
     pub title: &'a str,
     pub url: String,
@@ -66,6 +69,11 @@ pub struct ArticleCard<'a> {
     pub summary: &'a str,
     pub authors: &'a [String],
     pub status: Status,
+    /// Published, scheduled, review or draft, on the build's date.
+    pub standing: Standing,
+    /// In a preview, for articles readers cannot see yet: "Draft — not published", "In review",
+    /// "Scheduled for 1 May 2031". None otherwise.
+    pub banner: Option<String>,
     pub word_count: usize,
     pub reading_minutes: usize,
     pub companies: Vec<EntityLink<'a>>,
@@ -79,13 +87,11 @@ pub struct ArticlePage<'a> {
     #[serde(flatten)]
     pub card: &'a ArticleCard<'a>,
     pub body: &'a str,
-    /// False when the body opens with the summary's words, so the page doesn't say them twice.
-    pub show_summary: bool,
     pub source: Option<&'a crate::model::SourceRef>,
     pub extra: &'a Extra,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct CompanyCard<'a> {
     pub id: &'a str,
     pub name: &'a str,
@@ -108,7 +114,7 @@ pub struct CompanyPage<'a> {
     pub extra: &'a Extra,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct ModelCard<'a> {
     pub id: &'a str,
     pub name: &'a str,
@@ -132,7 +138,7 @@ pub struct ModelPage<'a> {
     pub extra: &'a Extra,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct ThemeCard<'a> {
     pub id: &'a str,
     pub name: &'a str,
@@ -329,7 +335,8 @@ fn tera_position(msg: &str) -> (Option<usize>, Option<usize>) {
 }
 
 /// One output file to produce.
-enum Job {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
     Home(usize),
     Archive,
     Article(usize),
@@ -344,9 +351,754 @@ enum Job {
     Feed,
     Sitemap,
     Robots,
+    /// The review desk, in preview builds only.
+    Review,
     Search,
     /// `/companies/<id>/feed.xml` and the same for models and themes.
     EntityFeed(crate::model::Kind, usize),
+}
+
+/// Everything the pages of one build share, built once: the site context and every card.
+pub struct Prepared<'g> {
+    graph: &'g SiteGraph,
+    site: SiteCtx<'g>,
+    /// Every article card, in the graph's order; each is built once, on first use, and shared by
+    /// every list (`serve` renders a saved article's page before any list needs the others).
+    cards: Vec<OnceLock<ArticleCard<'g>>>,
+    company_links: Vec<EntityLink<'g>>,
+    model_links: Vec<EntityLink<'g>>,
+    company_cards: Vec<CompanyCard<'g>>,
+    model_cards: Vec<ModelCard<'g>>,
+    theme_cards: Vec<ThemeCard<'g>>,
+    theme_links: Vec<EntityLink<'g>>,
+    per_page: usize,
+    home_pages: usize,
+}
+
+/// A row of the review desk: an unpublished article and what is still wrong with it.
+#[derive(Serialize)]
+pub struct DeskRow<'a> {
+    #[serde(flatten)]
+    pub card: &'a ArticleCard<'a>,
+    /// The source file, as the editor knows it (`content/articles/x.md`).
+    pub path: String,
+    pub problems: Vec<DeskProblem<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct DeskProblem<'a> {
+    pub severity: crate::error::Severity,
+    /// `content/articles/x.md:4:13`
+    pub location: String,
+    pub message: &'a str,
+    pub hint: Option<&'a str>,
+}
+
+impl<'g> Prepared<'g> {
+    pub fn new(graph: &'g SiteGraph) -> Self {
+        let base = &graph.base;
+        let preview = graph.selection.drafts;
+        let site = SiteCtx {
+            title: &graph.config.title,
+            description: graph.config.description.as_deref(),
+            base_url: &base.url,
+            base_path: &base.path,
+            language: &graph.config.language,
+            author: graph.config.author.as_deref(),
+            feed_url: base.link("feed.xml"),
+            stylesheet_url: base.link(theme::STYLESHEET),
+            search_url: base.link("search/"),
+            preview,
+            nav: ["articles", "companies", "models", "themes"]
+                .iter()
+                .map(|s| NavItem {
+                    title: capitalize(s),
+                    url: base.link(&format!("{s}/")),
+                    section: s.to_string(),
+                })
+                .chain(
+                    graph
+                        .pages
+                        .iter()
+                        .filter(|p| p.page.slug == "about")
+                        .map(|p| NavItem {
+                            title: p.page.title.clone(),
+                            url: base.link(&p.url),
+                            section: "about".into(),
+                        }),
+                )
+                .chain(preview.then(|| NavItem {
+                    title: "Review".into(),
+                    url: base.link("review/"),
+                    section: "review".into(),
+                }))
+                .collect(),
+            extra: &graph.config.extra,
+        };
+
+        let company_links: Vec<EntityLink<'_>> = graph
+            .companies
+            .iter()
+            .map(|c| EntityLink {
+                id: c.company.id.as_str(),
+                name: &c.company.name,
+                url: base.link(&c.url),
+            })
+            .collect();
+        let model_links: Vec<EntityLink<'_>> = graph
+            .models
+            .iter()
+            .map(|m| EntityLink {
+                id: m.model.id.as_str(),
+                name: &m.model.name,
+                url: base.link(&m.url),
+            })
+            .collect();
+        let theme_links: Vec<EntityLink<'_>> = graph
+            .themes
+            .iter()
+            .map(|t| EntityLink {
+                id: t.theme.id.as_str(),
+                name: &t.theme.name,
+                url: base.link(&t.url),
+            })
+            .collect();
+
+        let cards = (0..graph.articles.len()).map(|_| OnceLock::new()).collect();
+        let company_cards: Vec<CompanyCard<'_>> = graph
+            .companies
+            .iter()
+            .map(|c| CompanyCard {
+                id: c.company.id.as_str(),
+                name: &c.company.name,
+                url: base.link(&c.url),
+                summary: c.company.summary.as_deref(),
+                country: c.company.country.as_deref(),
+                aliases: &c.company.aliases,
+                model_count: c.models.len(),
+                article_count: c.articles.len(),
+            })
+            .collect();
+        let model_cards: Vec<ModelCard<'_>> = graph
+            .models
+            .iter()
+            .map(|m| ModelCard {
+                id: m.model.id.as_str(),
+                name: &m.model.name,
+                url: base.link(&m.url),
+                summary: m.model.summary.as_deref(),
+                company: company_links.get(m.company).cloned(),
+                aliases: &m.model.aliases,
+                released: m.model.released.map(|d| d.iso_date()),
+                released_display: m.model.released.map(|d| d.display()),
+                modalities: &m.model.modalities,
+                domain: m.model.domain.as_deref(),
+                article_count: m.articles.len(),
+            })
+            .collect();
+        let theme_cards: Vec<ThemeCard<'_>> = graph
+            .themes
+            .iter()
+            .map(|t| ThemeCard {
+                id: t.theme.id.as_str(),
+                name: &t.theme.name,
+                url: base.link(&t.url),
+                summary: t.theme.summary.as_deref(),
+                article_count: t.articles.len(),
+            })
+            .collect();
+        let per_page = graph.config.paginate.max(1);
+        let home_pages = graph.articles.len().div_ceil(per_page).max(1);
+        Prepared {
+            graph,
+            site,
+            cards,
+            company_links,
+            model_links,
+            company_cards,
+            model_cards,
+            theme_cards,
+            theme_links,
+            per_page,
+            home_pages,
+        }
+    }
+
+    /// Every page of the site.
+    pub fn jobs(&self) -> Vec<Job> {
+        let g = self.graph;
+        let mut jobs: Vec<Job> = (1..=self.home_pages).map(Job::Home).collect();
+        jobs.extend([
+            Job::Archive,
+            Job::Companies,
+            Job::Models,
+            Job::Themes,
+            Job::NotFound,
+            Job::Feed,
+            Job::Sitemap,
+            Job::Robots,
+        ]);
+        if g.selection.drafts {
+            jobs.push(Job::Review);
+        }
+        jobs.extend((0..g.articles.len()).map(Job::Article));
+        jobs.extend((0..g.companies.len()).map(Job::Company));
+        jobs.extend((0..g.models.len()).map(Job::Model));
+        jobs.extend((0..g.themes.len()).map(Job::Theme));
+        jobs.extend((0..g.pages.len()).map(Job::Page));
+        jobs.push(Job::Search);
+        use crate::model::Kind;
+        jobs.extend((0..g.companies.len()).map(|i| Job::EntityFeed(Kind::Company, i)));
+        jobs.extend((0..g.models.len()).map(|i| Job::EntityFeed(Kind::Model, i)));
+        jobs.extend((0..g.themes.len()).map(|i| Job::EntityFeed(Kind::Theme, i)));
+        jobs
+    }
+
+    /// The pages of these source files themselves (`content/articles/x.md` -> its article page),
+    /// without the lists that show them: what `serve` renders first after a save.
+    pub fn jobs_of_sources(&self, rels: &HashSet<String>) -> Vec<Job> {
+        let g = self.graph;
+        let rels: HashSet<&std::ffi::OsStr> = rels
+            .iter()
+            .map(|r| std::ffi::OsStr::new(r.as_str()))
+            .collect();
+        let hit = |o: &crate::model::Origin| rels.contains(o.rel.as_os_str());
+        let mut jobs = Vec::new();
+        // Many files at once (a checkout, a rescan): no page goes first, all come together.
+        if rels.is_empty() || rels.len() > 16 {
+            return jobs;
+        }
+        jobs.extend(
+            (0..g.articles.len())
+                .filter(|&i| hit(&g.articles[i].article.origin))
+                .map(Job::Article),
+        );
+        jobs.extend(
+            (0..g.companies.len())
+                .filter(|&i| hit(&g.companies[i].company.origin))
+                .map(Job::Company),
+        );
+        jobs.extend(
+            (0..g.models.len())
+                .filter(|&i| hit(&g.models[i].model.origin))
+                .map(Job::Model),
+        );
+        jobs.extend(
+            (0..g.themes.len())
+                .filter(|&i| hit(&g.themes[i].theme.origin))
+                .map(Job::Theme),
+        );
+        jobs.extend(
+            (0..g.pages.len())
+                .filter(|&i| hit(&g.pages[i].page.origin))
+                .map(Job::Page),
+        );
+        jobs
+    }
+
+    /// Renders these pages into `sink`; returns their paths.
+    pub fn render_some(
+        &self,
+        jobs: &[Job],
+        tera: &Tera,
+        sink: &dyn Sink,
+    ) -> Result<Vec<String>, BuildError> {
+        render_jobs(self, jobs, tera, sink)
+    }
+
+    /// The job's template, site-relative URL, page title and nav section.
+    fn describe(&self, job: Job) -> (&'static str, String, String, &'static str) {
+        let g = self.graph;
+        match job {
+            Job::Home(n) => (
+                "index.html",
+                home_url(n),
+                if n == 1 {
+                    g.config.title.clone()
+                } else {
+                    format!("{} — page {n}", g.config.title)
+                },
+                "home",
+            ),
+            Job::Archive => (
+                "articles.html",
+                "articles/".into(),
+                "Articles".into(),
+                "articles",
+            ),
+            Job::Article(i) => {
+                let a = &g.articles[i];
+                (
+                    "article.html",
+                    a.url.clone(),
+                    a.article.title.clone(),
+                    "articles",
+                )
+            }
+            Job::Companies => (
+                "companies.html",
+                "companies/".into(),
+                "Companies".into(),
+                "companies",
+            ),
+            Job::Company(i) => {
+                let c = &g.companies[i];
+                (
+                    "company.html",
+                    c.url.clone(),
+                    c.company.name.clone(),
+                    "companies",
+                )
+            }
+            Job::Models => ("models.html", "models/".into(), "Models".into(), "models"),
+            Job::Model(i) => {
+                let m = &g.models[i];
+                ("model.html", m.url.clone(), m.model.name.clone(), "models")
+            }
+            Job::Themes => ("themes.html", "themes/".into(), "Themes".into(), "themes"),
+            Job::Theme(i) => {
+                let t = &g.themes[i];
+                ("theme.html", t.url.clone(), t.theme.name.clone(), "themes")
+            }
+            Job::Page(i) => {
+                let p = &g.pages[i];
+                let section = if p.page.slug == "about" {
+                    "about"
+                } else {
+                    "page"
+                };
+                ("page.html", p.url.clone(), p.page.title.clone(), section)
+            }
+            Job::NotFound => (
+                "404.html",
+                "404.html".into(),
+                "Page not found".into(),
+                "404",
+            ),
+            Job::Feed => (
+                "feed.xml",
+                "feed.xml".into(),
+                g.config.title.clone(),
+                "feed",
+            ),
+            Job::Sitemap => (
+                "sitemap.xml",
+                "sitemap.xml".into(),
+                String::new(),
+                "sitemap",
+            ),
+            Job::Robots => ("robots.txt", "robots.txt".into(), String::new(), "robots"),
+            Job::Review => (
+                "review.html",
+                "review/".into(),
+                "Review desk".into(),
+                "review",
+            ),
+            Job::Search => ("search.html", "search/".into(), "Search".into(), "search"),
+            Job::EntityFeed(kind, i) => {
+                let (name, url) = reader::entity_name_url(g, kind, i);
+                (
+                    "feed.xml",
+                    format!("{url}feed.xml"),
+                    name.to_string(),
+                    "feed",
+                )
+            }
+        }
+    }
+
+    /// Where the job's page is written in the output.
+    pub fn path(&self, job: Job) -> String {
+        let (_, rel_url, _, _) = self.describe(job);
+        if rel_url.is_empty() || rel_url.ends_with('/') {
+            page_path(&rel_url)
+        } else {
+            rel_url
+        }
+    }
+
+    /// The card of article `i`, built on first use.
+    pub(crate) fn card(&self, i: usize) -> &ArticleCard<'g> {
+        self.cards[i].get_or_init(|| {
+            article_card(
+                &self.graph.articles[i],
+                self.graph,
+                &self.company_links,
+                &self.model_links,
+                &self.theme_links,
+            )
+        })
+    }
+
+    /// Builds every card now, in parallel (a full build needs them all).
+    pub fn build_cards(&self) {
+        (0..self.cards.len()).into_par_iter().for_each(|i| {
+            self.card(i);
+        });
+    }
+
+    /// Every article with its card, newest first.
+    fn with_cards(&self) -> impl Iterator<Item = (&'g ArticleNode, &ArticleCard<'g>)> + '_ {
+        self.graph
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a, self.card(i)))
+    }
+
+    fn pick(&self, list: &[usize]) -> Vec<&ArticleCard<'g>> {
+        list.iter().map(|&i| self.card(i)).collect()
+    }
+
+    fn home_range(&self, n: usize) -> std::ops::Range<usize> {
+        let start = ((n - 1) * self.per_page).min(self.cards.len());
+        start..(start + self.per_page).min(self.cards.len())
+    }
+
+    /// Articles readers see as published, newest first: what feeds and sitemaps list.
+    fn public_articles(&self) -> impl Iterator<Item = (&'g ArticleNode, &ArticleCard<'g>)> + '_ {
+        self.graph
+            .articles
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.public)
+            .map(|(i, a)| (a, self.card(i)))
+    }
+
+    fn feed_entries(&self) -> Vec<FeedEntry<'_>> {
+        self.public_articles()
+            .take(self.graph.config.feed_limit)
+            .map(|(a, c)| feed_entry(a, c, &self.theme_links))
+            .collect()
+    }
+
+    fn desk_rows(&self) -> Vec<DeskRow<'_>> {
+        let mut rows: Vec<DeskRow<'_>> = self
+            .graph
+            .articles
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !a.public)
+            .map(|(i, a)| (a, self.card(i)))
+            .map(|(a, card)| DeskRow {
+                card,
+                path: display_path(&a.article.origin.rel),
+                problems: a
+                    .problems
+                    .iter()
+                    .map(|d| DeskProblem {
+                        severity: d.severity,
+                        location: location(d),
+                        message: &d.message,
+                        hint: d.hint.as_deref(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        // In review first (closest to going out), then drafts, then scheduled; newest first within.
+        let rank = |s: Standing| match s {
+            Standing::Review => 0,
+            Standing::Draft => 1,
+            _ => 2,
+        };
+        rows.sort_by_key(|r| rank(r.card.standing));
+        rows
+    }
+
+    /// Renders one page. Errors are (template, message).
+    pub fn render(&self, job: Job, tera: &Tera) -> Result<String, (String, String)> {
+        let g = self.graph;
+        let base = &g.base;
+        let (template, rel_url, title, section) = self.describe(job);
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site);
+        ctx.insert("banner", &None::<String>);
+        match job {
+            Job::Home(n) => {
+                let slice: Vec<&ArticleCard<'_>> =
+                    self.home_range(n).map(|i| self.card(i)).collect();
+                ctx.insert("articles", &slice);
+                ctx.insert(
+                    "paginator",
+                    &paginator(n, self.home_pages, |k| base.link(&home_url(k))),
+                );
+            }
+            Job::Archive => {
+                let mut years: Vec<YearGroup<'_>> = Vec::new();
+                for (a, card) in self.with_cards() {
+                    let y = chrono::Datelike::year(&a.article.date.date());
+                    match years.last_mut() {
+                        Some(grp) if grp.year == y => grp.articles.push(card),
+                        _ => years.push(YearGroup {
+                            year: y,
+                            articles: vec![card],
+                        }),
+                    }
+                }
+                ctx.insert("years", &years);
+                ctx.insert("article_count", &self.cards.len());
+            }
+            Job::Article(i) => {
+                let a = &g.articles[i];
+                let card = self.card(i);
+                ctx.insert(
+                    "article",
+                    &ArticlePage {
+                        card,
+                        body: &a.body.html,
+                        source: a.article.source.as_ref(),
+                        extra: &a.article.extra,
+                    },
+                );
+                ctx.insert("banner", &card.banner);
+                ctx.insert("standing", &card.standing);
+                reader::insert_related(&mut ctx, a, self);
+            }
+            Job::Companies => ctx.insert("companies", &self.company_cards),
+            Job::Company(i) => {
+                let c = &g.companies[i];
+                reader::insert_entity_extras(&mut ctx, self, crate::model::Kind::Company, i);
+                ctx.insert(
+                    "company",
+                    &CompanyPage {
+                        card: &self.company_cards[i],
+                        website: c.company.website.as_deref(),
+                        profile: &c.profile.html,
+                        models: c.models.iter().map(|&m| &self.model_cards[m]).collect(),
+                        articles: self.pick(&c.articles),
+                        extra: &c.company.extra,
+                    },
+                );
+            }
+            Job::Models => {
+                ctx.insert("models", &self.model_cards);
+                reader::insert_models_chart(&mut ctx, g);
+            }
+            Job::Model(i) => {
+                let m = &g.models[i];
+                reader::insert_entity_extras(&mut ctx, self, crate::model::Kind::Model, i);
+                ctx.insert(
+                    "model",
+                    &ModelPage {
+                        card: &self.model_cards[i],
+                        profile: &m.profile.html,
+                        articles: self.pick(&m.articles),
+                        extra: &m.model.extra,
+                    },
+                );
+            }
+            Job::Themes => ctx.insert("themes", &self.theme_cards),
+            Job::Theme(i) => {
+                let t = &g.themes[i];
+                reader::insert_entity_extras(&mut ctx, self, crate::model::Kind::Theme, i);
+                ctx.insert(
+                    "theme",
+                    &ThemePage {
+                        card: &self.theme_cards[i],
+                        profile: &t.profile.html,
+                        keywords: &t.theme.keywords,
+                        articles: self.pick(&t.articles),
+                        extra: &t.theme.extra,
+                    },
+                );
+            }
+            Job::Page(i) => {
+                let p = &g.pages[i];
+                ctx.insert(
+                    "page",
+                    &PageCtx {
+                        title: &p.page.title,
+                        url: base.link(&p.url),
+                        summary: p.page.summary.as_deref(),
+                        body: &p.body.html,
+                        extra: &p.page.extra,
+                    },
+                );
+            }
+            Job::NotFound | Job::Robots => {
+                ctx.insert("sitemap_url", &base.permalink("sitemap.xml"));
+            }
+            Job::Feed => {
+                let entries = self.feed_entries();
+                ctx.insert("feed_url", &base.permalink("feed.xml"));
+                ctx.insert(
+                    "updated",
+                    &entries
+                        .first()
+                        .map(|e| e.updated.clone())
+                        .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into()),
+                );
+                ctx.insert("entries", &entries);
+            }
+            Job::Sitemap => ctx.insert("urls", &self.sitemap_urls()),
+            Job::Review => ctx.insert("rows", &self.desk_rows()),
+            Job::Search => reader::insert_search(&mut ctx, g),
+            Job::EntityFeed(kind, i) => reader::insert_entity_feed(&mut ctx, self, kind, i),
+        }
+        ctx.insert("page_title", &title);
+        ctx.insert("section", section);
+        ctx.insert("current_path", &base.link(&rel_url));
+        ctx.insert("current_url", &base.permalink(&rel_url));
+        tera.render(template, &ctx).map_err(|e| {
+            let (_, msg) = template_error_parts(&e);
+            (template.to_string(), msg)
+        })
+    }
+
+    fn sitemap_urls(&self) -> Vec<SitemapUrl> {
+        let g = self.graph;
+        let base = &g.base;
+        let newest = self
+            .public_articles()
+            .next()
+            .map(|(a, _)| a.article.date.iso_date());
+        let mut urls = Vec::new();
+        for n in 1..=self.home_pages {
+            urls.push(SitemapUrl {
+                loc: base.permalink(&home_url(n)),
+                lastmod: if n == 1 { newest.clone() } else { None },
+            });
+        }
+        for s in ["articles/", "companies/", "models/", "themes/"] {
+            urls.push(SitemapUrl {
+                loc: base.permalink(s),
+                lastmod: newest.clone(),
+            });
+        }
+        let latest = |list: &[usize]| {
+            list.iter()
+                .map(|&i| &g.articles[i])
+                .find(|a| a.public)
+                .map(|a| a.article.date.iso_date())
+        };
+        urls.extend(self.public_articles().map(|(a, _)| SitemapUrl {
+            loc: base.permalink(&a.url),
+            lastmod: Some(a.article.date.iso_date()),
+        }));
+        urls.extend(g.companies.iter().map(|c| SitemapUrl {
+            loc: base.permalink(&c.url),
+            lastmod: latest(&c.articles),
+        }));
+        urls.extend(g.models.iter().map(|m| SitemapUrl {
+            loc: base.permalink(&m.url),
+            lastmod: latest(&m.articles),
+        }));
+        urls.extend(g.themes.iter().map(|t| SitemapUrl {
+            loc: base.permalink(&t.url),
+            lastmod: latest(&t.articles),
+        }));
+        urls.extend(g.pages.iter().map(|p| SitemapUrl {
+            loc: base.permalink(&p.url),
+            lastmod: None,
+        }));
+        urls
+    }
+
+    /// A hash of everything the job's page shows, given each card's hash: when it is unchanged
+    /// since the last render, so is the page (with the same templates).
+    fn fingerprint(&self, job: Job, site: u64, card_fps: &[u64]) -> u64 {
+        let g = self.graph;
+        let mut h = DefaultHasher::default();
+        site.hash(&mut h);
+        std::mem::discriminant(&job).hash(&mut h);
+        let cards = |list: &mut dyn Iterator<Item = usize>, h: &mut DefaultHasher| {
+            for i in list {
+                card_fps[i].hash(h);
+            }
+        };
+        match job {
+            Job::Home(n) => {
+                (n, self.home_pages).hash(&mut h);
+                cards(&mut self.home_range(n), &mut h);
+            }
+            Job::Archive => cards(&mut (0..self.cards.len()), &mut h),
+            Job::Article(i) => {
+                let a = &g.articles[i];
+                (card_fps[i], a.article.origin.digest, a.body.digest).hash(&mut h);
+                cards(&mut a.related.iter().copied(), &mut h);
+            }
+            Job::Companies => self.company_cards.hash(&mut h),
+            Job::Company(i) => {
+                let c = &g.companies[i];
+                (
+                    &self.company_cards[i],
+                    c.company.origin.digest,
+                    c.profile.digest,
+                )
+                    .hash(&mut h);
+                for &m in &c.models {
+                    self.model_cards[m].hash(&mut h);
+                }
+                cards(&mut c.articles.iter().copied(), &mut h);
+                cards(&mut c.mentioned_in.iter().copied(), &mut h);
+            }
+            Job::Models => self.model_cards.hash(&mut h),
+            Job::Model(i) => {
+                let m = &g.models[i];
+                (
+                    &self.model_cards[i],
+                    m.model.origin.digest,
+                    m.profile.digest,
+                )
+                    .hash(&mut h);
+                cards(&mut m.articles.iter().copied(), &mut h);
+                cards(&mut m.mentioned_in.iter().copied(), &mut h);
+            }
+            Job::Themes => self.theme_cards.hash(&mut h),
+            Job::Theme(i) => {
+                let t = &g.themes[i];
+                (
+                    &self.theme_cards[i],
+                    t.theme.origin.digest,
+                    t.profile.digest,
+                )
+                    .hash(&mut h);
+                cards(&mut t.articles.iter().copied(), &mut h);
+                cards(&mut t.mentioned_in.iter().copied(), &mut h);
+            }
+            Job::Page(i) => {
+                let p = &g.pages[i];
+                (&p.url, p.page.origin.digest, p.body.digest).hash(&mut h);
+            }
+            Job::NotFound | Job::Robots | Job::Search => {}
+            Job::EntityFeed(kind, i) => {
+                for a in reader::entity_feed_articles(g, kind, i) {
+                    card_fps[a].hash(&mut h);
+                }
+            }
+            Job::Feed => {
+                for (i, a) in g
+                    .articles
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| a.public)
+                    .take(g.config.feed_limit)
+                {
+                    (card_fps[i], a.article.origin.digest, a.body.digest).hash(&mut h);
+                }
+            }
+            Job::Sitemap => {
+                for u in self.sitemap_urls() {
+                    (u.loc, u.lastmod).hash(&mut h);
+                }
+            }
+            Job::Review => {
+                for r in self.desk_rows() {
+                    serialized_hash(&r, &mut h);
+                }
+            }
+        }
+        h.finish()
+    }
+}
+
+/// What `render_changed` did: the fingerprint of every page now in the site, and what it rendered.
+#[derive(Debug, Default)]
+pub struct Rendition {
+    /// Output path -> fingerprint of what the page shows.
+    pub fingerprints: HashMap<String, u64>,
+    /// Pages whose fingerprint was new or changed (rendered now, or already by the caller).
+    pub changed: Vec<String>,
 }
 
 /// Renders every page of the site into `sink`. Returns the paths written, or every template error.
@@ -355,451 +1107,128 @@ pub fn render_site(
     tera: &Tera,
     sink: &dyn Sink,
 ) -> Result<Vec<String>, BuildError> {
-    let base = &graph.base;
-    let site = SiteCtx {
-        title: &graph.config.title,
-        description: graph.config.description.as_deref(),
-        base_url: &base.url,
-        base_path: &base.path,
-        language: &graph.config.language,
-        author: graph.config.author.as_deref(),
-        feed_url: base.link("feed.xml"),
-        stylesheet_url: base.link(theme::STYLESHEET),
-        search_url: base.link("search/"),
-        preview: graph.selection.drafts,
-        nav: ["articles", "companies", "models", "themes"]
-            .iter()
-            .map(|s| NavItem {
-                title: capitalize(s),
-                url: base.link(&format!("{s}/")),
-                section: s.to_string(),
-            })
-            .chain(
-                graph
-                    .pages
-                    .iter()
-                    .filter(|p| p.page.slug == "about")
-                    .map(|p| NavItem {
-                        title: p.page.title.clone(),
-                        url: base.link(&p.url),
-                        section: "about".into(),
-                    }),
-            )
-            .collect(),
-        extra: &graph.config.extra,
-    };
-
-    let company_links: Vec<EntityLink<'_>> = graph
-        .companies
-        .iter()
-        .map(|c| EntityLink {
-            id: c.company.id.as_str(),
-            name: &c.company.name,
-            url: base.link(&c.url),
-        })
-        .collect();
-    let model_links: Vec<EntityLink<'_>> = graph
-        .models
-        .iter()
-        .map(|m| EntityLink {
-            id: m.model.id.as_str(),
-            name: &m.model.name,
-            url: base.link(&m.url),
-        })
-        .collect();
-    let theme_links: Vec<EntityLink<'_>> = graph
-        .themes
-        .iter()
-        .map(|t| EntityLink {
-            id: t.theme.id.as_str(),
-            name: &t.theme.name,
-            url: base.link(&t.url),
-        })
-        .collect();
-
-    // Every card is built once and shared by every list that shows it.
-    let cards: Vec<ArticleCard<'_>> = graph
-        .articles
-        .par_iter()
-        .map(|a| article_card(a, graph, &company_links, &model_links, &theme_links))
-        .collect();
-    let company_cards: Vec<CompanyCard<'_>> = graph
-        .companies
-        .iter()
-        .map(|c| CompanyCard {
-            id: c.company.id.as_str(),
-            name: &c.company.name,
-            url: base.link(&c.url),
-            summary: c.company.summary.as_deref(),
-            country: c.company.country.as_deref(),
-            aliases: &c.company.aliases,
-            model_count: c.models.len(),
-            article_count: c.articles.len(),
-        })
-        .collect();
-    let model_cards: Vec<ModelCard<'_>> = graph
-        .models
-        .iter()
-        .map(|m| ModelCard {
-            id: m.model.id.as_str(),
-            name: &m.model.name,
-            url: base.link(&m.url),
-            summary: m.model.summary.as_deref(),
-            company: company_links.get(m.company).cloned(),
-            aliases: &m.model.aliases,
-            released: m.model.released.map(|d| d.iso_date()),
-            released_display: m.model.released.map(|d| d.display()),
-            modalities: &m.model.modalities,
-            domain: m.model.domain.as_deref(),
-            article_count: m.articles.len(),
-        })
-        .collect();
-    let theme_cards: Vec<ThemeCard<'_>> = graph
-        .themes
-        .iter()
-        .map(|t| ThemeCard {
-            id: t.theme.id.as_str(),
-            name: &t.theme.name,
-            url: base.link(&t.url),
-            summary: t.theme.summary.as_deref(),
-            article_count: t.articles.len(),
-        })
-        .collect();
-
-    let per_page = graph.config.paginate.max(1);
-    let home_pages = cards.len().div_ceil(per_page).max(1);
-    let mut jobs: Vec<Job> = (1..=home_pages).map(Job::Home).collect();
-    jobs.extend([
-        Job::Archive,
-        Job::Companies,
-        Job::Models,
-        Job::Themes,
-        Job::NotFound,
-        Job::Feed,
-        Job::Sitemap,
-        Job::Robots,
-    ]);
-    jobs.extend((0..graph.articles.len()).map(Job::Article));
-    jobs.extend((0..graph.companies.len()).map(Job::Company));
-    jobs.extend((0..graph.models.len()).map(Job::Model));
-    jobs.extend((0..graph.themes.len()).map(Job::Theme));
-    jobs.extend((0..graph.pages.len()).map(Job::Page));
-    jobs.push(Job::Search);
-    {
-        use crate::model::Kind;
-        jobs.extend((0..graph.companies.len()).map(|i| Job::EntityFeed(Kind::Company, i)));
-        jobs.extend((0..graph.models.len()).map(|i| Job::EntityFeed(Kind::Model, i)));
-        jobs.extend((0..graph.themes.len()).map(|i| Job::EntityFeed(Kind::Theme, i)));
+    let prepared = Prepared::new(graph);
+    prepared.build_cards();
+    let jobs = prepared.jobs();
+    let mut written = render_jobs(&prepared, &jobs, tera, sink)?;
+    for (rel, bytes) in site_files(graph) {
+        sink.put(rel, &bytes).map_err(output_error)?;
+        written.push(rel.to_string());
     }
+    Ok(written)
+}
 
-    let home_url = |n: usize| {
-        if n <= 1 {
-            String::new()
-        } else {
-            format!("page/{n}/")
-        }
+/// The files beside the pages: the stylesheet, the search index and script, and what GitHub Pages
+/// reads. `.nojekyll` makes Pages serve the output as it is instead of running Jekyll over it;
+/// `CNAME` carries the custom domain, except in a preview build (`--drafts`): pushed anywhere, a
+/// preview must never claim the real site's domain.
+fn site_files(graph: &SiteGraph) -> Vec<(&'static str, Vec<u8>)> {
+    let mut files = fixed_files(graph);
+    files.push((SEARCH_INDEX, crate::search::index_json(graph).into_bytes()));
+    files
+}
+
+/// `site_files` but the search index, which is the one that follows the content.
+fn fixed_files(graph: &SiteGraph) -> Vec<(&'static str, Vec<u8>)> {
+    let mut files = vec![
+        (theme::STYLESHEET, theme::STYLESHEET_CSS.as_bytes().to_vec()),
+        (SEARCH_SCRIPT, reader::SEARCH_SCRIPT_JS.as_bytes().to_vec()),
+        (".nojekyll", Vec::new()),
+    ];
+    if let Some(cname) = graph
+        .config
+        .cname
+        .as_deref()
+        .filter(|_| !graph.selection.drafts)
+    {
+        files.push(("CNAME", format!("{}\n", cname.trim()).into_bytes()));
+    }
+    files
+}
+
+/// Renders only the pages whose fingerprint differs from `previous` (all of them when it is
+/// empty), for `serve`, except those in `done` (already rendered from the same graph). Pages that
+/// are gone are simply absent from the returned fingerprints.
+pub fn render_changed(
+    prepared: &Prepared<'_>,
+    tera: &Tera,
+    previous: &HashMap<String, u64>,
+    done: &HashSet<String>,
+    sink: &dyn Sink,
+) -> Result<Rendition, BuildError> {
+    let site = {
+        let mut h = DefaultHasher::default();
+        serialized_hash(&prepared.site, &mut h);
+        h.finish()
     };
-    let pick = |list: &[usize]| list.iter().map(|&i| &cards[i]).collect::<Vec<_>>();
+    let card_fps: Vec<u64> = (0..prepared.cards.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut h = DefaultHasher::default();
+            prepared.card(i).hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    let jobs = prepared.jobs();
+    let fps: Vec<(String, u64)> = jobs
+        .par_iter()
+        .map(|&job| {
+            (
+                prepared.path(job),
+                prepared.fingerprint(job, site, &card_fps),
+            )
+        })
+        .collect();
+    let (dirty, changed): (Vec<Job>, Vec<String>) = jobs
+        .iter()
+        .zip(&fps)
+        .filter(|(_, (path, fp))| previous.get(path) != Some(fp))
+        .map(|(&job, (path, _))| (job, path.clone()))
+        .unzip();
+    let todo: Vec<Job> = dirty
+        .iter()
+        .zip(&changed)
+        .filter(|(_, path)| !done.contains(*path))
+        .map(|(&job, _)| job)
+        .collect();
+    render_jobs(prepared, &todo, tera, sink)?;
+    let mut fingerprints: HashMap<String, u64> = fps.into_iter().collect();
+    for (rel, bytes) in fixed_files(prepared.graph) {
+        if !previous.contains_key(rel) {
+            sink.put(rel, &bytes).map_err(output_error)?;
+        }
+        fingerprints.insert(rel.to_string(), 0);
+    }
+    // The search index follows every article's text; it is written after the pages, which the
+    // readers of an edited page are waiting for.
+    if !previous.contains_key(SEARCH_INDEX) || !changed.is_empty() {
+        let index = crate::search::index_json(prepared.graph);
+        sink.put(SEARCH_INDEX, index.as_bytes())
+            .map_err(output_error)?;
+    }
+    fingerprints.insert(SEARCH_INDEX.to_string(), 0);
+    Ok(Rendition {
+        fingerprints,
+        changed,
+    })
+}
 
+fn render_jobs(
+    prepared: &Prepared<'_>,
+    jobs: &[Job],
+    tera: &Tera,
+    sink: &dyn Sink,
+) -> Result<Vec<String>, BuildError> {
     let results: Vec<Result<String, (String, String)>> = jobs
         .par_iter()
-        .map(|job| {
-            let mut ctx = Context::new();
-            ctx.insert("site", &site);
-            let (template, path, rel_url, title, section): (&str, String, String, String, &str) =
-                match job {
-                    Job::Home(n) => {
-                        let start = (n - 1) * per_page;
-                        let slice: Vec<&ArticleCard<'_>> = cards
-                            [start.min(cards.len())..(start + per_page).min(cards.len())]
-                            .iter()
-                            .collect();
-                        ctx.insert("articles", &slice);
-                        ctx.insert(
-                            "paginator",
-                            &paginator(*n, home_pages, |k| base.link(&home_url(k))),
-                        );
-                        let title = if *n == 1 {
-                            graph.config.title.clone()
-                        } else {
-                            format!("{} — page {n}", graph.config.title)
-                        };
-                        (
-                            "index.html",
-                            page_path(&home_url(*n)),
-                            home_url(*n),
-                            title,
-                            "home",
-                        )
-                    }
-                    Job::Archive => {
-                        let mut years: Vec<YearGroup<'_>> = Vec::new();
-                        for (a, card) in graph.articles.iter().zip(&cards) {
-                            let y = chrono::Datelike::year(&a.article.date.date());
-                            match years.last_mut() {
-                                Some(g) if g.year == y => g.articles.push(card),
-                                _ => years.push(YearGroup {
-                                    year: y,
-                                    articles: vec![card],
-                                }),
-                            }
-                        }
-                        ctx.insert("years", &years);
-                        ctx.insert("article_count", &cards.len());
-                        (
-                            "articles.html",
-                            page_path("articles/"),
-                            "articles/".into(),
-                            "Articles".into(),
-                            "articles",
-                        )
-                    }
-                    Job::Article(i) => {
-                        let a = &graph.articles[*i];
-                        reader::insert_related(&mut ctx, a, &cards);
-                        ctx.insert(
-                            "article",
-                            &ArticlePage {
-                                card: &cards[*i],
-                                body: &a.body.html,
-                                show_summary: !opens_with(&a.body.first_paragraph, &a.summary),
-                                source: a.article.source.as_ref(),
-                                extra: &a.article.extra,
-                            },
-                        );
-                        (
-                            "article.html",
-                            page_path(&a.url),
-                            a.url.clone(),
-                            a.article.title.clone(),
-                            "articles",
-                        )
-                    }
-                    Job::Companies => {
-                        ctx.insert("companies", &company_cards);
-                        (
-                            "companies.html",
-                            page_path("companies/"),
-                            "companies/".into(),
-                            "Companies".into(),
-                            "companies",
-                        )
-                    }
-                    Job::Company(i) => {
-                        let c = &graph.companies[*i];
-                        reader::insert_entity_extras(
-                            &mut ctx,
-                            graph,
-                            crate::model::Kind::Company,
-                            *i,
-                            &cards,
-                        );
-                        ctx.insert(
-                            "company",
-                            &CompanyPage {
-                                card: &company_cards[*i],
-                                website: c.company.website.as_deref(),
-                                profile: &c.profile.html,
-                                models: c.models.iter().map(|&m| &model_cards[m]).collect(),
-                                articles: pick(&c.articles),
-                                extra: &c.company.extra,
-                            },
-                        );
-                        (
-                            "company.html",
-                            page_path(&c.url),
-                            c.url.clone(),
-                            c.company.name.clone(),
-                            "companies",
-                        )
-                    }
-                    Job::Models => {
-                        ctx.insert("models", &model_cards);
-                        reader::insert_models_chart(&mut ctx, graph);
-                        (
-                            "models.html",
-                            page_path("models/"),
-                            "models/".into(),
-                            "Models".into(),
-                            "models",
-                        )
-                    }
-                    Job::Model(i) => {
-                        let m = &graph.models[*i];
-                        reader::insert_entity_extras(
-                            &mut ctx,
-                            graph,
-                            crate::model::Kind::Model,
-                            *i,
-                            &cards,
-                        );
-                        ctx.insert(
-                            "model",
-                            &ModelPage {
-                                card: &model_cards[*i],
-                                profile: &m.profile.html,
-                                articles: pick(&m.articles),
-                                extra: &m.model.extra,
-                            },
-                        );
-                        (
-                            "model.html",
-                            page_path(&m.url),
-                            m.url.clone(),
-                            m.model.name.clone(),
-                            "models",
-                        )
-                    }
-                    Job::Themes => {
-                        ctx.insert("themes", &theme_cards);
-                        (
-                            "themes.html",
-                            page_path("themes/"),
-                            "themes/".into(),
-                            "Themes".into(),
-                            "themes",
-                        )
-                    }
-                    Job::Theme(i) => {
-                        let t = &graph.themes[*i];
-                        reader::insert_entity_extras(
-                            &mut ctx,
-                            graph,
-                            crate::model::Kind::Theme,
-                            *i,
-                            &cards,
-                        );
-                        ctx.insert(
-                            "theme",
-                            &ThemePage {
-                                card: &theme_cards[*i],
-                                profile: &t.profile.html,
-                                keywords: &t.theme.keywords,
-                                articles: pick(&t.articles),
-                                extra: &t.theme.extra,
-                            },
-                        );
-                        (
-                            "theme.html",
-                            page_path(&t.url),
-                            t.url.clone(),
-                            t.theme.name.clone(),
-                            "themes",
-                        )
-                    }
-                    Job::Page(i) => {
-                        let p = &graph.pages[*i];
-                        ctx.insert(
-                            "page",
-                            &PageCtx {
-                                title: &p.page.title,
-                                url: base.link(&p.url),
-                                summary: p.page.summary.as_deref(),
-                                body: &p.body.html,
-                                extra: &p.page.extra,
-                            },
-                        );
-                        let section = if p.page.slug == "about" {
-                            "about"
-                        } else {
-                            "page"
-                        };
-                        (
-                            "page.html",
-                            page_path(&p.url),
-                            p.url.clone(),
-                            p.page.title.clone(),
-                            section,
-                        )
-                    }
-                    Job::NotFound => (
-                        "404.html",
-                        "404.html".into(),
-                        "404.html".into(),
-                        "Page not found".into(),
-                        "404",
-                    ),
-                    Job::Feed => {
-                        let entries: Vec<FeedEntry<'_>> = graph
-                            .articles
-                            .iter()
-                            .zip(&cards)
-                            .take(graph.config.feed_limit)
-                            .map(|(a, c)| feed_entry(a, c, &theme_links))
-                            .collect();
-                        ctx.insert("feed_url", &base.permalink("feed.xml"));
-                        ctx.insert(
-                            "updated",
-                            &entries
-                                .first()
-                                .map(|e| e.updated.clone())
-                                .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into()),
-                        );
-                        ctx.insert("entries", &entries);
-                        (
-                            "feed.xml",
-                            "feed.xml".into(),
-                            "feed.xml".into(),
-                            graph.config.title.clone(),
-                            "feed",
-                        )
-                    }
-                    Job::Sitemap => {
-                        ctx.insert("urls", &sitemap_urls(graph, home_pages, &home_url));
-                        (
-                            "sitemap.xml",
-                            "sitemap.xml".into(),
-                            "sitemap.xml".into(),
-                            String::new(),
-                            "sitemap",
-                        )
-                    }
-                    Job::Search => {
-                        reader::insert_search(&mut ctx, graph);
-                        (
-                            "search.html",
-                            page_path("search/"),
-                            "search/".into(),
-                            "Search".into(),
-                            "search",
-                        )
-                    }
-                    Job::EntityFeed(kind, i) => {
-                        let (path, name) = reader::insert_entity_feed(
-                            &mut ctx,
-                            graph,
-                            *kind,
-                            *i,
-                            &cards,
-                            &theme_links,
-                        );
-                        ("feed.xml", path.clone(), path, name, "feed")
-                    }
-                    Job::Robots => {
-                        ctx.insert("sitemap_url", &base.permalink("sitemap.xml"));
-                        (
-                            "robots.txt",
-                            "robots.txt".into(),
-                            "robots.txt".into(),
-                            String::new(),
-                            "robots",
-                        )
-                    }
-                };
-            ctx.insert("page_title", &title);
-            ctx.insert("section", section);
-            ctx.insert("current_path", &base.link(&rel_url));
-            ctx.insert("current_url", &base.permalink(&rel_url));
-            let html = tera.render(template, &ctx).map_err(|e| {
-                let (_, msg) = template_error_parts(&e);
-                (template.to_string(), msg)
-            })?;
+        .map(|&job| {
+            let html = prepared.render(job, tera)?;
+            let path = prepared.path(job);
             sink.put(&path, html.as_bytes())
                 .map_err(|e| (String::new(), format!("{e:#}")))?;
             Ok(path)
         })
         .collect();
-
     let mut written = Vec::with_capacity(results.len());
     let mut errors: BTreeMap<String, String> = BTreeMap::new();
     for r in results {
@@ -811,54 +1240,59 @@ pub fn render_site(
         }
     }
     if let Some((template, msg)) = errors.into_iter().next() {
-        if template.is_empty() {
-            return Err(BuildError::Template {
-                name: "output".into(),
-                message: msg,
-            });
-        }
         return Err(BuildError::Template {
-            name: template,
+            name: if template.is_empty() {
+                "output".into()
+            } else {
+                template
+            },
             message: msg,
         });
-    }
-    let put = |rel: &str, bytes: &[u8]| {
-        sink.put(rel, bytes).map_err(|e| BuildError::Template {
-            name: "output".into(),
-            message: format!("{e:#}"),
-        })
-    };
-    written.push(theme::STYLESHEET.to_string());
-    put(theme::STYLESHEET, theme::STYLESHEET_CSS.as_bytes())?;
-    for (rel, bytes) in pages_files(graph) {
-        put(rel, &bytes)?;
-        written.push(rel.to_string());
-    }
-    let index = crate::search::index_json(graph);
-    for (rel, bytes) in [
-        (SEARCH_INDEX, index.as_bytes()),
-        (SEARCH_SCRIPT, reader::SEARCH_SCRIPT_JS.as_bytes()),
-    ] {
-        put(rel, bytes)?;
-        written.push(rel.to_string());
     }
     Ok(written)
 }
 
-/// The files GitHub Pages reads: `.nojekyll`, so that Pages serves the output as it is instead of
-/// running Jekyll over it, and `CNAME` with the custom domain. A preview build (`--drafts`) gets
-/// no `CNAME`: pushed anywhere, it must never claim the real site's domain.
-fn pages_files(graph: &SiteGraph) -> Vec<(&'static str, Vec<u8>)> {
-    let mut files = vec![(".nojekyll", Vec::new())];
-    if let Some(cname) = graph
-        .config
-        .cname
-        .as_deref()
-        .filter(|_| !graph.selection.drafts)
-    {
-        files.push(("CNAME", format!("{}\n", cname.trim()).into_bytes()));
+fn output_error(e: BuildError) -> BuildError {
+    BuildError::Template {
+        name: "output".into(),
+        message: format!("{e:#}"),
     }
-    files
+}
+
+/// Feeds a value's JSON form to a hasher, without building the string.
+fn serialized_hash<T: Serialize>(value: &T, h: &mut DefaultHasher) {
+    struct Feed<'h>(&'h mut DefaultHasher);
+    impl std::io::Write for Feed<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    // Serializing plain data to a writer that cannot fail cannot fail.
+    let _ = serde_json::to_writer(Feed(h), value);
+}
+
+/// `path:line:col`, as a diagnostic prints its position.
+fn location(d: &Diagnostic) -> String {
+    let mut s = display_path(&d.path);
+    if let Some(l) = d.line {
+        s.push_str(&format!(":{l}"));
+        if let Some(c) = d.column {
+            s.push_str(&format!(":{c}"));
+        }
+    }
+    s
+}
+
+fn home_url(n: usize) -> String {
+    if n <= 1 {
+        String::new()
+    } else {
+        format!("page/{n}/")
+    }
 }
 
 fn article_card<'a>(
@@ -876,9 +1310,15 @@ fn article_card<'a>(
         date: a.article.date.iso_date(),
         date_display: a.article.date.display(),
         date_rfc3339: a.article.date.rfc3339(),
-        summary: &a.summary,
+        summary: a.summary(),
         authors: &a.article.authors,
         status: a.article.status,
+        standing: a.standing,
+        banner: if a.public {
+            None
+        } else {
+            a.standing.banner(&a.article.date)
+        },
         word_count: a.body.word_count,
         reading_minutes: a.body.word_count.div_ceil(230).max(1),
         companies: a.companies.iter().map(|&i| companies[i].clone()).collect(),
@@ -897,58 +1337,11 @@ fn feed_entry<'a>(
         permalink: card.permalink.clone(),
         published: card.date_rfc3339.clone(),
         updated: card.date_rfc3339.clone(),
-        summary: &a.summary,
+        summary: a.summary(),
         content: &a.body.html,
         authors: &a.article.authors,
         categories: a.themes.iter().map(|&i| themes[i].name).collect(),
     }
-}
-
-fn sitemap_urls(
-    graph: &SiteGraph,
-    home_pages: usize,
-    home_url: &dyn Fn(usize) -> String,
-) -> Vec<SitemapUrl> {
-    let base = &graph.base;
-    let newest = graph.articles.first().map(|a| a.article.date.iso_date());
-    let mut urls = Vec::new();
-    for n in 1..=home_pages {
-        urls.push(SitemapUrl {
-            loc: base.permalink(&home_url(n)),
-            lastmod: if n == 1 { newest.clone() } else { None },
-        });
-    }
-    for s in ["articles/", "companies/", "models/", "themes/"] {
-        urls.push(SitemapUrl {
-            loc: base.permalink(s),
-            lastmod: newest.clone(),
-        });
-    }
-    let latest = |list: &[usize]| {
-        list.first()
-            .map(|&i| graph.articles[i].article.date.iso_date())
-    };
-    urls.extend(graph.articles.iter().map(|a| SitemapUrl {
-        loc: base.permalink(&a.url),
-        lastmod: Some(a.article.date.iso_date()),
-    }));
-    urls.extend(graph.companies.iter().map(|c| SitemapUrl {
-        loc: base.permalink(&c.url),
-        lastmod: latest(&c.articles),
-    }));
-    urls.extend(graph.models.iter().map(|m| SitemapUrl {
-        loc: base.permalink(&m.url),
-        lastmod: latest(&m.articles),
-    }));
-    urls.extend(graph.themes.iter().map(|t| SitemapUrl {
-        loc: base.permalink(&t.url),
-        lastmod: latest(&t.articles),
-    }));
-    urls.extend(graph.pages.iter().map(|p| SitemapUrl {
-        loc: base.permalink(&p.url),
-        lastmod: None,
-    }));
-    urls
 }
 
 fn paginator(current: usize, total: usize, url: impl Fn(usize) -> String) -> Paginator {
@@ -969,13 +1362,6 @@ fn paginator(current: usize, total: usize, url: impl Fn(usize) -> String) -> Pag
             })
             .collect(),
     }
-}
-
-/// Whether `text` begins with `prefix`, ignoring whitespace and a trailing ellipsis.
-fn opens_with(text: &str, prefix: &str) -> bool {
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let prefix = norm(prefix.trim_end_matches('…'));
-    !prefix.is_empty() && norm(text).starts_with(&prefix)
 }
 
 /// `articles/x/` -> `articles/x/index.html`; `` -> `index.html`.

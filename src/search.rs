@@ -114,7 +114,7 @@ pub fn index_json(graph: &SiteGraph) -> String {
                 a.article.title.as_str(),
                 a.article.slug.as_str(),
                 a.article.date.iso_date(),
-                crate::link::shorten(&a.summary, SUMMARY_CHARS),
+                crate::link::shorten(a.summary(), SUMMARY_CHARS),
                 ents,
             )
         })
@@ -126,7 +126,7 @@ pub fn index_json(graph: &SiteGraph) -> String {
         .par_iter()
         .zip(&docs)
         .map(|(a, d)| {
-            let mut text = format!("{} {}", a.article.title, a.summary);
+            let mut text = format!("{} {}", a.article.title, a.summary());
             for &e in &d.4 {
                 text.push(' ');
                 text.push_str(entities[e].2);

@@ -17,6 +17,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("page.html", include_str!("theme/page.html")),
     ("404.html", include_str!("theme/404.html")),
     ("search.html", include_str!("theme/search.html")),
+    ("review.html", include_str!("theme/review.html")),
     ("feed.xml", include_str!("theme/feed.xml")),
     ("sitemap.xml", include_str!("theme/sitemap.xml")),
     ("robots.txt", include_str!("theme/robots.txt")),

@@ -1,12 +1,15 @@
-//! Stage 5, write: the only code that creates, replaces or deletes anything on disk for a build.
-//! A build writes into a fresh staging folder beside the output and swaps it into place only when
-//! every page rendered, so a failed build leaves the previous output exactly as it was.
+//! Stage 5, write: the only code that creates, replaces or deletes anything on disk, or holds a
+//! built site in memory. A build writes into a fresh staging folder beside the output and swaps it
+//! into place only when every page rendered, so a failed build leaves the previous output exactly
+//! as it was. `serve` renders into `MemoryOutput`; `new` creates one file and never replaces one.
 
 use crate::error::BuildError;
+use std::collections::HashMap;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Where rendered pages go: a folder on disk, or memory for the preview server.
 pub trait Sink: Sync {
@@ -127,18 +130,84 @@ impl Sink for OutputDir {
 impl OutputDir {
     /// The staging path for `rel`; refuses anything that would land outside the staging folder.
     fn inside(&self, rel: &str) -> Result<PathBuf, BuildError> {
-        let p = Path::new(rel);
-        let safe = !rel.is_empty()
-            && !rel.contains('\0')
-            && p.components().all(|c| matches!(c, Component::Normal(_)));
-        if !safe {
-            return Err(refused(
-                Path::new(rel),
-                "refusing to write outside the output folder",
-            ));
-        }
-        Ok(self.staging.join(p))
+        check_rel(rel)?;
+        Ok(self.staging.join(rel))
     }
+}
+
+/// Refuses output paths that are empty, absolute, or climb out (`..`), or hold a NUL.
+fn check_rel(rel: &str) -> Result<(), BuildError> {
+    let safe = !rel.is_empty()
+        && !rel.contains('\0')
+        && Path::new(rel)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+    if safe {
+        Ok(())
+    } else {
+        Err(refused(
+            Path::new(rel),
+            "refusing to write outside the output folder",
+        ))
+    }
+}
+
+/// A built site held in memory, by output path (`articles/x/index.html`): what `serve` serves.
+/// Nothing reaches the disk.
+#[derive(Debug, Default)]
+pub struct MemoryOutput {
+    files: Mutex<HashMap<String, Arc<[u8]>>>,
+}
+
+impl MemoryOutput {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Every file written so far, by output path (shared, not copied).
+    pub fn snapshot(&self) -> HashMap<String, Arc<[u8]>> {
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+    /// Every file written, by output path.
+    pub fn into_files(self) -> HashMap<String, Arc<[u8]>> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for MemoryOutput {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
+        check_rel(rel)?;
+        let bytes: Arc<[u8]> = Arc::from(bytes);
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel.to_string(), bytes);
+        Ok(())
+    }
+}
+
+/// Creates the file `path` with `text`, and its folder if needed. Never replaces an existing file:
+/// that is a `Refused` error naming it.
+pub fn create_new_file(path: &Path, text: &str) -> Result<(), BuildError> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(|e| BuildError::write(dir, e))?;
+    }
+    let mut f = match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(BuildError::Refused {
+                path: path.to_path_buf(),
+                message: "this file already exists; `briefing new` never overwrites a file".into(),
+                hint: "edit the existing file, or choose another name (or --slug / --id)".into(),
+            })
+        }
+        Err(e) => return Err(BuildError::write(path, e)),
+    };
+    f.write_all(text.as_bytes())
+        .map_err(|e| BuildError::write(path, e))
 }
 
 fn refused(path: &Path, message: &str) -> BuildError {
@@ -290,6 +359,18 @@ mod tests {
         out.put("a/b/index.html", b"ok").unwrap();
         out.commit().unwrap();
         assert_eq!(fs::read(root.join("public/a/b/index.html")).unwrap(), b"ok");
+    }
+
+    #[test]
+    fn memory_output_holds_pages_and_refuses_the_same_paths() {
+        let out = MemoryOutput::new();
+        for bad in ["../x", "/etc/passwd", "a/../../x", "", "a\0b"] {
+            assert!(out.put(bad, b"x").is_err(), "{bad:?} accepted");
+        }
+        out.put("a/index.html", b"ok").unwrap();
+        let files = out.into_files();
+        assert_eq!(&*files["a/index.html"], b"ok");
+        assert_eq!(files.len(), 1);
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub struct Args {
     /// The site's folder (holding site.yaml)
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
-    /// Output folder [default: <root>/public]
+    /// Output folder [default: <root>/public, or <root>/preview with --drafts]
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Overrides site.yaml's base_url, e.g. https://org.github.io/briefing/
@@ -18,6 +18,13 @@ pub struct Args {
     /// Replace an output folder that briefing did not write
     #[arg(long)]
     pub force: bool,
+    /// Preview build: include drafts, articles in review and scheduled ones, with banners,
+    /// noindex and the review desk at /review/
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include articles dated after today as if they were published
+    #[arg(long)]
+    pub future: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -26,6 +33,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         out: args.out,
         base_url: args.base_url,
         force: args.force,
+        drafts: args.drafts,
+        future: args.future,
     };
     let report = build(&opts)
         .with_context(|| format!("could not build the site in {}", opts.root.display()))?;

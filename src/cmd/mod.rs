@@ -3,4 +3,6 @@
 pub mod build;
 pub mod check;
 pub mod import;
+pub mod new;
 pub mod publish;
+pub mod serve;

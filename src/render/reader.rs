@@ -2,7 +2,7 @@
 //! feeds and the search page. Builds typed context for templates from the linked site; like the rest
 //! of render it hands bytes to the `Sink` and never opens an output file itself.
 
-use super::{feed_entry, ArticleCard, EntityLink, FeedEntry};
+use super::{feed_entry, ArticleCard, FeedEntry, Prepared};
 use crate::chart::{self, DatedPoint, DotRow, Labels};
 use crate::link::{ArticleNode, SiteGraph};
 use crate::model::Kind;
@@ -45,19 +45,14 @@ pub struct EntityExtras<'a> {
 }
 
 /// Adds `related` (the article's related reading) to an article page's context.
-pub fn insert_related(ctx: &mut Context, a: &ArticleNode, cards: &[ArticleCard<'_>]) {
-    let related: Vec<&ArticleCard<'_>> = a.related.iter().map(|&i| &cards[i]).collect();
+pub fn insert_related(ctx: &mut Context, a: &ArticleNode, p: &Prepared<'_>) {
+    let related: Vec<&ArticleCard<'_>> = a.related.iter().map(|&i| p.card(i)).collect();
     ctx.insert("related", &related);
 }
 
 /// Adds `extras` to a company, model or theme page's context.
-pub fn insert_entity_extras(
-    ctx: &mut Context,
-    graph: &SiteGraph,
-    kind: Kind,
-    i: usize,
-    cards: &[ArticleCard<'_>],
-) {
+pub fn insert_entity_extras(ctx: &mut Context, p: &Prepared<'_>, kind: Kind, i: usize) {
+    let graph = p.graph;
     let (name, url, mentioned) = entity(graph, kind, i);
     let charts = match kind {
         Kind::Company => company_charts(graph, i),
@@ -74,7 +69,7 @@ pub fn insert_entity_extras(
             url: graph.base.link(&format!("{url}feed.xml")),
             title: format!("{name} · {}", graph.config.title),
         },
-        also_mentioned: mentioned.iter().map(|&a| &cards[a]).collect(),
+        also_mentioned: mentioned.iter().map(|&a| p.card(a)).collect(),
         charts,
     };
     ctx.insert("extras", &extras);
@@ -172,26 +167,13 @@ pub fn insert_models_chart(ctx: &mut Context, graph: &SiteGraph) {
 
 /// The context for an entity's Atom feed (the site feed's template): its newest articles, with
 /// summaries only, so a thousand entity feeds stay small.
-pub fn insert_entity_feed(
-    ctx: &mut Context,
-    graph: &SiteGraph,
-    kind: Kind,
-    i: usize,
-    cards: &[ArticleCard<'_>],
-    themes: &[EntityLink<'_>],
-) -> (String, String) {
+pub fn insert_entity_feed(ctx: &mut Context, p: &Prepared<'_>, kind: Kind, i: usize) {
+    let graph = p.graph;
     let (name, url, _) = entity(graph, kind, i);
-    let list = match kind {
-        Kind::Company => &graph.companies[i].articles,
-        Kind::Model => &graph.models[i].articles,
-        _ => &graph.themes[i].articles,
-    };
-    let entries: Vec<FeedEntry<'_>> = list
-        .iter()
-        .take(graph.config.feed_limit)
-        .map(|&a| FeedEntry {
+    let entries: Vec<FeedEntry<'_>> = entity_feed_articles(graph, kind, i)
+        .map(|a| FeedEntry {
             content: "",
-            ..feed_entry(&graph.articles[a], &cards[a], themes)
+            ..feed_entry(&graph.articles[a], p.card(a), &p.theme_links)
         })
         .collect();
     let path = format!("{url}feed.xml");
@@ -206,7 +188,30 @@ pub fn insert_entity_feed(
             .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into()),
     );
     ctx.insert("entries", &entries);
-    (path, name.to_string())
+}
+
+/// The articles an entity's feed lists: its newest public ones (a preview's drafts never go in a
+/// feed).
+pub fn entity_feed_articles(
+    graph: &SiteGraph,
+    kind: Kind,
+    i: usize,
+) -> impl Iterator<Item = usize> + '_ {
+    let list = match kind {
+        Kind::Company => &graph.companies[i].articles,
+        Kind::Model => &graph.models[i].articles,
+        _ => &graph.themes[i].articles,
+    };
+    list.iter()
+        .copied()
+        .filter(|&a| graph.articles[a].public)
+        .take(graph.config.feed_limit)
+}
+
+/// An entity's name and site-relative URL.
+pub fn entity_name_url(graph: &SiteGraph, kind: Kind, i: usize) -> (&str, &str) {
+    let (name, url, _) = entity(graph, kind, i);
+    (name, url)
 }
 
 /// Adds what the search page needs: the index and script URLs.

@@ -289,7 +289,8 @@ fn drafts_and_review_never_reach_a_published_build() {
     let site = SiteTest::minimal()
         .file("content/articles/d.md", "---\ntitle: Zebra Draft Secret\ndate: 2023-12-01\nstatus: draft\ncompanies: [huawei-cloud]\n---\nzebra body\n")
         .file("content/articles/r.md", "---\ntitle: Yak Review Secret\ndate: 2023-12-01\nstatus: review\n---\nyak body\n")
-        .file("content/articles/s.md", "---\ntitle: Xerus Shorthand\ndate: 2023-12-01\ndraft: true\n---\nxerus\n");
+        .file("content/articles/s.md", "---\ntitle: Xerus Shorthand\ndate: 2023-12-01\ndraft: true\n---\nxerus\n")
+        .file("content/articles/f.md", "---\ntitle: Vole Scheduled Secret\ndate: 2999-12-01\ncompanies: [huawei-cloud]\n---\nvole body\n");
     site.build().assert_ok();
     for f in site.list_output() {
         let text = std::fs::read_to_string(site.public().join(&f)).unwrap_or_default();
@@ -297,6 +298,9 @@ fn drafts_and_review_never_reach_a_published_build() {
             "Zebra",
             "Yak",
             "Xerus",
+            "Vole",
+            "vole",
+            "/articles/f/",
             "zebra",
             "/articles/d/",
             "/articles/r/",

@@ -7,4 +7,6 @@ mod import;
 mod pages;
 mod publish;
 mod reader;
+mod serve;
 mod support;
+mod workflow;

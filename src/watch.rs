@@ -1,0 +1,285 @@
+//! Watches a site's sources for `serve` and turns bursts of file-system events into one `Changes`
+//! per save. Editors save in odd ways (a temp file renamed over the original, a backup renamed
+//! away, several writes): every event of one save arrives within a few milliseconds, so events are
+//! gathered until the site has been quiet for `QUIET`. Reads nothing but events; never writes.
+
+use crate::live::Changes;
+use notify::event::{AccessKind, AccessMode};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+/// How long the site must be quiet before a burst of events counts as one save.
+pub const QUIET: Duration = Duration::from_millis(20);
+/// A burst never holds a rebuild back longer than this (a tool writing files without pause).
+pub const MAX_WAIT: Duration = Duration::from_millis(300);
+
+/// The folders a site's sources live in; watched recursively when they exist.
+const FOLDERS: [&str; 3] = ["content", "templates", "static"];
+
+pub struct Watcher {
+    watcher: RecommendedWatcher,
+    events: Receiver<notify::Result<Event>>,
+    /// The site root as the events name it (canonical).
+    root: PathBuf,
+    watched: HashSet<&'static str>,
+}
+
+impl Watcher {
+    /// Starts watching `root` (for site.yaml and its folders appearing) and each source folder.
+    pub fn start(root: &Path) -> notify::Result<Self> {
+        let root = root.canonicalize().map_err(notify::Error::io)?;
+        let (tx, events) = channel();
+        let mut watcher = notify::recommended_watcher(tx)?;
+        watcher.watch(&root, RecursiveMode::NonRecursive)?;
+        let mut w = Watcher {
+            watcher,
+            events,
+            root,
+            watched: HashSet::new(),
+        };
+        w.watch_folders();
+        Ok(w)
+    }
+
+    /// Watches source folders that exist and are not watched yet (created since, or recreated).
+    /// Returns the ones newly watched: files may have appeared in them before the watch began.
+    fn watch_folders(&mut self) -> Vec<&'static str> {
+        let mut added = Vec::new();
+        for folder in FOLDERS {
+            let dir = self.root.join(folder);
+            if self.watched.contains(folder) || !dir.is_dir() {
+                continue;
+            }
+            if self.watcher.watch(&dir, RecursiveMode::Recursive).is_ok() {
+                self.watched.insert(folder);
+                added.push(folder);
+            }
+        }
+        added
+    }
+
+    /// Blocks until the next save (or burst of saves) and returns what it changed. None when the
+    /// watcher has stopped.
+    pub fn next_batch(&mut self) -> Option<Changes> {
+        loop {
+            let first = self.events.recv().ok()?;
+            let mut changes = Changes::default();
+            let root = self.root.clone();
+            let mut lost = HashSet::new();
+            let mut note = |e: notify::Result<Event>| note_event(&root, e, &mut changes, &mut lost);
+            note(first);
+            drain_burst(&self.events, QUIET, MAX_WAIT, &mut note);
+            for folder in lost {
+                self.watched.remove(folder);
+            }
+            for folder in self.watch_folders() {
+                match folder {
+                    "content" => changes.rescan = true,
+                    "templates" => changes.templates = true,
+                    _ => changes.statics = true,
+                }
+            }
+            if !changes.is_empty() {
+                return Some(changes);
+            }
+        }
+    }
+}
+
+/// Hands `f` every event that arrives until none came for `quiet`, or `max` passed since the call.
+fn drain_burst<T>(events: &Receiver<T>, quiet: Duration, max: Duration, f: &mut dyn FnMut(T)) {
+    let deadline = Instant::now() + max;
+    loop {
+        let wait = quiet.min(deadline.saturating_duration_since(Instant::now()));
+        match events.recv_timeout(wait) {
+            Ok(e) => f(e),
+            Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => return,
+        }
+        if Instant::now() >= deadline {
+            // Take what is already queued, without waiting any longer.
+            while let Ok(e) = events.try_recv() {
+                f(e);
+            }
+            return;
+        }
+    }
+}
+
+fn note_event(
+    root: &Path,
+    event: notify::Result<Event>,
+    changes: &mut Changes,
+    lost: &mut HashSet<&'static str>,
+) {
+    let event = match event {
+        Ok(e) => e,
+        Err(_) => {
+            changes.rescan = true;
+            return;
+        }
+    };
+    if event.need_rescan() {
+        changes.rescan = true;
+    }
+    if let EventKind::Access(kind) = event.kind {
+        if kind != AccessKind::Close(AccessMode::Write) {
+            return;
+        }
+    }
+    for path in &event.paths {
+        let Ok(rel) = path.strip_prefix(root) else {
+            continue;
+        };
+        if matches!(event.kind, EventKind::Remove(_)) {
+            if let Some(folder) = FOLDERS.iter().find(|f| rel == Path::new(f)) {
+                lost.insert(folder);
+            }
+        }
+        classify(rel, path.is_dir(), changes);
+    }
+}
+
+/// Notes what a changed path (relative to the root) means for the site.
+pub fn classify(rel: &Path, is_dir: bool, changes: &mut Changes) {
+    let parts: Vec<&str> = rel
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => s.to_str(),
+            _ => None,
+        })
+        .collect();
+    let Some((&top, rest)) = parts.split_first() else {
+        return;
+    };
+    let name = parts.last().copied().unwrap_or("");
+    if rest.is_empty() && !FOLDERS.contains(&top) {
+        if top == crate::load::CONFIG_FILE {
+            changes.config = true;
+        }
+        return;
+    }
+    if is_editor_scratch(name) {
+        return;
+    }
+    match top {
+        "content" => {
+            if name.ends_with(".md") && !is_dir {
+                changes.content.insert(parts.join("/"));
+            } else if is_dir || rest.len() <= 1 {
+                // A folder appeared, vanished or moved (content/ itself or a kind's folder, which
+                // is gone by the time the event is read): its files are not named one by one.
+                // Deeper paths that are not folders are other files, or editors' temporaries.
+                changes.rescan = true;
+            }
+        }
+        "templates" => changes.templates = true,
+        "static" => changes.statics = true,
+        _ => {}
+    }
+}
+
+/// Files editors write while saving, never content: hidden swap files, backups, vim's `4913`
+/// probe, JetBrains' safe-write temporaries.
+fn is_editor_scratch(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name == "4913"
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc::channel;
+
+    fn changes_for(paths: &[&str]) -> Changes {
+        let mut c = Changes::default();
+        for p in paths {
+            classify(Path::new(p), false, &mut c);
+        }
+        c
+    }
+
+    #[test]
+    fn an_editor_save_is_one_content_change() {
+        // vim: probe file, backup by rename, new file, backup removed.
+        let vim = changes_for(&[
+            "content/articles/4913",
+            "content/articles/x.md",
+            "content/articles/x.md~",
+            "content/articles/x.md",
+            "content/articles/.x.md.swp",
+            "content/articles/x.md~",
+        ]);
+        // JetBrains safe write; atomic write by temp file and rename.
+        let jb = changes_for(&[
+            "content/articles/x.md___jb_tmp___",
+            "content/articles/x.md___jb_old___",
+            "content/articles/x.md",
+        ]);
+        let mut expected = Changes::default();
+        expected.content.insert("content/articles/x.md".into());
+        assert_eq!(vim, expected);
+        assert_eq!(jb, expected);
+        assert!(changes_for(&["content/articles/.x.md.tmp"]).is_empty());
+    }
+
+    #[test]
+    fn paths_map_to_what_they_change() {
+        let c = changes_for(&[
+            "site.yaml",
+            "templates/article.html",
+            "static/img/a.png",
+            "public/index.html",
+            "README.md",
+            "content/articles/notes.txt",
+        ]);
+        assert!(c.config && c.templates && c.statics && !c.rescan);
+        assert!(c.content.is_empty());
+        // A kind's folder moved or removed: read everything again.
+        assert!(changes_for(&["content/articles"]).rescan);
+        assert!(changes_for(&["content"]).rescan);
+        // sed -i and other tools write a temporary without an extension, then rename it.
+        assert!(changes_for(&["content/articles/sedAb12Cd"]).is_empty());
+    }
+
+    #[test]
+    fn a_burst_of_queued_events_is_one_batch() {
+        let (tx, rx) = channel();
+        for i in 0..6 {
+            tx.send(i).unwrap();
+        }
+        let first = rx.recv().unwrap();
+        let mut seen = vec![first];
+        drain_burst(&rx, QUIET, MAX_WAIT, &mut |e| seen.push(e));
+        assert_eq!(seen, [0, 1, 2, 3, 4, 5]);
+        assert!(rx.try_recv().is_err());
+    }
+
+    #[test]
+    fn a_stream_without_pause_is_cut_at_max_wait() {
+        let (tx, rx) = channel();
+        let writer = std::thread::spawn(move || {
+            for i in 0..1000 {
+                if tx.send(i).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        });
+        let mut n = 0;
+        drain_burst(
+            &rx,
+            Duration::from_millis(50),
+            Duration::from_millis(100),
+            &mut |_| n += 1,
+        );
+        drop(rx);
+        writer.join().unwrap();
+        assert!(n < 1000, "the burst must end before the writer does");
+    }
+}

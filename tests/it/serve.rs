@@ -1,0 +1,355 @@
+//! `briefing serve`: a real HTTP client on loopback against the real binary. Edits show up, broken
+//! edits show their error and the last good build, nothing climbs out of the site, and a busy port
+//! is a clear error. Waits poll with a deadline; nothing here asserts a duration.
+
+use crate::support::*;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+/// How long a test waits for the server to show something before failing.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// A running `briefing serve`, killed when dropped (also when the test panics).
+struct Served {
+    child: Child,
+    port: u16,
+    /// Lines the server printed on stdout after the "serving" line.
+    _stdout: Receiver<String>,
+}
+
+impl Served {
+    fn start(site: &SiteTest, extra: &[&str]) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .args(["serve", "--port", "0"])
+            .args(extra)
+            .current_dir(site.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start briefing serve");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut served = Served {
+            child,
+            port: 0,
+            _stdout: rx,
+        };
+        let deadline = Instant::now() + PATIENCE;
+        while served.port == 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = served
+                ._stdout
+                .recv_timeout(left)
+                .expect("serve printed its address");
+            if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
+                served.port = rest.split('/').next().unwrap().parse().unwrap();
+            }
+        }
+        served
+    }
+
+    /// Sends `request` as it is and returns (status, head, body).
+    fn raw(&self, request: &[u8]) -> (u16, String, Vec<u8>) {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        s.write_all(request).unwrap();
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        let split = out
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or_else(|| panic!("no response head in {:?}", String::from_utf8_lossy(&out)));
+        let head = String::from_utf8_lossy(&out[..split]).into_owned();
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("bad status line: {head}"));
+        (status, head, out[split + 4..].to_vec())
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        let (status, _, body) = self.raw(
+            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        );
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// Fetches `path` until `ok` holds for the body; panics with the last body at the deadline.
+    #[track_caller]
+    fn wait_for(&self, path: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let (_, body) = self.get(path);
+            if ok(&body) {
+                return body;
+            }
+            if Instant::now() > deadline {
+                panic!("{path} never showed {what}; last body:\n{body}");
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const FIRST: &str = "content/articles/first.md";
+
+#[test]
+fn serve_shows_an_edit_and_never_writes_to_disk() {
+    let site = SiteTest::minimal();
+    let served = Served::start(&site, &[]);
+    let (status, page) = served.get("/articles/first/");
+    assert_eq!(status, 200);
+    assert!(page.contains("Body of the first"));
+    assert!(
+        page.contains("/__briefing/reload"),
+        "pages served get the reload script"
+    );
+    // Links work at the server's root whatever base_url says.
+    assert!(
+        page.contains(r#"href="/articles/second/#details""#),
+        "{page}"
+    );
+
+    site.write(FIRST, "---\ntitle: First Story\ndate: 2023-09-25\nsummary: The first one.\n---\nKiwi edited body.\n");
+    served.wait_for("/articles/first/", "the edit", |b| {
+        b.contains("Kiwi edited body")
+    });
+    // An atomic save (temp file renamed over the original) is seen too.
+    site.write(
+        "content/articles/.first.md.tmp",
+        "---\ntitle: First Story\ndate: 2023-09-25\n---\nMango atomic save.\n",
+    );
+    std::fs::rename(
+        site.root().join("content/articles/.first.md.tmp"),
+        site.root().join(FIRST),
+    )
+    .unwrap();
+    served.wait_for("/articles/first/", "the atomic save", |b| {
+        b.contains("Mango atomic save")
+    });
+    // A new article appears on the home page; a removed one is gone.
+    site.write(
+        "content/articles/third.md",
+        "---\ntitle: Papaya Third\ndate: 2024-01-01\n---\nNew.\n",
+    );
+    served.wait_for("/", "the new article", |b| b.contains("Papaya Third"));
+    site.remove("content/articles/third.md");
+    served.wait_for("/", "the article removed", |b| !b.contains("Papaya Third"));
+    assert_eq!(served.get("/articles/third/").0, 404);
+
+    assert!(!site.public().exists(), "serve never writes public/");
+    assert!(!site.root().join("preview").exists());
+}
+
+#[test]
+fn broken_edit_shows_the_error_over_the_last_good_page_until_fixed() {
+    let site = SiteTest::minimal();
+    let served = Served::start(&site, &[]);
+    served.wait_for("/articles/first/", "the page", |b| {
+        b.contains("Body of the first")
+    });
+
+    site.write(
+        FIRST,
+        "---\ntitle: First Story\ndate: 2023-09-25\nsummary: [unclosed\n---\nBroken.\n",
+    );
+    let page = served.wait_for("/articles/first/", "the error", |b| {
+        b.contains("briefing-error")
+    });
+    assert!(
+        page.contains("content/articles/first.md:"),
+        "file and line: {page}"
+    );
+    assert!(
+        page.contains("Body of the first"),
+        "the last good build keeps serving"
+    );
+
+    site.write(
+        FIRST,
+        "---\ntitle: First Story\ndate: 2023-09-25\ncompanies: [huawei-clod]\n---\nx\n",
+    );
+    let page = served.wait_for("/articles/first/", "the unknown id", |b| {
+        b.contains("huawei-clod")
+    });
+    assert!(page.contains("content/articles/first.md:4:13"), "{page}");
+
+    site.write(
+        FIRST,
+        "---\ntitle: First Story\ndate: 2023-09-25\n---\nLychee fixed body.\n",
+    );
+    let page = served.wait_for("/articles/first/", "the fixed page", |b| {
+        b.contains("Lychee fixed body")
+    });
+    assert!(
+        !page.contains("briefing-error"),
+        "the error is gone once fixed"
+    );
+
+    // A template error: shown the same way, naming the template; fixing it brings pages back.
+    site.write("templates/article.html", "{% if %}broken");
+    let page = served.wait_for("/articles/first/", "the template error", |b| {
+        b.contains("briefing-error")
+    });
+    assert!(page.contains("templates/article.html"), "{page}");
+    site.write("templates/article.html", "CUSTOM {{ article.title }}");
+    served.wait_for("/articles/first/", "the new template", |b| {
+        b.starts_with("CUSTOM First Story")
+    });
+}
+
+#[test]
+fn preview_server_shows_drafts_and_the_desk() {
+    let site = SiteTest::minimal().file(
+        "content/articles/d.md",
+        "---\ntitle: Narwhal Draft\ndate: 2023-12-01\nstatus: draft\n---\nnarwhal\n",
+    );
+    let plain = Served::start(&site, &[]);
+    assert_eq!(plain.get("/articles/d/").0, 404);
+    assert_eq!(plain.get("/review/").0, 404);
+    drop(plain);
+    let preview = Served::start(&site, &["--drafts"]);
+    let (status, page) = preview.get("/articles/d/");
+    assert_eq!(status, 200);
+    assert!(page.contains("Draft — not published") && page.contains("noindex"));
+    let (status, desk) = preview.get("/review/");
+    assert_eq!(status, 200);
+    assert!(desk.contains("Narwhal Draft") && desk.contains("no summary"));
+}
+
+#[test]
+fn nothing_outside_the_built_site_is_ever_served() {
+    let site = SiteTest::minimal().file("secret.txt", "TOPSECRET-42");
+    let served = Served::start(&site, &[]);
+    for path in [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2fsecret.txt",
+        "/..%2F..%2Fetc%2Fpasswd",
+        "/articles/%2F..%2F..%2Fsecret.txt",
+        "/%2F..%2Fsecret.txt",
+        "/..%5csecret.txt",
+        "/..\\secret.txt",
+        "/%5c..%5c..%5cetc%5cpasswd",
+        "/secret.txt%00.html",
+        "/index.html%00",
+        "/%00",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/C:/Windows/win.ini",
+        "/c%3A%5Cwindows%5Cwin.ini",
+        "/%252e%252e/secret.txt",
+        "/%c0%ae%c0%ae/secret.txt",
+        "/secret.txt",
+        "/site.yaml",
+        "/content/articles/first.md",
+        "/./index.html",
+        "http://127.0.0.1/../secret.txt",
+        "../secret.txt",
+    ] {
+        let (status, head, body) =
+            served.raw(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes());
+        let body = String::from_utf8_lossy(&body);
+        assert!(status == 400 || status == 404, "{path}: {status}\n{head}");
+        for leaked in ["TOPSECRET", "root:x:0:0", "base_url:", "Body of the first"] {
+            assert!(!body.contains(leaked), "{path} leaked {leaked}");
+        }
+    }
+}
+
+#[test]
+fn the_server_answers_bad_and_oversized_requests_by_the_book() {
+    let site = SiteTest::minimal();
+    let served = Served::start(&site, &[]);
+    let long = format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(64 * 1024));
+    assert_eq!(served.raw(long.as_bytes()).0, 414);
+    let big = format!(
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "b".repeat(40 * 1024)
+    );
+    assert_eq!(served.raw(big.as_bytes()).0, 431);
+    let (status, head, _) = served.raw(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    assert_eq!(status, 405);
+    assert!(head.contains("Allow: GET, HEAD"));
+    assert_eq!(served.raw(b"NONSENSE\r\n\r\n").0, 400);
+    let (status, head, body) = served.raw(b"HEAD /feed.xml HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(status, 200);
+    assert!(head.contains("application/atom+xml") && body.is_empty());
+    let (status, head, _) = served.raw(b"GET /articles HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(status, 301);
+    assert!(head.contains("Location: /articles/"), "{head}");
+    // A client that sends half a request and stalls does not stop others being served.
+    let mut slow = TcpStream::connect(("127.0.0.1", served.port)).unwrap();
+    slow.write_all(b"GET / HT").unwrap();
+    assert_eq!(served.get("/").0, 200);
+    drop(slow);
+}
+
+#[test]
+fn open_tabs_are_told_to_reload_after_a_rebuild() {
+    let site = SiteTest::minimal();
+    let served = Served::start(&site, &[]);
+    let (_, page) = served.get("/");
+    let since = page
+        .split("since=")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("generation in the page")
+        .to_string();
+    let mut stream = TcpStream::connect(("127.0.0.1", served.port)).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream
+        .write_all(
+            format!("GET /__briefing/reload?since={since} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes(),
+        )
+        .unwrap();
+    site.write(
+        "content/articles/second.md",
+        "---\ntitle: Second Story\ndate: 2023-10-01\n---\nChanged.\n",
+    );
+    let mut got = String::new();
+    let mut buf = [0u8; 1024];
+    while !got.contains("event: reload") {
+        let n = stream
+            .read(&mut buf)
+            .expect("the stream stays open until the reload");
+        assert!(n > 0, "stream closed without a reload: {got}");
+        got.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    assert!(got.contains("text/event-stream"));
+    // Built files never carry the reload script: only served pages do.
+    site.build().assert_ok();
+    assert!(!site.read("index.html").contains("__briefing"));
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let site = SiteTest::minimal();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let run = site.run(&["serve", "--port", &port]);
+    run.assert_fails();
+    run.assert_stderr_has(&format!("port {port} on 127.0.0.1 is already in use"));
+    run.assert_stderr_has("--port");
+}
