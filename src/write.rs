@@ -3,12 +3,10 @@
 //! every page rendered, so a failed build leaves the previous output exactly as it was.
 
 use crate::error::BuildError;
-use std::collections::HashSet;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
 
 /// Where rendered pages go: a folder on disk, or memory for the preview server.
 pub trait Sink: Sync {
@@ -34,7 +32,7 @@ pub struct OutputDir {
     staging: PathBuf,
     /// Set when the staging folder is a recycled spare: the paths this build wrote, so that
     /// `commit` can remove whatever else the spare still holds.
-    written: Option<Mutex<HashSet<String>>>,
+    written: Option<std::sync::Mutex<std::collections::HashSet<String>>>,
     committed: AtomicBool,
 }
 
@@ -61,7 +59,7 @@ impl OutputDir {
         Ok(OutputDir {
             target,
             staging,
-            written: recycled.then(|| Mutex::new(HashSet::new())),
+            written: recycled.then(Default::default),
             committed: AtomicBool::new(false),
         })
     }
@@ -122,18 +120,6 @@ impl Drop for OutputDir {
     }
 }
 
-impl Sink for OutputDir {
-    fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
-        let path = self.inside(rel)?;
-        self.place(rel, &path, |path| fs::File::create(path)?.write_all(bytes))
-    }
-
-    fn copy(&self, rel: &str, from: &Path) -> Result<(), BuildError> {
-        let path = self.inside(rel)?;
-        self.place(rel, &path, |path| fs::copy(from, path).map(|_| ()))
-    }
-}
-
 impl OutputDir {
     /// Creates `path`'s folders and runs `write`. In a recycled spare an old file may stand where a
     /// folder is needed now, or an old folder where a file is: those are cleared and `write` retried.
@@ -163,7 +149,21 @@ impl OutputDir {
             })
             .map_err(|e| BuildError::write(path, e))
     }
+}
 
+impl Sink for OutputDir {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
+        let path = self.inside(rel)?;
+        self.place(rel, &path, |path| fs::File::create(path)?.write_all(bytes))
+    }
+
+    fn copy(&self, rel: &str, from: &Path) -> Result<(), BuildError> {
+        let path = self.inside(rel)?;
+        self.place(rel, &path, |path| fs::copy(from, path).map(|_| ()))
+    }
+}
+
+impl OutputDir {
     /// The staging path for `rel`; refuses anything that would land outside the staging folder.
     fn inside(&self, rel: &str) -> Result<PathBuf, BuildError> {
         let p = Path::new(rel);
@@ -327,8 +327,11 @@ fn keep_as_spare(retired: &Path, spare: &Path) {
 
 /// Removes from a recycled staging folder every file this build did not write, and every folder
 /// that holds none of them.
-fn remove_stale(staging: &Path, written: &HashSet<String>) -> std::io::Result<()> {
-    let mut dirs: HashSet<&str> = HashSet::new();
+fn remove_stale(
+    staging: &Path,
+    written: &std::collections::HashSet<String>,
+) -> std::io::Result<()> {
+    let mut dirs = std::collections::HashSet::new();
     for rel in written {
         let mut rest = rel.as_str();
         while let Some((dir, _)) = rest.rsplit_once('/') {
