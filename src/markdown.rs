@@ -290,23 +290,23 @@ pub fn count_words(text: &str) -> usize {
     let mut in_word = false;
     // ASCII bytes are classified directly: decoding every char showed up as a tenth of a build's
     // instructions in the profile (bench/RESULTS.md).
-    let mut rest = text;
-    loop {
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
-        for b in rest[..ascii].bytes() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            i += 1;
             if b.is_ascii_alphanumeric() {
                 n += usize::from(!in_word);
                 in_word = true;
             } else if b != b'\'' && b != b'-' {
                 in_word = false;
             }
+            continue;
         }
-        rest = &rest[ascii..];
-        let Some(c) = rest.chars().next() else { break };
-        rest = &rest[c.len_utf8()..];
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
         if is_cjk(c) {
             n += 1;
             in_word = false;
