@@ -300,14 +300,14 @@ fn recycle_spare(spare: &Path, staging: &Path) -> bool {
     if !is_dir || fs::rename(spare, staging).is_err() {
         return false;
     }
-    let odd: Vec<PathBuf> = walkdir::WalkDir::new(staging)
-        .min_depth(1)
+    let Ok(entries) = entries_under(staging) else {
+        let _ = fs::remove_dir_all(staging);
+        return false;
+    };
+    let mut odd = entries
         .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| !e.file_type().is_file() && !e.file_type().is_dir())
-        .map(|e| e.into_path())
-        .collect();
-    if odd.iter().any(|p| fs::remove_file(p).is_err()) {
+        .filter(|(_, ty)| !ty.is_file() && !ty.is_dir());
+    if odd.any(|(p, _)| fs::remove_file(p).is_err()) {
         let _ = fs::remove_dir_all(staging);
         return false;
     }
@@ -341,24 +341,54 @@ fn remove_stale(
             rest = dir;
         }
     }
-    let mut it = walkdir::WalkDir::new(staging).min_depth(1).into_iter();
-    while let Some(entry) = it.next() {
-        let entry = entry.map_err(std::io::Error::other)?;
-        let rel = entry
-            .path()
-            .strip_prefix(staging)
-            .map(crate::model::display_path)
-            .unwrap_or_default();
-        if entry.file_type().is_dir() {
-            if !dirs.contains(rel.as_str()) {
-                fs::remove_dir_all(entry.path())?;
-                it.skip_current_dir();
+    use rayon::prelude::*;
+    let stale: Vec<(PathBuf, bool)> = entries_under(staging)?
+        .into_par_iter()
+        .filter(|(path, ty)| {
+            let rel = path
+                .strip_prefix(staging)
+                .map(crate::model::display_path)
+                .unwrap_or_default();
+            if ty.is_dir() {
+                !dirs.contains(rel.as_str())
+            } else {
+                rel != MARKER && !written.contains(&rel)
             }
-        } else if rel != MARKER && !written.contains(&rel) {
-            fs::remove_file(entry.path())?;
+        })
+        .map(|(path, ty)| (path, ty.is_dir()))
+        .collect();
+    for (path, is_dir) in stale {
+        let removed = if is_dir {
+            fs::remove_dir_all(&path)
+        } else {
+            fs::remove_file(&path)
+        };
+        // A stale file inside a stale folder is gone with its folder.
+        match removed {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
         }
     }
     Ok(())
+}
+
+/// Every entry under `dir` (not `dir` itself) with its type as the directory listing gives it
+/// (a symlink is a symlink). Subfolders are read in parallel: walking the recycled spare twice,
+/// one folder at a time, was the largest serial part of a 10k rebuild (perf).
+fn entries_under(dir: &Path) -> std::io::Result<Vec<(PathBuf, fs::FileType)>> {
+    use rayon::prelude::*;
+    let mut entries = Vec::new();
+    for e in fs::read_dir(dir)? {
+        let e = e?;
+        entries.push((e.path(), e.file_type()?));
+    }
+    let nested: Vec<Vec<(PathBuf, fs::FileType)>> = entries
+        .par_iter()
+        .filter(|(_, ty)| ty.is_dir())
+        .map(|(path, _)| entries_under(path))
+        .collect::<std::io::Result<_>>()?;
+    entries.extend(nested.into_iter().flatten());
+    Ok(entries)
 }
 
 /// Writes `bytes` over whatever file is at `path`, shrinking it only if it was longer. Truncating
