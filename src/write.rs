@@ -315,9 +315,11 @@ fn recycle_spare(spare: &Path, staging: &Path) -> bool {
 }
 
 /// Keeps the replaced output as the next build's spare; marks it ignored for git, since it sits
-/// beside the output, usually inside the site's repository.
+/// beside the output, usually inside the site's repository. A folder briefing did not write
+/// (replaced with `--force`) is deleted as before, not kept.
 fn keep_as_spare(retired: &Path, spare: &Path) {
-    let kept = fs::write(retired.join(".gitignore"), "*\n").is_ok()
+    let kept = retired.join(MARKER).is_file()
+        && fs::write(retired.join(".gitignore"), "*\n").is_ok()
         && fs::symlink_metadata(spare).is_err()
         && fs::rename(retired, spare).is_ok();
     if !kept {
@@ -534,6 +536,19 @@ mod tests {
         assert_eq!(fs::read(public.join("a/index.html")).unwrap(), b"new");
         assert_eq!(fs::read(public.join("d")).unwrap(), b"new");
         assert_eq!(fs::read_to_string(spare.join(".gitignore")).unwrap(), "*\n");
+    }
+
+    #[test]
+    fn folder_replaced_with_force_is_not_kept_as_spare() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        fs::create_dir_all(root.join("public")).unwrap();
+        fs::write(root.join("public/mine.txt"), "not briefing's").unwrap();
+        let out = OutputDir::begin(&root.join("public"), &root, true).unwrap();
+        out.put("index.html", b"page").unwrap();
+        out.commit().unwrap();
+        assert!(!root.join(format!(".public.{SPARE}")).exists());
+        assert_eq!(files_under(&root.join("public")), [MARKER, "index.html"]);
     }
 
     #[cfg(unix)]
