@@ -1,6 +1,7 @@
 //! Stage 5, write: the only code that creates, replaces or deletes anything on disk for a build.
-//! A build writes into a fresh staging folder beside the output and swaps it into place only when
-//! every page rendered, so a failed build leaves the previous output exactly as it was.
+//! A build writes into a staging folder beside the output (fresh, or the spare the build before
+//! left) and swaps it into place only when every page rendered, so a failed build leaves the
+//! previous output exactly as it was.
 
 use crate::error::BuildError;
 use std::fs;
@@ -68,7 +69,8 @@ impl OutputDir {
         &self.target
     }
 
-    /// Swaps the staging folder into place. The old output is removed only after the new one is there.
+    /// Swaps the staging folder into place. The old output is moved aside only after the new one is
+    /// there, and kept as the next build's spare.
     pub fn commit(self) -> Result<(), BuildError> {
         if let Some(written) = &self.written {
             let written = written.lock().unwrap_or_else(|e| e.into_inner());
