@@ -4,6 +4,11 @@ use briefing::BuildError;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+/// A build allocates and frees millions of small strings and JSON values (Tera contexts); glibc's
+/// allocator spent a quarter of a build's instructions on them (bench/RESULTS.md).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A static-site generator for AI-industry briefings.
 #[derive(Parser)]
 #[command(name = "briefing", version, about)]

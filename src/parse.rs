@@ -189,7 +189,11 @@ pub fn parse_file(file: &SourceFile) -> Result<Item, Vec<Diagnostic>> {
     };
     let stem = stem_of(rel);
     let body: std::sync::Arc<str> = split.body.into();
-    let fm = FrontMatter { rel, split: &split };
+    let fm = FrontMatter {
+        rel,
+        split: &split,
+        parsed: serde_yaml::from_str(split.yaml).ok(),
+    };
     let mut errors = Vec::new();
     let extra = fm.extra(known_keys(file.kind), &mut errors);
     let item = match file.kind {
@@ -336,6 +340,9 @@ fn nonblank(s: Option<String>) -> Option<String> {
 struct FrontMatter<'a> {
     rel: &'a Path,
     split: &'a Split<'a>,
+    /// The YAML parsed once: the typed fields and `extra` both read it. libyaml parsing the same
+    /// text twice was a tenth of a build (bench/RESULTS.md). None when it does not parse.
+    parsed: Option<serde_yaml::Value>,
 }
 
 impl FrontMatter<'_> {
@@ -349,6 +356,11 @@ impl FrontMatter<'_> {
             .at(self.split.yaml_line - 1, None)
             .hint(format!("{what} needs at least {required}"))]);
         }
+        if let Some(Ok(typed)) = self.parsed.as_ref().map(T::deserialize) {
+            return Ok(typed);
+        }
+        // Parsing the text again gives the parser's own positions in errors, and its leniency:
+        // a plain `title: 2024` reads as a string from text but not from a parsed number.
         serde_yaml::from_str(self.split.yaml).map_err(|e| vec![self.yaml_error(&e, what, required)])
     }
 
@@ -395,9 +407,8 @@ impl FrontMatter<'_> {
     }
 
     fn extra(&self, known: &[&str], errors: &mut Vec<Diagnostic>) -> Extra {
-        let map: serde_yaml::Mapping = match serde_yaml::from_str(self.split.yaml) {
-            Ok(m) => m,
-            Err(_) => return Extra::new(), // `typed` reports the syntax error
+        let Some(serde_yaml::Value::Mapping(map)) = &self.parsed else {
+            return Extra::new(); // `typed` reports the syntax error
         };
         let mut extra = Extra::new();
         for (k, v) in map {
@@ -405,7 +416,7 @@ impl FrontMatter<'_> {
             if known.contains(&key) {
                 continue;
             }
-            match serde_json::to_value(&v) {
+            match serde_json::to_value(v) {
                 Ok(json) => {
                     extra.insert(key.to_string(), json);
                 }
@@ -543,6 +554,38 @@ mod tests {
             .1
             .contains("does not start"));
         assert!(split_front_matter("  \n").unwrap_err().1.contains("empty"));
+    }
+
+    fn article(text: &str) -> Result<Item, Vec<Diagnostic>> {
+        parse_file(&SourceFile {
+            kind: Kind::Article,
+            rel: "content/articles/a.md".into(),
+            text: text.into(),
+        })
+    }
+
+    #[test]
+    fn front_matter_parsed_once_reads_like_the_text() {
+        let yaml = "title: 2024\ndate: 2024-01-02\nsummary: 42\nstatus: draft\n\
+                    source: {name: Xinhua}\nfoo: {a: [1, true]}\n";
+        let Ok(Item::Article(a)) = article(&format!("---\n{yaml}---\nbody\n")) else {
+            panic!("not an article");
+        };
+        assert_eq!(a.title, "2024");
+        assert_eq!(a.summary.as_deref(), Some("42"));
+        assert_eq!(a.status, Status::Draft);
+        assert_eq!(a.source.unwrap().name, "Xinhua");
+        assert_eq!(a.extra["foo"], serde_json::json!({"a": [1, true]}));
+        assert_eq!(a.extra.len(), 1);
+    }
+
+    #[test]
+    fn front_matter_errors_keep_their_positions() {
+        let errs = article("---\ntitle: t\ndate: 2024-01-02\ntitle: u\n---\n").unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].message.contains("duplicate"), "{errs:?}");
+        let errs = article("---\ntitle: [t\ndate: 2024-01-02\n---\n").unwrap_err();
+        assert!(errs[0].line.is_some(), "{errs:?}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod import;
 mod pages;
 mod publish;
 mod reader;
+mod rebuild;
 mod serve;
 mod support;
 mod workflow;
