@@ -90,6 +90,14 @@ fn parse_config(
     diags: &mut Diagnostics,
 ) -> Option<(SiteConfig, BaseUrl)> {
     let path = Path::new(load::CONFIG_FILE);
+    if let Err(r) = crate::yaml::check(text) {
+        diags.push(
+            Diagnostic::error(path, format!("site settings: {}", r.message))
+                .at_opt(r.line, None)
+                .hint(r.hint),
+        );
+        return None;
+    }
     let config: SiteConfig = match serde_yaml::from_str(text) {
         Ok(c) => c,
         Err(e) => {

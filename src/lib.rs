@@ -12,6 +12,7 @@ pub mod parse;
 pub mod render;
 pub mod theme;
 pub mod write;
+pub mod yaml;
 
 pub use build::{build, BuildOptions, BuildReport};
 pub use error::{BuildError, Diagnostic, Diagnostics, Severity};

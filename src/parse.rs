@@ -189,8 +189,11 @@ pub fn parse_file(file: &SourceFile) -> Result<Item, Vec<Diagnostic>> {
     let stem = stem_of(rel);
     let body = split.body.to_string();
     let fm = FrontMatter { rel, split: &split };
+    fm.guard()?;
     let mut errors = Vec::new();
-    let extra = fm.extra(known_keys(file.kind), &mut errors);
+    // A YAML error here is reported only if the typed parse below succeeds; otherwise that parse
+    // reports the same problem with a better message.
+    let (extra, extra_error) = fm.extra(known_keys(file.kind), &mut errors);
     let item = match file.kind {
         Kind::Article => {
             let a: ArticleFm = fm.typed("an article", "title and date")?;
@@ -321,6 +324,7 @@ pub fn parse_file(file: &SourceFile) -> Result<Item, Vec<Diagnostic>> {
             })
         }
     };
+    errors.extend(extra_error);
     if errors.is_empty() {
         Ok(item)
     } else {
@@ -383,7 +387,7 @@ impl FrontMatter<'_> {
             format!("{what} needs {required}; add the missing field to the front matter")
         } else if msg.contains("recursion limit") || msg.contains("repetition limit") {
             "front matter is too deeply nested or expands too many aliases; simplify it".into()
-        } else if msg.starts_with("invalid type") || msg.starts_with("unknown variant") {
+        } else if msg.contains("invalid type") || msg.contains("unknown variant") {
             "check the field's type against the content model (a list is `[a, b]`)".into()
         } else {
             "check the YAML syntax: indentation, a `:` after each key, quotes around values with `: `".into()
@@ -393,10 +397,31 @@ impl FrontMatter<'_> {
             .hint(hint)
     }
 
-    fn extra(&self, known: &[&str], errors: &mut Vec<Diagnostic>) -> Extra {
+    /// Refuses YAML bombs and oversized front matter before serde_yaml spends time on them.
+    fn guard(&self) -> Result<(), Vec<Diagnostic>> {
+        crate::yaml::check(self.split.yaml).map_err(|r| {
+            let line = r
+                .line
+                .map_or(self.split.yaml_line - 1, |l| l + self.split.yaml_line - 1);
+            vec![
+                Diagnostic::error(self.rel, format!("front matter: {}", r.message))
+                    .at(line, None)
+                    .hint(r.hint),
+            ]
+        })
+    }
+
+    /// Front-matter keys the content model does not know, for templates. Also returns the YAML
+    /// error, if any, so that no field is ever dropped silently.
+    fn extra(&self, known: &[&str], errors: &mut Vec<Diagnostic>) -> (Extra, Option<Diagnostic>) {
         let map: serde_yaml::Mapping = match serde_yaml::from_str(self.split.yaml) {
             Ok(m) => m,
-            Err(_) => return Extra::new(), // `typed` reports the syntax error
+            Err(e) => {
+                return (
+                    Extra::new(),
+                    Some(self.yaml_error(&e, "front matter", "a mapping of fields")),
+                )
+            }
         };
         let mut extra = Extra::new();
         for (k, v) in map {
@@ -415,7 +440,7 @@ impl FrontMatter<'_> {
                 )),
             }
         }
-        extra
+        (extra, None)
     }
 
     fn file_id(&self, stem: &str, errors: &mut Vec<Diagnostic>) -> EntityId {
