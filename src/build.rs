@@ -2,6 +2,7 @@
 //! Owns the order of the stages and the rule that nothing is written when the content has errors.
 
 use crate::error::{BuildError, Diagnostic, Diagnostics};
+use crate::guard::{self, Stopped, Watch};
 use crate::link::{self, BaseUrl, Selection, SiteGraph};
 use crate::load::{self, SourceTree};
 use crate::model::{Content, SiteConfig};
@@ -11,6 +12,7 @@ use crate::write::{OutputDir, Sink};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What a build is asked to do.
@@ -24,6 +26,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Replace an output folder that briefing did not write.
     pub force: bool,
+    /// How long one page may take to render before the build gives up on it.
+    pub render_timeout: Duration,
 }
 
 impl BuildOptions {
@@ -33,6 +37,7 @@ impl BuildOptions {
             out: None,
             base_url: None,
             force: false,
+            render_timeout: guard::DEFAULT_PAGE_BUDGET,
         }
     }
     pub fn out_dir(&self) -> PathBuf {
@@ -151,9 +156,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let tera = render::load_templates(&tree.templates, &graph.base.path)
         .map_err(|d| BuildError::Content { diagnostics: d })?;
 
-    let out = OutputDir::begin(&opts.out_dir(), &opts.root, opts.force)?;
-    let (pages, files) = write_site(&graph, &tree, &tera, &out)?;
+    let out = Arc::new(OutputDir::begin(&opts.out_dir(), &opts.root, opts.force)?);
     let target = out.target().to_path_buf();
+    let (pages, files) = write_site_watched(graph, tree, tera, Arc::clone(&out), opts)?;
+    let out = Arc::into_inner(out).expect("the render threads have finished");
     out.commit()?;
     Ok(BuildReport {
         out: target,
@@ -164,6 +170,48 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     })
 }
 
+/// `write_site` on render threads with big stacks, under a watchdog: a page that renders for longer
+/// than `opts.render_timeout` stops the build (the output folder is discarded, the previous output
+/// stays) instead of hanging it.
+fn write_site_watched(
+    graph: SiteGraph,
+    tree: SourceTree,
+    tera: tera::Tera,
+    out: Arc<OutputDir>,
+    opts: &BuildOptions,
+) -> Result<(usize, usize), BuildError> {
+    let sink = Arc::clone(&out);
+    let result = guard::run_watched(opts.render_timeout, move |watch| {
+        write_site_with(&graph, &tree, &tera, &*sink, watch)
+    });
+    match result {
+        Ok(r) => r,
+        Err(stopped) => {
+            out.discard();
+            Err(match stopped {
+                Stopped::Overdue { template, page } => BuildError::RenderTimeout {
+                    template: template_path(&opts.root, &template),
+                    page,
+                    seconds: opts.render_timeout.as_secs_f64().ceil() as u64,
+                },
+                Stopped::Crashed(why) => BuildError::Template {
+                    name: "(render)".into(),
+                    message: format!("rendering crashed: {why}"),
+                },
+            })
+        }
+    }
+}
+
+/// `templates/<name>` if the site overrides it, else the built-in theme's.
+fn template_path(root: &Path, name: &str) -> String {
+    if root.join("templates").join(name).is_file() {
+        format!("templates/{name}")
+    } else {
+        format!("{name} (built-in theme)")
+    }
+}
+
 /// Renders every page and copies static files into `sink`. Returns (pages, files) written.
 pub fn write_site(
     graph: &SiteGraph,
@@ -171,7 +219,17 @@ pub fn write_site(
     tera: &tera::Tera,
     sink: &dyn Sink,
 ) -> Result<(usize, usize), BuildError> {
-    let written = render::render_site(graph, tera, sink)?;
+    write_site_with(graph, tree, tera, sink, &Watch::default())
+}
+
+fn write_site_with(
+    graph: &SiteGraph,
+    tree: &SourceTree,
+    tera: &tera::Tera,
+    sink: &dyn Sink,
+    watch: &Watch,
+) -> Result<(usize, usize), BuildError> {
+    let written = render::render_site_watched(graph, tera, sink, watch)?;
     let pages = written.iter().filter(|p| p.ends_with(".html")).count();
     let generated: HashSet<&str> = written.iter().map(String::as_str).collect();
     let clashes: Diagnostics = tree

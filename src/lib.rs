@@ -4,6 +4,7 @@
 pub mod build;
 pub mod cmd;
 pub mod error;
+pub mod guard;
 pub mod link;
 pub mod load;
 pub mod markdown;

@@ -3,6 +3,7 @@
 //! never opens a file in the output folder itself.
 
 use crate::error::{BuildError, Diagnostic, Diagnostics};
+use crate::guard::{self, PageBuffer, Watch};
 use crate::link::{ArticleNode, SiteGraph};
 use crate::load::AssetFile;
 use crate::model::{Extra, Status};
@@ -219,6 +220,24 @@ pub fn load_templates(overrides: &[AssetFile], base_path: &str) -> Result<Tera, 
     if diags.has_errors() {
         return Err(diags);
     }
+    let path_of = |name: &str| -> String {
+        match sources.get(name) {
+            Some((_, Some(path))) => path.clone(),
+            _ => format!("(built-in theme) {name}"),
+        }
+    };
+    let checked: Vec<guard::Source<'_>> = sources
+        .iter()
+        .map(|(name, (text, path))| guard::Source {
+            name,
+            path: path.as_deref().unwrap_or(name),
+            text,
+        })
+        .collect();
+    let too_deep = guard::check_sources(&checked);
+    if too_deep.has_errors() {
+        return Err(too_deep);
+    }
     let mut tera = Tera::default();
     // Autoescape stays on for HTML and XML: front matter never reaches a page unescaped.
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
@@ -240,6 +259,10 @@ pub fn load_templates(overrides: &[AssetFile], base_path: &str) -> Result<Tera, 
                 .hint("fix the template syntax; see https://keats.github.io/tera/docs/"),
         );
         return Err(diags);
+    }
+    let loops = guard::check_graph(&tera, &path_of);
+    if loops.has_errors() {
+        return Err(loops);
     }
     register_helpers(&mut tera, base_path);
     Ok(tera)
@@ -263,6 +286,8 @@ pub fn escape_html(input: &str) -> String {
 }
 
 fn register_helpers(tera: &mut Tera, base_path: &str) {
+    // Replaces Tera's own, which has no upper bound and never ends with `step_by=0`.
+    tera.register_function("range", guard::range);
     let base = base_path.to_string();
     tera.register_function("url", move |args: &HashMap<String, tera::Value>| {
         let path = args
@@ -340,11 +365,52 @@ enum Job {
 }
 
 /// Renders every page of the site into `sink`. Returns the paths written, or every template error.
+/// Runs on the caller's threads with no time budget; `build` uses `render_site_watched`.
 pub fn render_site(
     graph: &SiteGraph,
     tera: &Tera,
     sink: &dyn Sink,
 ) -> Result<Vec<String>, BuildError> {
+    render_site_watched(graph, tera, sink, &Watch::default())
+}
+
+/// The most one page may grow to: far more than any page of the site needs (the feed repeats
+/// article bodies), small enough that a template printing in a loop stops long before memory
+/// runs out.
+pub fn page_limit(graph: &SiteGraph) -> usize {
+    let bodies: usize = graph
+        .articles
+        .iter()
+        .map(|a| a.body.html.len())
+        .sum::<usize>()
+        + graph
+            .companies
+            .iter()
+            .map(|c| c.profile.html.len())
+            .sum::<usize>()
+        + graph
+            .models
+            .iter()
+            .map(|m| m.profile.html.len())
+            .sum::<usize>()
+        + graph
+            .themes
+            .iter()
+            .map(|t| t.profile.html.len())
+            .sum::<usize>()
+        + graph.pages.iter().map(|p| p.body.html.len()).sum::<usize>();
+    64 * 1024 * 1024 + bodies.saturating_mul(4)
+}
+
+/// `render_site`, recording each page in `watch` while it renders, so that a watchdog can tell a
+/// page that never finishes; stops early once `watch` is cancelled.
+pub fn render_site_watched(
+    graph: &SiteGraph,
+    tera: &Tera,
+    sink: &dyn Sink,
+    watch: &Watch,
+) -> Result<Vec<String>, BuildError> {
+    let limit = page_limit(graph);
     let base = &graph.base;
     let site = SiteCtx {
         title: &graph.config.title,
@@ -727,11 +793,18 @@ pub fn render_site(
             ctx.insert("section", section);
             ctx.insert("current_path", &base.link(&rel_url));
             ctx.insert("current_url", &base.permalink(&rel_url));
-            let html = tera.render(template, &ctx).map_err(|e| {
-                let (_, msg) = template_error_parts(&e);
-                (template.to_string(), msg)
-            })?;
-            sink.put(&path, html.as_bytes())
+            if watch.is_cancelled() {
+                return Err((String::new(), "the build was stopped".to_string()));
+            }
+            let mut page = PageBuffer::new(limit, watch);
+            {
+                let _ticket = watch.start(template, &path);
+                tera.render_to(template, &ctx, &mut page).map_err(|e| {
+                    let (_, msg) = template_error_parts(&e);
+                    (template.to_string(), msg)
+                })?;
+            }
+            sink.put(&path, &page.bytes)
                 .map_err(|e| (String::new(), format!("{e:#}")))?;
             Ok(path)
         })

@@ -18,6 +18,9 @@ pub struct Args {
     /// Replace an output folder that briefing did not write
     #[arg(long)]
     pub force: bool,
+    /// Seconds one page may take to render before the build stops (a template may loop forever)
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::guard::DEFAULT_PAGE_BUDGET.as_secs())]
+    pub render_timeout: u64,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -26,6 +29,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         out: args.out,
         base_url: args.base_url,
         force: args.force,
+        render_timeout: std::time::Duration::from_secs(args.render_timeout.max(1)),
     };
     let report = build(&opts)
         .with_context(|| format!("could not build the site in {}", opts.root.display()))?;
