@@ -684,6 +684,14 @@ mod tests {
             errs[0].contains("macro `f` in m.html calls itself"),
             "{errs:?}"
         );
+        let errs = graph_errors(&[(
+            "m.html",
+            "{% macro f() %}{{ self::g() }}{% endmacro f %}{% macro g() %}{{ self::f() }}{% endmacro g %}",
+        )]);
+        assert!(
+            errs[0].contains("macros call each other in a loop"),
+            "{errs:?}"
+        );
         let errs = graph_errors(&[
             ("m.html", "{% import \"n.html\" as n %}{% macro f() %}{{ n::g() }}{% endmacro f %}"),
             ("n.html", "{% import \"m.html\" as m %}{% macro g() %}{% if true %}{{ m::f() }}{% endif %}{% endmacro g %}"),
