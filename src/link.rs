@@ -21,6 +21,17 @@ pub struct BaseUrl {
 impl BaseUrl {
     pub fn parse(s: &str) -> Result<Self, String> {
         let s = s.trim();
+        // Every link and feed id starts with this: characters that are not allowed in a URL
+        // would end up in pages (quotes, angle brackets) or break them.
+        if let Some(bad) = s
+            .chars()
+            .find(|c| c.is_whitespace() || c.is_control() || "\"<>\\^`{|}".contains(*c))
+        {
+            return Err(format!(
+                "`{}` contains {bad:?}, which is not allowed in a URL",
+                s.escape_debug()
+            ));
+        }
         let Some((scheme, rest)) = s.split_once("://") else {
             return Err(format!(
                 "`{s}` is not an absolute URL: write it like https://org.github.io/briefing/"
@@ -796,6 +807,8 @@ mod tests {
         assert_eq!(BaseUrl::parse("https://example.com").unwrap().path, "/");
         assert!(BaseUrl::parse("example.com").is_err());
         assert!(BaseUrl::parse("ftp://example.com/").is_err());
+        assert!(BaseUrl::parse("https://e.com\"><script>/").is_err());
+        assert!(BaseUrl::parse("https://e.com/a b/").is_err());
     }
 
     #[test]

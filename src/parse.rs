@@ -197,6 +197,9 @@ pub fn parse_file(file: &SourceFile) -> Result<Item, Vec<Diagnostic>> {
     let item = match file.kind {
         Kind::Article => {
             let a: ArticleFm = fm.typed("an article", "title and date")?;
+            if let Some(url) = a.source.as_ref().and_then(|s| s.url.as_ref()) {
+                fm.web_url("source", url, &mut errors);
+            }
             let slug = a.slug.clone().unwrap_or_else(|| stem.clone());
             if let Err(msg) = EntityId::parse(&slug) {
                 errors.push(fm.error_at_key(
@@ -248,6 +251,9 @@ pub fn parse_file(file: &SourceFile) -> Result<Item, Vec<Diagnostic>> {
         }
         Kind::Company => {
             let c: CompanyFm = fm.typed("a company", "name")?;
+            if let Some(url) = &c.website {
+                fm.web_url("website", url, &mut errors);
+            }
             fm.blank("name", &c.name, &mut errors);
             Item::Company(Company {
                 id: fm.file_id(&stem, &mut errors),
@@ -454,6 +460,26 @@ impl FrontMatter<'_> {
                 EntityId::parse("invalid").expect("valid")
             }
         }
+    }
+
+    /// Links from front matter become `href`s: only web addresses, never `javascript:` and the like.
+    fn web_url(&self, key: &str, url: &str, errors: &mut Vec<Diagnostic>) {
+        let u = url.trim().to_ascii_lowercase();
+        let host = u
+            .strip_prefix("https://")
+            .or_else(|| u.strip_prefix("http://"));
+        if url.trim().is_empty() || host.is_some_and(|h| !h.is_empty()) {
+            return;
+        }
+        errors.push(self.error_at_value(
+            key,
+            url,
+            &format!(
+                "`{}` is not a web address: `{key}` links must start with https:// or http://",
+                url.escape_debug()
+            ),
+            "write the full address, e.g. https://www.example.com/",
+        ));
     }
 
     fn blank(&self, key: &str, value: &str, errors: &mut Vec<Diagnostic>) {
