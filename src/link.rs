@@ -189,9 +189,10 @@ pub fn link(
     // URLs, and the index of source paths that Markdown links resolve against.
     let mut targets: HashMap<String, Target> = HashMap::new();
     let mut claimed: HashMap<String, PathBuf> = HashMap::new();
-    let mut claim = |url: String, origin: &Origin, diags: &mut Diagnostics| {
+    // `slug` is the value to point at when the file sets one.
+    let mut claim = |url: String, origin: &Origin, slug: &str, diags: &mut Diagnostics| {
         if let Some(first) = claimed.get(&url) {
-            let (line, col) = origin.locate("slug", "").unwrap_or((1, 1));
+            let (line, col) = origin.locate("slug", slug).unwrap_or((1, 1));
             diags.push(
                 Diagnostic::error(
                     &origin.rel,
@@ -210,7 +211,7 @@ pub fn link(
     for a in &articles {
         let url = format!("articles/{}/", a.slug);
         if selection.includes(a) {
-            claim(url.clone(), &a.origin, diags);
+            claim(url.clone(), &a.origin, &a.slug, diags);
         }
         targets.insert(
             display_path(&a.origin.rel),
@@ -239,7 +240,7 @@ pub fn link(
     ] {
         for (id, origin) in list {
             let url = format!("{folder}/{id}/");
-            claim(url.clone(), origin, diags);
+            claim(url.clone(), origin, id.as_str(), diags);
             targets.insert(
                 display_path(&origin.rel),
                 Target {
@@ -262,7 +263,7 @@ pub fn link(
             );
         }
         let url = format!("{}/", p.slug);
-        claim(url.clone(), &p.origin, diags);
+        claim(url.clone(), &p.origin, &p.slug, diags);
         targets.insert(
             display_path(&p.origin.rel),
             Target {

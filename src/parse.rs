@@ -363,16 +363,10 @@ impl FrontMatter<'_> {
 
     fn yaml_error(&self, e: &serde_yaml::Error, what: &str, required: &str) -> Diagnostic {
         let raw = e.to_string();
-        // serde_yaml appends " at line L column C"; we print the position ourselves.
-        let msg = match raw.find(" at line ") {
-            Some(i) => raw[..i].to_string(),
-            None => raw.clone(),
-        };
-        let (mut line, mut col) = match e.location() {
-            Some(loc) => (
-                Some(loc.line() + self.split.yaml_line - 1),
-                Some(loc.column()),
-            ),
+        let (msg, opened_at) = yaml_message(&raw);
+        // Where something was opened and never closed, that is where the fix goes.
+        let (mut line, mut col) = match opened_at.or(e.location().map(|l| (l.line(), l.column()))) {
+            Some((l, c)) => (Some(l + self.split.yaml_line - 1), Some(c)),
             None => (Some(self.split.yaml_line - 1), None),
         };
         // Errors raised by our own types (dates) come at the start of the mapping; the value they
@@ -387,7 +381,13 @@ impl FrontMatter<'_> {
                 (line, col) = (Some(l + self.split.yaml_line - 1), Some(c));
             }
         }
-        let hint = if msg.contains("is not a date") {
+        let hint = if msg.contains("scanning a quoted scalar") {
+            "this quoted value is never closed: add the closing quote".to_string()
+        } else if msg.contains("parsing a flow sequence") {
+            "this `[` list is never closed: add the `]`, or quote a value that contains `,`".into()
+        } else if msg.contains("parsing a flow mapping") {
+            "this `{` is never closed: add the `}`, or quote a value that contains `,`".into()
+        } else if msg.contains("is not a date") {
             "write dates as YYYY-MM-DD, or as an RFC 3339 timestamp".to_string()
         } else if msg.starts_with("missing field") {
             format!("{what} needs {required}; add the missing field to the front matter")
@@ -520,6 +520,28 @@ impl FrontMatter<'_> {
     }
 }
 
+/// serde_yaml's message without the positions it embeds (we print positions ourselves), and the
+/// position of the construct it names after ", while ..." (an unclosed quote or bracket), if any:
+/// "found unexpected end of stream at line 3 column 1, while scanning a quoted scalar at line 2
+/// column 10" becomes ("found unexpected end of stream while scanning a quoted scalar", (2, 10)).
+fn yaml_message(raw: &str) -> (String, Option<(usize, usize)>) {
+    let strip = |s: &str| match s.find(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s.to_string(),
+    };
+    let Some((main, context)) = raw.split_once(", while ") else {
+        return (strip(raw), None);
+    };
+    let pos = context.split_once(" at line ").and_then(|(_, rest)| {
+        let mut nums = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse::<usize>().ok());
+        Some((nums.next()??, nums.next()??))
+    });
+    (format!("{} while {}", strip(main), strip(context)), pos)
+}
+
 /// Byte offset of a top-level `key:` in YAML text.
 pub fn locate_key(yaml: &str, key: &str) -> Option<usize> {
     let mut offset = 0;
@@ -593,6 +615,21 @@ mod tests {
             .1
             .contains("does not start"));
         assert!(split_front_matter("  \n").unwrap_err().1.contains("empty"));
+    }
+
+    #[test]
+    fn yaml_messages_point_at_what_was_left_open() {
+        assert_eq!(
+            yaml_message("found unexpected end of stream at line 3 column 1, while scanning a quoted scalar at line 2 column 10"),
+            ("found unexpected end of stream while scanning a quoted scalar".into(), Some((2, 10)))
+        );
+        assert_eq!(
+            yaml_message("title: invalid type: sequence, expected a string at line 2 column 8"),
+            (
+                "title: invalid type: sequence, expected a string".into(),
+                None
+            )
+        );
     }
 
     #[test]

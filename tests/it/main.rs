@@ -2,4 +2,5 @@
 //! real `briefing` binary and inspects what it wrote.
 
 mod build;
+mod safety;
 mod support;
