@@ -438,6 +438,25 @@ mod tests {
         assert_eq!(r.html.matches("href=").count(), 3, "{}", r.html);
     }
 
+    /// Found by fuzzing (fuzz/markdown_links): the harness took text that reads
+    /// `href="javascript:` for a link. It is text, escaped as text; no tag carries the URL.
+    #[test]
+    fn text_that_reads_like_a_script_link_stays_text() {
+        let src = "<div>raw <b>htooom:l</b></div>\n\n<script>alert(1)</sc\x01<</sc\x01\x00\x00/>raw wcript:[lert(1)) ![d](data:textSe/htmh,x) [n](<java\tscript:x>)\nhref=\"javascript:\n## \u{8ba1}\u{7b97} \u{529b}\n\n## \u{8ba1}\u{7b97} \u{52bb}\n</script>";
+        let r = render(src, RawHtml::Escape, &mut keep);
+        assert!(!r.html.contains("<a "), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"javascript:"),
+            "kept as text: {}",
+            r.html
+        );
+        assert!(
+            !r.html.contains("<script") && !r.html.contains("<div"),
+            "{}",
+            r.html
+        );
+    }
+
     #[test]
     fn many_links_on_one_long_line_report_columns() {
         let src = "[a](x) ".repeat(3);
