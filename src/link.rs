@@ -164,6 +164,10 @@ pub const RESERVED_TOP: &[&str] = &[
     ".nojekyll",
 ];
 
+/// "Did you mean" searches compare against every id or heading; a file with thousands of broken
+/// links gets suggestions for its first few and a general hint for the rest.
+const SUGGESTIONS_PER_FILE: usize = 20;
+
 /// A content file as a link target.
 struct Target {
     url: String,
@@ -417,14 +421,19 @@ pub fn link(
         )
         .chain(page_nodes.iter().map(|n| (n.url.as_str(), &n.body.anchors)))
         .collect();
+    let anchor_sets: HashMap<&str, HashSet<&str>> = anchors
+        .iter()
+        .map(|(url, list)| (*url, list.iter().map(String::as_str).collect()))
+        .collect();
     let mut report = |origin: &Origin, r: &Rendered, own_url: &str| {
         for p in &r.problems {
             diags.push(body_diag(origin, p.pos, &p.message, &p.hint));
         }
+        let mut suggestions = SUGGESTIONS_PER_FILE;
         for (pos, dest) in &r.links {
             if let Some((url, frag)) = ctx.anchor_target(origin, dest, own_url) {
                 if let Some(list) = anchors.get(url.as_str()) {
-                    if !list.iter().any(|a| a == frag) {
+                    if !anchor_sets[url.as_str()].contains(frag) {
                         let mut d = body_diag(
                             origin,
                             *pos,
@@ -432,7 +441,13 @@ pub fn link(
                             "",
                         );
                         d.severity = crate::error::Severity::Warning;
-                        d.hint = Some(match did_you_mean(frag, list.iter().map(String::as_str)) {
+                        let guess = (suggestions > 0)
+                            .then(|| {
+                                suggestions -= 1;
+                                did_you_mean(frag, list.iter().map(String::as_str))
+                            })
+                            .flatten();
+                        d.hint = Some(match guess {
                             Some(s) => format!("did you mean `#{s}`?"),
                             None => "anchors are made from headings: `## Market Outlook` is `#market-outlook`".into(),
                         });
@@ -611,10 +626,14 @@ struct RenderCtx<'a> {
 
 impl RenderCtx<'_> {
     fn render(&self, origin: &Origin, body: &str) -> Rendered {
-        markdown::render(body, self.raw_html, &mut |dest| self.resolve(origin, dest))
+        let mut suggestions = SUGGESTIONS_PER_FILE;
+        markdown::render(body, self.raw_html, &mut |dest| {
+            self.resolve(origin, dest, &mut suggestions)
+        })
     }
 
-    fn resolve(&self, origin: &Origin, dest: &str) -> LinkTarget {
+    /// `suggestions` is how many more "did you mean" searches this file may have.
+    fn resolve(&self, origin: &Origin, dest: &str, suggestions: &mut usize) -> LinkTarget {
         match classify(dest) {
             Dest::External | Dest::Fragment => LinkTarget::Keep,
             Dest::RootRelative => LinkTarget::Rewrite(self.base.link(dest.trim_start_matches('/'))),
@@ -637,8 +656,13 @@ impl RenderCtx<'_> {
                         return LinkTarget::Rewrite(format!("{}{suffix}", self.base.link(asset)));
                     }
                 }
-                let candidates = self.targets.keys().map(String::as_str);
-                let hint = match did_you_mean(&joined, candidates) {
+                let guess = (*suggestions > 0)
+                    .then(|| {
+                        *suggestions -= 1;
+                        did_you_mean(&joined, self.targets.keys().map(String::as_str))
+                    })
+                    .flatten();
+                let hint = match guess {
                     Some(s) => format!("did you mean `{}`?", relative_from(&origin.rel, s)),
                     None if path.ends_with(".md") => "link to the source file of an article, company, model, theme or page, e.g. `../models/pangu.md`".into(),
                     None => "link to a .md file in content/ or a file in static/; root-relative links start with `/`".into(),

@@ -61,10 +61,13 @@ pub fn render(
     resolve: &mut dyn FnMut(&str) -> LinkTarget,
 ) -> Rendered {
     let mut out = Rendered::default();
-    let mut events: Vec<Event<'_>> = Vec::with_capacity(source.len() / 16);
     let mut used_ids = UsedIds::default();
-    // Open heading: index of its Start event in `events`, its level, and its text so far.
-    let mut heading: Option<(usize, String)> = None;
+    // Open heading: its text so far. Its events are held back until its end, when its text, and so
+    // its id, is known; every other event streams straight into the HTML, so memory stays
+    // proportional to the source rather than to the number of events.
+    let mut heading: Option<String> = None;
+    let mut held: Vec<Event<'_>> = Vec::new();
+    let mut ready: std::vec::IntoIter<Event<'_>> = Vec::new().into_iter();
     let mut in_first_paragraph = 0u8; // 0 = not yet, 1 = inside, 2 = done
     let mut unlinked_depth: Vec<bool> = Vec::new();
     // Images dropped (their alt text kept) because their source would run script.
@@ -72,11 +75,16 @@ pub fn render(
     let mut image_alt: Option<(Pos, String)> = None;
     let mut lines = LineIndex::new(source);
 
-    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+    let mut parser = Parser::new_ext(source, options()).into_offset_iter();
+    let events = std::iter::from_fn(|| loop {
+        if let Some(e) = ready.next() {
+            return Some(e);
+        }
+        let (event, range) = parser.next()?;
         match &event {
             Event::Text(t) | Event::Code(t) => {
                 out.word_count += count_words(t);
-                if let Some((_, text)) = heading.as_mut() {
+                if let Some(text) = heading.as_mut() {
                     text.push_str(t);
                 }
                 if in_first_paragraph == 1 {
@@ -102,7 +110,7 @@ pub fn render(
                 classes,
                 attrs,
             }) => {
-                heading = Some((events.len(), String::new()));
+                heading = Some(String::new());
                 Event::Start(Tag::Heading {
                     level,
                     id,
@@ -111,8 +119,13 @@ pub fn render(
                 })
             }
             Event::End(TagEnd::Heading(level)) => {
-                if let Some((start, text)) = heading.take() {
-                    set_heading_id(&mut events[start], &text, &mut used_ids, &mut out.anchors);
+                if let Some(text) = heading.take() {
+                    if let Some(start) = held.first_mut() {
+                        set_heading_id(start, &text, &mut used_ids, &mut out.anchors);
+                    }
+                    held.push(Event::End(TagEnd::Heading(level)));
+                    ready = std::mem::take(&mut held).into_iter();
+                    continue;
                 }
                 Event::End(TagEnd::Heading(level))
             }
@@ -212,15 +225,20 @@ pub fn render(
             Event::Html(h) | Event::InlineHtml(h) if raw_html == RawHtml::Escape => Event::Text(h),
             other => other,
         };
-        events.push(event);
-    }
+        if heading.is_some() {
+            held.push(event);
+            continue;
+        }
+        return Some(event);
+    });
+    let mut html = String::with_capacity(source.len() * 5 / 4);
+    pulldown_cmark::html::push_html(&mut html, events);
+    out.html = html;
     out.first_paragraph = out
         .first_paragraph
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    out.html.reserve(source.len() * 5 / 4);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out
 }
 

@@ -47,7 +47,11 @@ fuzz_target!(|data: &[u8]| {
                         .filter(|c| !c.is_ascii_control() && *c != ' ')
                         .collect();
                     for scheme in ["javascript:", "vbscript:", "data:"] {
-                        assert!(!value.starts_with(scheme), "script URL in <{tag}>: {}", r.html);
+                        assert!(
+                            !value.starts_with(scheme),
+                            "script URL in <{tag}>: {}",
+                            r.html
+                        );
                     }
                 }
             }
