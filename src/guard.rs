@@ -231,9 +231,7 @@ pub fn check_graph(tera: &Tera, path_of: &dyn Fn(&str) -> String) -> Diagnostics
                 Unit::Template(t) => t,
                 Unit::Macro { file, .. } => file,
             };
-            diags.push(Diagnostic::error(path_of(file), problem.message).hint(
-                "a build could not tell when this stops; recursion in templates is not allowed",
-            ));
+            diags.push(Diagnostic::error(path_of(file), problem.message).hint(problem.hint));
             break;
         }
     }
@@ -353,6 +351,7 @@ enum Visit {
 struct Problem {
     at: Unit,
     message: String,
+    hint: &'static str,
 }
 
 /// Depth-first search without recursion (the graph may be a long chain): finds a cycle or a chain
@@ -398,6 +397,7 @@ fn visit(
                     return Err(Problem {
                         at: t.clone(),
                         message: what,
+                        hint: "a build could not tell when this stops; recursion in templates is not allowed",
                     });
                 }
                 Some(Visit::Done(below)) => {
@@ -420,6 +420,7 @@ fn visit(
                         "{} starts a chain of more than {MAX_CHAIN} nested includes and macro calls",
                         unit.describe()
                     ),
+                    hint: "merge some of the templates or macros: each level of nesting costs stack",
                 });
             }
             state.insert(unit.clone(), Visit::Done(depth));
