@@ -539,6 +539,7 @@ pub fn run_watched<T: Send + 'static>(
     let theirs = Arc::clone(&watch);
     let handle = std::thread::Builder::new()
         .name("briefing-render".into())
+        .stack_size(RENDER_STACK)
         .spawn(move || {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(rayon::current_num_threads())
