@@ -208,7 +208,7 @@ fn template_path(root: &Path, name: &str) -> String {
     if root.join("templates").join(name).is_file() {
         format!("templates/{name}")
     } else {
-        format!("{name} (built-in theme)")
+        format!("(built-in theme) {name}")
     }
 }
 
