@@ -2,6 +2,7 @@
 //! Owns the order of the stages and the rule that nothing is written when the content has errors.
 
 use crate::error::{BuildError, Diagnostic, Diagnostics};
+use crate::guard::{self, Stopped, Watch};
 use crate::link::{self, BaseUrl, Selection, SiteGraph};
 use crate::load::{self, SourceTree};
 use crate::model::{Content, SiteConfig};
@@ -30,6 +31,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Include articles dated after today as published.
     pub future: bool,
+    /// How long one page may take to render before the build gives up on it.
+    pub render_timeout: Duration,
 }
 
 impl BuildOptions {
@@ -41,6 +44,7 @@ impl BuildOptions {
             force: false,
             drafts: false,
             future: false,
+            render_timeout: guard::DEFAULT_PAGE_BUDGET,
         }
     }
     /// Where the build goes: `--out`, else `public/`, else `preview/` for a preview so that a
@@ -120,6 +124,14 @@ pub(crate) fn parse_config(
     diags: &mut Diagnostics,
 ) -> Option<(SiteConfig, BaseUrl)> {
     let path = Path::new(load::CONFIG_FILE);
+    if let Err(r) = crate::yaml::check(text) {
+        diags.push(
+            Diagnostic::error(path, format!("site settings: {}", r.message))
+                .at_opt(r.line, None)
+                .hint(r.hint),
+        );
+        return None;
+    }
     let config: SiteConfig = match serde_yaml::from_str(text) {
         Ok(c) => c,
         Err(e) => {
@@ -195,9 +207,13 @@ pub fn build_linked(opts: &BuildOptions) -> Result<(BuildReport, SiteGraph), Bui
     let tera = render::load_templates(&tree.templates, &graph.base.path)
         .map_err(|d| BuildError::Content { diagnostics: d })?;
 
-    let out = OutputDir::begin(&opts.out_dir(), &opts.root, opts.force)?;
-    let (pages, files) = write_site(&graph, &tree, &tera, &out)?;
+    let out = Arc::new(OutputDir::begin(&opts.out_dir(), &opts.root, opts.force)?);
     let target = out.target().to_path_buf();
+    let graph = Arc::new(graph);
+    let (pages, files) =
+        write_site_watched(Arc::clone(&graph), tree, tera, Arc::clone(&out), opts)?;
+    let out = Arc::into_inner(out).expect("the render threads have finished");
+    let graph = Arc::into_inner(graph).expect("the render threads have finished");
     out.commit()?;
     let report = BuildReport {
         out: target,
@@ -209,6 +225,48 @@ pub fn build_linked(opts: &BuildOptions) -> Result<(BuildReport, SiteGraph), Bui
     Ok((report, graph))
 }
 
+/// `write_site` on render threads with big stacks, under a watchdog: a page that renders for longer
+/// than `opts.render_timeout` stops the build (the output folder is discarded, the previous output
+/// stays) instead of hanging it.
+fn write_site_watched(
+    graph: Arc<SiteGraph>,
+    tree: SourceTree,
+    tera: tera::Tera,
+    out: Arc<OutputDir>,
+    opts: &BuildOptions,
+) -> Result<(usize, usize), BuildError> {
+    let sink = Arc::clone(&out);
+    let result = guard::run_watched(opts.render_timeout, move |watch| {
+        write_site_with(&graph, &tree, &tera, &*sink, watch)
+    });
+    match result {
+        Ok(r) => r,
+        Err(stopped) => {
+            out.discard();
+            Err(match stopped {
+                Stopped::Overdue { template, page } => BuildError::RenderTimeout {
+                    template: template_path(&opts.root, &template),
+                    page,
+                    seconds: opts.render_timeout.as_secs_f64().ceil() as u64,
+                },
+                Stopped::Crashed(why) => BuildError::Template {
+                    name: "(render)".into(),
+                    message: format!("rendering crashed: {why}"),
+                },
+            })
+        }
+    }
+}
+
+/// `templates/<name>` if the site overrides it, else the built-in theme's.
+fn template_path(root: &Path, name: &str) -> String {
+    if root.join("templates").join(name).is_file() {
+        format!("templates/{name}")
+    } else {
+        format!("(built-in theme) {name}")
+    }
+}
+
 /// Renders every page and copies static files into `sink`. Returns (pages, files) written.
 pub fn write_site(
     graph: &SiteGraph,
@@ -216,7 +274,17 @@ pub fn write_site(
     tera: &tera::Tera,
     sink: &dyn Sink,
 ) -> Result<(usize, usize), BuildError> {
-    let written = render::render_site(graph, tera, sink)?;
+    write_site_with(graph, tree, tera, sink, &Watch::default())
+}
+
+fn write_site_with(
+    graph: &SiteGraph,
+    tree: &SourceTree,
+    tera: &tera::Tera,
+    sink: &dyn Sink,
+    watch: &Watch,
+) -> Result<(usize, usize), BuildError> {
+    let written = render::render_site_watched(graph, tera, sink, watch)?;
     let pages = written.iter().filter(|p| p.ends_with(".html")).count();
     let generated: HashSet<&str> = written.iter().map(String::as_str).collect();
     let clashes: Diagnostics = tree

@@ -175,6 +175,12 @@ pub enum BuildError {
     },
     #[error("template error in {name}: {message}")]
     Template { name: String, message: String },
+    #[error("template {template} did not finish rendering {page} within {seconds} s: it may loop forever\n  = hint: look for loops over long ranges or nested loops; --render-timeout SECONDS sets the limit")]
+    RenderTimeout {
+        template: String,
+        page: String,
+        seconds: u64,
+    },
 }
 
 impl BuildError {

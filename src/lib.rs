@@ -8,6 +8,7 @@ pub mod check;
 pub mod cmd;
 pub mod error;
 pub mod git;
+pub mod guard;
 pub mod http;
 pub mod import;
 pub mod link;
@@ -24,6 +25,7 @@ pub mod search;
 pub mod theme;
 pub mod watch;
 pub mod write;
+pub mod yaml;
 
 pub use build::{build, BuildOptions, BuildReport};
 pub use error::{BuildError, Diagnostic, Diagnostics, Severity};

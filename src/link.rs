@@ -29,6 +29,17 @@ pub struct BaseUrl {
 impl BaseUrl {
     pub fn parse(s: &str) -> Result<Self, String> {
         let s = s.trim();
+        // Every link and feed id starts with this: characters that are not allowed in a URL
+        // would end up in pages (quotes, angle brackets) or break them.
+        if let Some(bad) = s
+            .chars()
+            .find(|c| c.is_whitespace() || c.is_control() || "\"<>\\^`{|}".contains(*c))
+        {
+            return Err(format!(
+                "`{}` contains {bad:?}, which is not allowed in a URL",
+                s.escape_debug()
+            ));
+        }
         let Some((scheme, rest)) = s.split_once("://") else {
             return Err(format!(
                 "`{s}` is not an absolute URL: write it like https://org.github.io/briefing/"
@@ -246,6 +257,10 @@ pub const RESERVED_TOP: &[&str] = &[
     "__briefing",
 ];
 
+/// "Did you mean" searches compare against every id or heading; a file with thousands of broken
+/// links gets suggestions for its first few and a general hint for the rest.
+const SUGGESTIONS_PER_FILE: usize = 20;
+
 /// A content file as a link target.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Target {
@@ -352,9 +367,10 @@ pub fn link(
     );
     let mut claimed: HashMap<String, PathBuf> =
         HashMap::with_capacity_and_hasher(targets.capacity(), Default::default());
-    let mut claim = |url: String, origin: &Origin, diags: &mut Diagnostics| {
+    // `slug` is the value to point at when the file sets one.
+    let mut claim = |url: String, origin: &Origin, slug: &str, diags: &mut Diagnostics| {
         if let Some(first) = claimed.get(&url) {
-            let (line, col) = origin.locate("slug", "").unwrap_or((1, 1));
+            let (line, col) = origin.locate("slug", slug).unwrap_or((1, 1));
             diags.push(
                 Diagnostic::error(
                     &origin.rel,
@@ -374,7 +390,7 @@ pub fn link(
         let url = format!("articles/{}/", a.slug);
         let included = selection.includes(a);
         if included {
-            claim(url.clone(), &a.origin, diags);
+            claim(url.clone(), &a.origin, &a.slug, diags);
         }
         targets.insert(
             source_key(&a.origin.rel),
@@ -403,7 +419,7 @@ pub fn link(
     ] {
         for (id, origin) in list {
             let url = format!("{folder}/{id}/");
-            claim(url.clone(), origin, diags);
+            claim(url.clone(), origin, id.as_str(), diags);
             targets.insert(
                 source_key(&origin.rel),
                 Target {
@@ -426,7 +442,7 @@ pub fn link(
             );
         }
         let url = format!("{}/", p.slug);
-        claim(url.clone(), &p.origin, diags);
+        claim(url.clone(), &p.origin, &p.slug, diags);
         targets.insert(
             source_key(&p.origin.rel),
             Target {
@@ -1362,8 +1378,11 @@ impl RenderCtx<'_> {
             own,
             first_only: self.names.first_only,
         };
+        // "Did you mean" compares with every target: a file of a thousand broken links gets the
+        // first few guesses, not a quadratic wait.
+        let mut suggestions = SUGGESTIONS_PER_FILE;
         let resolve = &mut |dest: &str| {
-            let (target, dep) = self.resolve(origin, dest);
+            let (target, dep) = self.resolve(origin, dest, &mut suggestions);
             if keep {
                 broken |= matches!(target, LinkTarget::Broken { .. });
                 deps.extend(dep);
@@ -1387,7 +1406,13 @@ impl RenderCtx<'_> {
     }
 
     /// What a link destination becomes, and the source path it was looked up as (if any).
-    fn resolve(&self, origin: &Origin, dest: &str) -> (LinkTarget, Option<String>) {
+    /// `suggestions` is how many more "did you mean" searches this file may have.
+    fn resolve(
+        &self,
+        origin: &Origin,
+        dest: &str,
+        suggestions: &mut usize,
+    ) -> (LinkTarget, Option<String>) {
         match classify(dest) {
             Dest::External | Dest::Fragment => (LinkTarget::Keep, None),
             Dest::RootRelative => (
@@ -1404,7 +1429,7 @@ impl RenderCtx<'_> {
                         None,
                     );
                 };
-                let target = self.resolve_joined(origin, dest, path, suffix, &joined);
+                let target = self.resolve_joined(origin, dest, path, suffix, &joined, suggestions);
                 (target, Some(joined))
             }
         }
@@ -1417,6 +1442,7 @@ impl RenderCtx<'_> {
         path: &str,
         suffix: &str,
         joined: &str,
+        suggestions: &mut usize,
     ) -> LinkTarget {
         if let Some(t) = self.targets.get(joined) {
             return if t.published {
@@ -1430,8 +1456,13 @@ impl RenderCtx<'_> {
                 return LinkTarget::Rewrite(format!("{}{suffix}", self.base.link(asset)));
             }
         }
-        let candidates = self.targets.keys().map(String::as_str);
-        let hint = match did_you_mean(joined, candidates) {
+        let guess = (*suggestions > 0)
+            .then(|| {
+                *suggestions -= 1;
+                did_you_mean(joined, self.targets.keys().map(String::as_str))
+            })
+            .flatten();
+        let hint = match guess {
             Some(s) => format!("did you mean `{}`?", relative_from(&origin.rel, s)),
             None if path.ends_with(".md") => "link to the source file of an article, company, model, theme or page, e.g. `../models/pangu.md`".into(),
             None => "link to a .md file in content/ or a file in static/; root-relative links start with `/`".into(),
@@ -1597,6 +1628,8 @@ mod tests {
         assert_eq!(BaseUrl::parse("https://example.com").unwrap().path, "/");
         assert!(BaseUrl::parse("example.com").is_err());
         assert!(BaseUrl::parse("ftp://example.com/").is_err());
+        assert!(BaseUrl::parse("https://e.com\"><script>/").is_err());
+        assert!(BaseUrl::parse("https://e.com/a b/").is_err());
     }
 
     #[test]

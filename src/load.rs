@@ -39,11 +39,15 @@ pub struct SourceTree {
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
+/// Largest content file read. A 10 MB article builds in well under a second; a file this size is
+/// most likely a mistake (a data dump saved as .md), and reading it would hold it all in memory.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Reads the site at `root`. Problems with single files (not UTF-8, unknown folder, symlink out of the
 /// site) become diagnostics so that one run reports them all.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<SourceTree, BuildError> {
     let config_path = root.join(CONFIG_FILE);
-    let config_text = match fs::read(&config_path) {
+    let config_text = match read_bounded(&config_path) {
         Ok(bytes) => decode(bytes, Path::new(CONFIG_FILE), diags).unwrap_or_default(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(BuildError::Refused {
             path: config_path,
@@ -68,7 +72,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<SourceTree, BuildErr
 
     let read: Vec<Result<Option<SourceFile>, Diagnostic>> = wanted
         .into_par_iter()
-        .map(|(kind, abs, rel)| match fs::read(&abs) {
+        .map(|(kind, abs, rel)| match read_bounded(&abs) {
             Ok(bytes) => {
                 let mut local = Diagnostics::new();
                 Ok(decode(bytes, &rel, &mut local).map(|text| SourceFile { kind, rel, text }))
@@ -285,6 +289,19 @@ fn walk(
         }
     }
     Ok(out)
+}
+
+/// The file's bytes, unless it is larger than `MAX_FILE_BYTES`.
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    let len = fs::metadata(path)?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(std::io::Error::other(format!(
+            "it is {} MiB; content files may be at most {} MiB (split it into several files)",
+            len.div_ceil(1024 * 1024),
+            MAX_FILE_BYTES / 1024 / 1024
+        )));
+    }
+    fs::read(path)
 }
 
 fn rel_to(root: &Path, p: &Path) -> String {

@@ -61,7 +61,9 @@ fn report(e: &anyhow::Error) {
             _ => None,
         });
     if let Some(diags) = content {
-        eprint!("{diags}");
+        // Formatted first and written once: stderr is unbuffered, and there may be thousands.
+        let text = diags.to_string();
+        eprint!("{text}");
         let n = diags.error_count();
         eprintln!(
             "error: {e}: {n} error{} found; nothing was written",

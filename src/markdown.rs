@@ -95,12 +95,14 @@ pub fn render_with(
 ) -> Rendered {
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::with_capacity(source.len() / 16);
-    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut used_ids = UsedIds::default();
     // Open heading: index of its Start event in `events`, its level, and its text so far.
     let mut heading: Option<(usize, String)> = None;
     let mut in_first_paragraph = 0u8; // 0 = not yet, 1 = inside, 2 = done
     let mut unlinked_depth: Vec<bool> = Vec::new();
     let mut image_alt: Option<(Pos, String)> = None;
+    // Images dropped (their alt text kept) because their source would run script.
+    let mut unimaged_depth: Vec<bool> = Vec::new();
     let mut lines = LineIndex::new(source);
     let mut names = NameScan::new(autolink);
     let mut in_code_block = false;
@@ -189,6 +191,10 @@ pub fn render_with(
             }) => {
                 let pos = lines.pos(range.start);
                 out.links.push((pos, dest_url.to_string()));
+                if raw_html == RawHtml::Escape && is_script_url(&dest_url) {
+                    unlinked_depth.push(true);
+                    continue;
+                }
                 let target = resolve(&dest_url);
                 if let LinkTarget::Rewrite(url) = &target {
                     names.explicit_link(url);
@@ -243,6 +249,11 @@ pub fn render_with(
                 let pos = lines.pos(range.start);
                 image_alt = Some((pos, String::new()));
                 out.links.push((pos, dest_url.to_string()));
+                if raw_html == RawHtml::Escape && is_script_url(&dest_url) {
+                    unimaged_depth.push(true);
+                    continue;
+                }
+                unimaged_depth.push(false);
                 let dest_url = match resolve(&dest_url) {
                     LinkTarget::Rewrite(url) => CowStr::from(url),
                     LinkTarget::Broken { message, hint } => {
@@ -263,6 +274,9 @@ pub fn render_with(
                     if alt.trim().is_empty() {
                         out.images_without_alt.push(offset);
                     }
+                }
+                if unimaged_depth.pop() == Some(true) {
+                    continue;
                 }
                 Event::End(TagEnd::Image)
             }
@@ -381,10 +395,26 @@ fn raw_element_depth(depth: usize, html: &str) -> usize {
     }
 }
 
+/// A destination that runs script when followed (`javascript:`, `vbscript:`, `data:`). Browsers
+/// ignore leading blanks and control characters and tabs or newlines inside the scheme, so do we.
+fn is_script_url(dest: &str) -> bool {
+    let scheme: String = dest
+        .chars()
+        .filter(|c| !c.is_ascii_control() && *c != ' ')
+        .take_while(|c| *c != ':')
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    matches!(scheme.as_str(), "javascript" | "vbscript" | "data") && dest.contains(':')
+}
+
 /// Byte offsets to line and column, built on first use: most bodies never need it.
 struct LineIndex<'a> {
     source: &'a str,
     starts: Option<Vec<usize>>,
+    /// The last answer (offset, line, column): columns are counted on from it when the next offset
+    /// is further along the same line, so many links on one long line cost linear time, not quadratic.
+    last: Option<(usize, usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -392,6 +422,7 @@ impl<'a> LineIndex<'a> {
         LineIndex {
             source,
             starts: None,
+            last: None,
         }
     }
     fn pos(&mut self, offset: usize) -> Pos {
@@ -403,18 +434,31 @@ impl<'a> LineIndex<'a> {
         });
         let line = starts.partition_point(|&s| s <= offset);
         let start = starts[line - 1];
+        let (from, col_from) = match self.last {
+            Some((o, l, c)) if l == line && o <= offset => (o, c),
+            _ => (start, 1),
+        };
         let col = source
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count())
-            + 1;
+            .get(from..offset)
+            .map_or(offset - from, |s| s.chars().count())
+            + col_from;
+        self.last = Some((offset, line, col));
         (line, col)
     }
+}
+
+/// Ids already given out, and for each base id the next number to try, so that a thousand
+/// headings with the same text cost linear time.
+#[derive(Default)]
+struct UsedIds {
+    ids: HashSet<String>,
+    next: HashMap<String, usize>,
 }
 
 fn set_heading_id(
     start: &mut Event<'_>,
     text: &str,
-    used: &mut HashSet<String>,
+    used: &mut UsedIds,
     anchors: &mut Vec<String>,
 ) {
     if let Event::Start(Tag::Heading { id, .. }) = start {
@@ -423,11 +467,17 @@ fn set_heading_id(
             None => heading_slug(text),
         };
         let mut candidate = base.clone();
-        let mut n = 1;
-        while !used.insert(candidate.clone()) {
-            candidate = format!("{base}-{n}");
-            n += 1;
+        if used.ids.contains(&candidate) {
+            let n = used.next.entry(base.clone()).or_insert(1);
+            loop {
+                candidate = format!("{base}-{n}");
+                *n += 1;
+                if !used.ids.contains(&candidate) {
+                    break;
+                }
+            }
         }
+        used.ids.insert(candidate.clone());
         anchors.push(candidate.clone());
         *id = Some(candidate.into());
     }
@@ -579,6 +629,54 @@ mod tests {
         );
         assert!(!r.html.contains("<script>"));
         assert!(r.html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn escape_mode_drops_script_urls_but_keeps_their_text() {
+        let src = "[click](javascript:alert(1)) [x](<\x01 JaVa\tScRiPt:alert(2)>) ![img](data:text/html,x) [ok](https://e.com)";
+        let r = render(src, RawHtml::Escape, &mut keep);
+        assert_eq!(r.html.matches("href=").count(), 1, "{}", r.html);
+        assert!(!r.html.contains("src="), "{}", r.html);
+        assert!(r.html.contains("click") && r.html.contains(r#"href="https://e.com""#));
+        let r = render(src, RawHtml::Allow, &mut keep);
+        assert!(
+            r.html.contains("javascript:"),
+            "allow mode trusts the author"
+        );
+        assert_eq!(r.html.matches("href=").count(), 3, "{}", r.html);
+    }
+
+    /// Found by fuzzing (fuzz/markdown_links): the harness took text that reads
+    /// `href="javascript:` for a link. It is text, escaped as text; no tag carries the URL.
+    #[test]
+    fn text_that_reads_like_a_script_link_stays_text() {
+        let src = "<div>raw <b>htooom:l</b></div>\n\n<script>alert(1)</sc\x01<</sc\x01\x00\x00/>raw wcript:[lert(1)) ![d](data:textSe/htmh,x) [n](<java\tscript:x>)\nhref=\"javascript:\n## \u{8ba1}\u{7b97} \u{529b}\n\n## \u{8ba1}\u{7b97} \u{52bb}\n</script>";
+        let r = render(src, RawHtml::Escape, &mut keep);
+        assert!(!r.html.contains("<a "), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"javascript:"),
+            "kept as text: {}",
+            r.html
+        );
+        assert!(
+            !r.html.contains("<script") && !r.html.contains("<div"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn many_links_on_one_long_line_report_columns() {
+        let src = "[a](x) ".repeat(3);
+        let r = render(&src, RawHtml::Allow, &mut keep);
+        let cols: Vec<usize> = r.links.iter().map(|(p, _)| p.1).collect();
+        assert_eq!(cols, [1, 8, 15]);
+    }
+
+    #[test]
+    fn repeated_headings_get_numbered_ids_without_clashing() {
+        let r = render("# A\n\n# A-1\n\n# A\n\n# A\n", RawHtml::Allow, &mut keep);
+        assert_eq!(r.anchors, ["a", "a-1", "a-2", "a-3"]);
     }
 
     #[test]

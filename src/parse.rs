@@ -189,16 +189,24 @@ pub fn parse_file(file: &SourceFile) -> Result<Item, Vec<Diagnostic>> {
     };
     let stem = stem_of(rel);
     let body: std::sync::Arc<str> = split.body.into();
-    let fm = FrontMatter {
+    let mut fm = FrontMatter {
         rel,
         split: &split,
-        parsed: serde_yaml::from_str(split.yaml).ok(),
+        parsed: None,
     };
+    fm.guard()?;
+    // Parsed once, here, after the guard: `typed` and `extra` both read this value.
+    fm.parsed = serde_yaml::from_str(split.yaml).ok();
     let mut errors = Vec::new();
-    let extra = fm.extra(known_keys(file.kind), &mut errors);
+    // A YAML error here is reported only if the typed parse below succeeds; otherwise that parse
+    // reports the same problem with a better message.
+    let (extra, extra_error) = fm.extra(known_keys(file.kind), &mut errors);
     let item = match file.kind {
         Kind::Article => {
             let a: ArticleFm = fm.typed("an article", "title and date")?;
+            if let Some(url) = a.source.as_ref().and_then(|s| s.url.as_ref()) {
+                fm.web_url("source", url, &mut errors);
+            }
             let slug = a.slug.clone().unwrap_or_else(|| stem.clone());
             if let Err(msg) = EntityId::parse(&slug) {
                 errors.push(fm.error_at_key(
@@ -250,6 +258,9 @@ pub fn parse_file(file: &SourceFile) -> Result<Item, Vec<Diagnostic>> {
         }
         Kind::Company => {
             let c: CompanyFm = fm.typed("a company", "name")?;
+            if let Some(url) = &c.website {
+                fm.web_url("website", url, &mut errors);
+            }
             fm.blank("name", &c.name, &mut errors);
             Item::Company(Company {
                 id: fm.file_id(&stem, &mut errors),
@@ -326,6 +337,7 @@ pub fn parse_file(file: &SourceFile) -> Result<Item, Vec<Diagnostic>> {
             })
         }
     };
+    errors.extend(extra_error);
     if errors.is_empty() {
         Ok(item)
     } else {
@@ -366,16 +378,10 @@ impl FrontMatter<'_> {
 
     fn yaml_error(&self, e: &serde_yaml::Error, what: &str, required: &str) -> Diagnostic {
         let raw = e.to_string();
-        // serde_yaml appends " at line L column C"; we print the position ourselves.
-        let msg = match raw.find(" at line ") {
-            Some(i) => raw[..i].to_string(),
-            None => raw.clone(),
-        };
-        let (mut line, mut col) = match e.location() {
-            Some(loc) => (
-                Some(loc.line() + self.split.yaml_line - 1),
-                Some(loc.column()),
-            ),
+        let (msg, opened_at) = yaml_message(&raw);
+        // Where something was opened and never closed, that is where the fix goes.
+        let (mut line, mut col) = match opened_at.or(e.location().map(|l| (l.line(), l.column()))) {
+            Some((l, c)) => (Some(l + self.split.yaml_line - 1), Some(c)),
             None => (Some(self.split.yaml_line - 1), None),
         };
         // Errors raised by our own types (dates) come at the start of the mapping; the value they
@@ -390,13 +396,19 @@ impl FrontMatter<'_> {
                 (line, col) = (Some(l + self.split.yaml_line - 1), Some(c));
             }
         }
-        let hint = if msg.contains("is not a date") {
+        let hint = if msg.contains("scanning a quoted scalar") {
+            "this quoted value is never closed: add the closing quote".to_string()
+        } else if msg.contains("parsing a flow sequence") {
+            "this `[` list is never closed: add the `]`, or quote a value that contains `,`".into()
+        } else if msg.contains("parsing a flow mapping") {
+            "this `{` is never closed: add the `}`, or quote a value that contains `,`".into()
+        } else if msg.contains("is not a date") {
             "write dates as YYYY-MM-DD, or as an RFC 3339 timestamp".to_string()
         } else if msg.starts_with("missing field") {
             format!("{what} needs {required}; add the missing field to the front matter")
         } else if msg.contains("recursion limit") || msg.contains("repetition limit") {
             "front matter is too deeply nested or expands too many aliases; simplify it".into()
-        } else if msg.starts_with("invalid type") || msg.starts_with("unknown variant") {
+        } else if msg.contains("invalid type") || msg.contains("unknown variant") {
             "check the field's type against the content model (a list is `[a, b]`)".into()
         } else {
             "check the YAML syntax: indentation, a `:` after each key, quotes around values with `: `".into()
@@ -406,9 +418,32 @@ impl FrontMatter<'_> {
             .hint(hint)
     }
 
-    fn extra(&self, known: &[&str], errors: &mut Vec<Diagnostic>) -> Extra {
-        let Some(serde_yaml::Value::Mapping(map)) = &self.parsed else {
-            return Extra::new(); // `typed` reports the syntax error
+    /// Refuses YAML bombs and oversized front matter before serde_yaml spends time on them.
+    fn guard(&self) -> Result<(), Vec<Diagnostic>> {
+        crate::yaml::check(self.split.yaml).map_err(|r| {
+            let line = r
+                .line
+                .map_or(self.split.yaml_line - 1, |l| l + self.split.yaml_line - 1);
+            vec![
+                Diagnostic::error(self.rel, format!("front matter: {}", r.message))
+                    .at(line, None)
+                    .hint(r.hint),
+            ]
+        })
+    }
+
+    /// Front-matter keys the content model does not know, for templates. Also returns the YAML
+    /// error, if any, so that no field is ever dropped silently.
+    fn extra(&self, known: &[&str], errors: &mut Vec<Diagnostic>) -> (Extra, Option<Diagnostic>) {
+        let map = match &self.parsed {
+            Some(serde_yaml::Value::Mapping(map)) => map,
+            _ => {
+                // Parse again only to say what is wrong: the common case never gets here.
+                let error = serde_yaml::from_str::<serde_yaml::Mapping>(self.split.yaml)
+                    .err()
+                    .map(|e| self.yaml_error(&e, "front matter", "a mapping of fields"));
+                return (Extra::new(), error);
+            }
         };
         let mut extra = Extra::new();
         for (k, v) in map {
@@ -427,7 +462,7 @@ impl FrontMatter<'_> {
                 )),
             }
         }
-        extra
+        (extra, None)
     }
 
     fn file_id(&self, stem: &str, errors: &mut Vec<Diagnostic>) -> EntityId {
@@ -441,6 +476,26 @@ impl FrontMatter<'_> {
                 EntityId::parse("invalid").expect("valid")
             }
         }
+    }
+
+    /// Links from front matter become `href`s: only web addresses, never `javascript:` and the like.
+    fn web_url(&self, key: &str, url: &str, errors: &mut Vec<Diagnostic>) {
+        let u = url.trim().to_ascii_lowercase();
+        let host = u
+            .strip_prefix("https://")
+            .or_else(|| u.strip_prefix("http://"));
+        if url.trim().is_empty() || host.is_some_and(|h| !h.is_empty()) {
+            return;
+        }
+        errors.push(self.error_at_value(
+            key,
+            url,
+            &format!(
+                "`{}` is not a web address: `{key}` links must start with https:// or http://",
+                url.escape_debug()
+            ),
+            "write the full address, e.g. https://www.example.com/",
+        ));
     }
 
     fn blank(&self, key: &str, value: &str, errors: &mut Vec<Diagnostic>) {
@@ -479,6 +534,28 @@ impl FrontMatter<'_> {
             None => self.error_at_key(key, msg, hint),
         }
     }
+}
+
+/// serde_yaml's message without the positions it embeds (we print positions ourselves), and the
+/// position of the construct it names after ", while ..." (an unclosed quote or bracket), if any:
+/// "found unexpected end of stream at line 3 column 1, while scanning a quoted scalar at line 2
+/// column 10" becomes ("found unexpected end of stream while scanning a quoted scalar", (2, 10)).
+fn yaml_message(raw: &str) -> (String, Option<(usize, usize)>) {
+    let strip = |s: &str| match s.find(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s.to_string(),
+    };
+    let Some((main, context)) = raw.split_once(", while ") else {
+        return (strip(raw), None);
+    };
+    let pos = context.split_once(" at line ").and_then(|(_, rest)| {
+        let mut nums = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse::<usize>().ok());
+        Some((nums.next()??, nums.next()??))
+    });
+    (format!("{} while {}", strip(main), strip(context)), pos)
 }
 
 /// Byte offset of a top-level `key:` in YAML text.
@@ -586,6 +663,21 @@ mod tests {
         assert!(errs[0].message.contains("duplicate"), "{errs:?}");
         let errs = article("---\ntitle: [t\ndate: 2024-01-02\n---\n").unwrap_err();
         assert!(errs[0].line.is_some(), "{errs:?}");
+    }
+
+    #[test]
+    fn yaml_messages_point_at_what_was_left_open() {
+        assert_eq!(
+            yaml_message("found unexpected end of stream at line 3 column 1, while scanning a quoted scalar at line 2 column 10"),
+            ("found unexpected end of stream while scanning a quoted scalar".into(), Some((2, 10)))
+        );
+        assert_eq!(
+            yaml_message("title: invalid type: sequence, expected a string at line 2 column 8"),
+            (
+                "title: invalid type: sequence, expected a string".into(),
+                None
+            )
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! never opens a file in the output folder itself.
 
 use crate::error::{BuildError, Diagnostic, Diagnostics};
+use crate::guard::{self, PageBuffer, Watch};
 use crate::link::{ArticleNode, SiteGraph, Standing};
 use crate::load::AssetFile;
 use crate::model::{display_path, Extra, Status};
@@ -232,6 +233,24 @@ pub fn load_templates(overrides: &[AssetFile], base_path: &str) -> Result<Tera, 
     if diags.has_errors() {
         return Err(diags);
     }
+    let path_of = |name: &str| -> String {
+        match sources.get(name) {
+            Some((_, Some(path))) => path.clone(),
+            _ => format!("(built-in theme) {name}"),
+        }
+    };
+    let checked: Vec<guard::Source<'_>> = sources
+        .iter()
+        .map(|(name, (text, path))| guard::Source {
+            name,
+            path: path.as_deref().unwrap_or(name),
+            text,
+        })
+        .collect();
+    let too_deep = guard::check_sources(&checked);
+    if too_deep.has_errors() {
+        return Err(too_deep);
+    }
     let mut tera = Tera::default();
     // Autoescape stays on for HTML and XML: front matter never reaches a page unescaped.
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
@@ -253,6 +272,10 @@ pub fn load_templates(overrides: &[AssetFile], base_path: &str) -> Result<Tera, 
                 .hint("fix the template syntax; see https://keats.github.io/tera/docs/"),
         );
         return Err(diags);
+    }
+    let loops = guard::check_graph(&tera, &path_of);
+    if loops.has_errors() {
+        return Err(loops);
     }
     register_helpers(&mut tera, base_path);
     Ok(tera)
@@ -284,6 +307,8 @@ pub fn escape_html(input: &str) -> String {
 }
 
 fn register_helpers(tera: &mut Tera, base_path: &str) {
+    // Replaces Tera's own, which has no upper bound and never ends with `step_by=0`.
+    tera.register_function("range", guard::range);
     let base = base_path.to_string();
     tera.register_function("url", move |args: &HashMap<String, tera::Value>| {
         let path = args
@@ -815,6 +840,19 @@ impl<'g> Prepared<'g> {
 
     /// Renders one page. Errors are (template, message).
     pub fn render(&self, job: Job, tera: &Tera) -> Result<String, (String, String)> {
+        let mut out = Vec::new();
+        self.render_to(job, tera, &mut out)?;
+        Ok(String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
+    /// Renders one page into `out`. Errors are (template, message).
+    pub fn render_to(
+        &self,
+        job: Job,
+        tera: &Tera,
+        out: &mut impl std::io::Write,
+    ) -> Result<(), (String, String)> {
         let g = self.graph;
         let base = &g.base;
         let (template, rel_url, title, section) = self.describe(job);
@@ -947,7 +985,7 @@ impl<'g> Prepared<'g> {
         ctx.insert("section", section);
         ctx.insert("current_path", &base.link(&rel_url));
         ctx.insert("current_url", &base.permalink(&rel_url));
-        tera.render(template, &ctx).map_err(|e| {
+        tera.render_to(template, &ctx, out).map_err(|e| {
             let (_, msg) = template_error_parts(&e);
             (template.to_string(), msg)
         })
@@ -1110,15 +1148,47 @@ pub struct Rendition {
 }
 
 /// Renders every page of the site into `sink`. Returns the paths written, or every template error.
+/// Runs on the caller's threads with no time budget; `build` uses `render_site_watched`.
 pub fn render_site(
     graph: &SiteGraph,
     tera: &Tera,
     sink: &dyn Sink,
 ) -> Result<Vec<String>, BuildError> {
+    render_site_watched(graph, tera, sink, &Watch::default())
+}
+
+/// The most one page may grow to: far more than any page of the site needs (the feed repeats
+/// article bodies), small enough that a template printing in a loop stops long before memory
+/// runs out.
+pub fn page_limit(graph: &SiteGraph) -> usize {
+    let profiles = graph
+        .companies
+        .iter()
+        .map(|c| c.profile.html.len())
+        .chain(graph.models.iter().map(|m| m.profile.html.len()))
+        .chain(graph.themes.iter().map(|t| t.profile.html.len()));
+    let bodies: usize = graph
+        .articles
+        .iter()
+        .map(|a| a.body.html.len())
+        .chain(profiles)
+        .chain(graph.pages.iter().map(|p| p.body.html.len()))
+        .sum();
+    64 * 1024 * 1024 + bodies.saturating_mul(4)
+}
+
+/// `render_site`, recording each page in `watch` while it renders, so that a watchdog can tell a
+/// page that never finishes; stops early once `watch` is cancelled.
+pub fn render_site_watched(
+    graph: &SiteGraph,
+    tera: &Tera,
+    sink: &dyn Sink,
+    watch: &Watch,
+) -> Result<Vec<String>, BuildError> {
     let prepared = Prepared::new(graph);
     prepared.build_cards();
     let jobs = prepared.jobs();
-    let mut written = render_jobs(&prepared, &jobs, tera, sink)?;
+    let mut written = render_jobs_watched(&prepared, &jobs, tera, sink, watch)?;
     for (rel, bytes) in site_files(graph) {
         sink.put(rel, &bytes).map_err(output_error)?;
         written.push(rel.to_string());
@@ -1227,12 +1297,32 @@ fn render_jobs(
     tera: &Tera,
     sink: &dyn Sink,
 ) -> Result<Vec<String>, BuildError> {
+    render_jobs_watched(prepared, jobs, tera, sink, &Watch::default())
+}
+
+/// Renders each page into a size-capped buffer while `watch` knows which page is rendering.
+fn render_jobs_watched(
+    prepared: &Prepared<'_>,
+    jobs: &[Job],
+    tera: &Tera,
+    sink: &dyn Sink,
+    watch: &Watch,
+) -> Result<Vec<String>, BuildError> {
+    let limit = page_limit(prepared.graph);
     let results: Vec<Result<String, (String, String)>> = jobs
         .par_iter()
         .map(|&job| {
-            let html = prepared.render(job, tera)?;
+            if watch.is_cancelled() {
+                return Err((String::new(), "the build was stopped".to_string()));
+            }
             let path = prepared.path(job);
-            sink.put(&path, html.as_bytes())
+            let mut page = PageBuffer::new(limit, watch);
+            {
+                let (template, ..) = prepared.describe(job);
+                let _ticket = watch.start(template, &path);
+                prepared.render_to(job, tera, &mut page)?;
+            }
+            sink.put(&path, &page.bytes)
                 .map_err(|e| (String::new(), format!("{e:#}")))?;
             Ok(path)
         })

@@ -211,13 +211,30 @@ pub fn index_json(graph: &SiteGraph) -> String {
             prev = abs;
         }
     }
-    serde_json::to_string(&Index {
+    let json = serde_json::to_string(&Index {
         v: 1,
         docs,
         entities,
         terms: postings,
     })
-    .expect("the index is plain data")
+    .expect("the index is plain data");
+    escape_markup(&json)
+}
+
+/// JSON with `<`, `>` and `&` written as `\u` escapes: the same data for a JSON parser, but no
+/// text of the site's (a title of `<script>...`) appears as markup should the file ever be
+/// embedded in or sniffed as HTML. These characters only occur inside JSON strings.
+fn escape_markup(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn kind_code(k: Kind) -> &'static str {
@@ -415,5 +432,19 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["A", "&", "B", "<"]
         );
+    }
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::escape_markup;
+
+    #[test]
+    fn index_json_carries_no_markup() {
+        let json = serde_json::json!({ "t": "<script>alert(1)</script> & co" }).to_string();
+        let safe = escape_markup(&json);
+        assert!(!safe.contains('<') && !safe.contains('>') && !safe.contains('&'));
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back["t"], "<script>alert(1)</script> & co");
     }
 }

@@ -5,12 +5,13 @@
 //! creates one file and never replaces one.
 
 use crate::error::BuildError;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 /// Where rendered pages go: a folder on disk, or memory for the preview server.
 pub trait Sink: Sync {
@@ -30,6 +31,34 @@ const RETIRED: &str = "briefing-old";
 /// The previous output, kept beside the new one so that the next build rewrites its files in place.
 const SPARE: &str = "briefing-spare";
 
+/// Where /proc cannot say whether the process that left a staging folder is alive, the folder is
+/// taken as abandoned once it has not changed for this long.
+const ABANDONED_AFTER: Duration = Duration::from_secs(60 * 60);
+
+/// Numbers the staging folders of one process, so two builds in one process (a preview server
+/// rebuilding) never share one.
+static SEQUENCE: AtomicUsize = AtomicUsize::new(0);
+/// Staging and retired folders this process is using right now; cleaning never touches them.
+static IN_USE: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+
+fn mark_in_use(p: &Path, in_use: bool) {
+    let mut set = IN_USE.lock().unwrap_or_else(|e| e.into_inner());
+    let set = set.get_or_insert_with(HashSet::new);
+    if in_use {
+        set.insert(p.to_path_buf());
+    } else {
+        set.remove(p);
+    }
+}
+
+fn is_in_use(p: &Path) -> bool {
+    IN_USE
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .is_some_and(|s| s.contains(p))
+}
+
 /// A build's output in progress: a staging folder that becomes `target` on `commit`.
 pub struct OutputDir {
     target: PathBuf,
@@ -38,6 +67,8 @@ pub struct OutputDir {
     /// `commit` can remove whatever else the spare still holds.
     written: Option<std::sync::Mutex<std::collections::HashSet<String>>>,
     committed: AtomicBool,
+    /// Set by `discard`: the build was abandoned and nothing more may be written.
+    closed: AtomicBool,
 }
 
 impl OutputDir {
@@ -51,8 +82,12 @@ impl OutputDir {
             .ok_or_else(|| refused(&target, "the output folder has no parent folder"))?;
         fs::create_dir_all(parent).map_err(|e| BuildError::write(parent, e))?;
         let name = file_name(&target);
-        clean_leftovers(parent, &name);
-        let staging = parent.join(format!(".{name}.{STAGING}-{}", std::process::id()));
+        clean_leftovers(parent, &name, &target);
+        let staging = parent.join(format!(
+            ".{name}.{STAGING}-{}-{}",
+            std::process::id(),
+            SEQUENCE.fetch_add(1, Ordering::Relaxed)
+        ));
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(|e| BuildError::write(&staging, e))?;
         }
@@ -60,12 +95,21 @@ impl OutputDir {
         if !recycled {
             fs::create_dir(&staging).map_err(|e| BuildError::write(&staging, e))?;
         }
+        mark_in_use(&staging, true);
         Ok(OutputDir {
             target,
             staging,
             written: recycled.then(Default::default),
             committed: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
         })
+    }
+
+    /// Abandons the build: removes the staging folder now and refuses every later write. For a
+    /// build that cannot wait for its workers (a render that never finishes).
+    pub fn discard(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+        let _ = fs::remove_dir_all(&self.staging);
     }
 
     pub fn target(&self) -> &Path {
@@ -86,12 +130,19 @@ impl OutputDir {
             concat!("written by briefing ", env!("CARGO_PKG_VERSION"), "\n"),
         )
         .map_err(|e| BuildError::write(&marker, e))?;
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(self.stopped());
+        }
         let parent = self.target.parent().expect("checked in begin");
         let retired = parent.join(format!(
-            ".{}.{RETIRED}-{}",
+            ".{}.{RETIRED}-{}-{}",
             file_name(&self.target),
-            std::process::id()
+            std::process::id(),
+            SEQUENCE.fetch_add(1, Ordering::Relaxed)
         ));
+        mark_in_use(&retired, true);
+        // If the process dies between these two renames, the next build finds no output and a
+        // retired folder of a dead process, and puts it back (see `clean_leftovers`).
         let had_old = match fs::symlink_metadata(&self.target) {
             Ok(_) => {
                 fs::rename(&self.target, &retired)
@@ -104,6 +155,7 @@ impl OutputDir {
             if had_old {
                 let _ = fs::rename(&retired, &self.target);
             }
+            mark_in_use(&retired, false);
             return Err(BuildError::write(&self.target, e));
         }
         self.committed.store(true, Ordering::SeqCst);
@@ -113,7 +165,16 @@ impl OutputDir {
                 &parent.join(format!(".{}.{SPARE}", file_name(&self.target))),
             );
         }
+        mark_in_use(&retired, false);
         Ok(())
+    }
+
+    fn stopped(&self) -> BuildError {
+        BuildError::Refused {
+            path: self.target.clone(),
+            message: "the build was stopped; nothing more is written".into(),
+            hint: "fix the problem reported above and build again".into(),
+        }
     }
 }
 
@@ -122,6 +183,7 @@ impl Drop for OutputDir {
         if !self.committed.load(Ordering::SeqCst) {
             let _ = fs::remove_dir_all(&self.staging);
         }
+        mark_in_use(&self.staging, false);
     }
 }
 
@@ -171,6 +233,9 @@ impl Sink for OutputDir {
 impl OutputDir {
     /// The staging path for `rel`; refuses anything that would land outside the staging folder.
     fn inside(&self, rel: &str) -> Result<PathBuf, BuildError> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(self.stopped());
+        }
         check_rel(rel)?;
         Ok(self.staging.join(rel))
     }
@@ -326,6 +391,12 @@ fn check_target(target: &Path, root: &Path, force: bool) -> Result<(), BuildErro
     if Some(target) == home.as_deref() {
         return deny("it is your home folder");
     }
+    if home.as_deref().is_some_and(|h| h.starts_with(target)) {
+        return deny("it contains your home folder");
+    }
+    if target.components().any(|c| c.as_os_str() == ".git") {
+        return deny("it is inside a git repository's .git folder");
+    }
     if target == root {
         return deny("it is the site itself");
     }
@@ -339,6 +410,10 @@ fn check_target(target: &Path, root: &Path, force: bool) -> Result<(), BuildErro
     }
     if target.join(crate::load::CONFIG_FILE).exists() {
         return deny("it holds a site (site.yaml)");
+    }
+    // Even with --force: a checkout (say of a gh-pages branch) holds history that a build would erase.
+    if fs::symlink_metadata(target.join(".git")).is_ok() {
+        return deny("it holds a git repository (.git); a build would erase its history");
     }
     match fs::symlink_metadata(target) {
         Ok(m) if !m.is_dir() => deny("it is a file, not a folder"),
@@ -507,27 +582,79 @@ fn clear_way(staging: &Path, path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Removes staging and retired folders left by builds that were killed; skips those of live processes.
-fn clean_leftovers(parent: &Path, name: &str) {
+/// Removes staging and retired folders left by builds that were killed. If a build died while
+/// swapping folders (the output is missing and its predecessor is retired), the predecessor is
+/// put back first. Folders of builds still running are left alone.
+fn clean_leftovers(parent: &Path, name: &str, target: &Path) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
+    let mut dead_retired: Vec<(SystemTime, PathBuf)> = Vec::new();
+    let mut dead_staging: Vec<PathBuf> = Vec::new();
     for e in entries.flatten() {
         let fname = e.file_name().to_string_lossy().into_owned();
         let Some(rest) = fname.strip_prefix(&format!(".{name}.")) else {
             continue;
         };
-        let pid = rest
-            .strip_prefix(&format!("{STAGING}-"))
-            .or_else(|| rest.strip_prefix(&format!("{RETIRED}-")))
-            .and_then(|p| p.parse::<u32>().ok());
-        if let Some(pid) = pid {
-            let alive = pid != std::process::id() && Path::new(&format!("/proc/{pid}")).exists();
-            if !alive {
-                let _ = fs::remove_dir_all(e.path());
-            }
+        let (retired, tail) = if let Some(t) = rest.strip_prefix(&format!("{STAGING}-")) {
+            (false, t)
+        } else if let Some(t) = rest.strip_prefix(&format!("{RETIRED}-")) {
+            (true, t)
+        } else {
+            continue;
+        };
+        let Some(pid) = tail.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let path = e.path();
+        if is_in_use(&path) || build_may_be_running(pid, &path) {
+            continue;
+        }
+        if retired {
+            let mtime = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .unwrap_or(SystemTime::UNIX_EPOCH);
+            dead_retired.push((mtime, path));
+        } else {
+            dead_staging.push(path);
         }
     }
+    dead_retired.sort();
+    if fs::symlink_metadata(target).is_err() {
+        if let Some((_, newest)) = dead_retired.pop() {
+            let _ = fs::rename(newest, target);
+        }
+    }
+    for p in dead_staging
+        .into_iter()
+        .chain(dead_retired.into_iter().map(|(_, p)| p))
+    {
+        let _ = fs::remove_dir_all(p);
+    }
+}
+
+/// Whether the build that made `folder` may still be writing it. With /proc: the process exists and
+/// runs the same program as we do (a recycled process id belongs to something else). Without: the
+/// folder changed within the last hour.
+fn build_may_be_running(pid: u32, folder: &Path) -> bool {
+    if pid == std::process::id() {
+        // Ours, but not in use by this process: left by an earlier process with our id.
+        return false;
+    }
+    let proc = Path::new("/proc");
+    if proc.join("self").exists() {
+        let comm = |p: &Path| fs::read_to_string(p.join("comm")).ok();
+        return match comm(&proc.join(pid.to_string())) {
+            Some(theirs) => comm(&proc.join("self")).is_none_or(|ours| ours == theirs),
+            None => false,
+        };
+    }
+    fs::metadata(folder)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_none_or(|age| age < ABANDONED_AFTER)
 }
 
 #[cfg(test)]
@@ -656,6 +783,50 @@ mod tests {
         out.commit().unwrap();
         assert!(fs::read_dir(&elsewhere).unwrap().next().is_none());
         assert!(fs::symlink_metadata(public.join("x")).unwrap().is_dir());
+    }
+
+    /// A process id above Linux's largest, so never alive.
+    const DEAD_PID: u32 = 4_194_305;
+
+    #[test]
+    fn output_retired_by_a_build_killed_mid_swap_is_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let retired = root.join(format!(".public.{RETIRED}-{DEAD_PID}-0"));
+        fs::create_dir_all(&retired).unwrap();
+        fs::write(retired.join("index.html"), b"v1").unwrap();
+        fs::write(retired.join(MARKER), b"x").unwrap();
+        let staging = root.join(format!(".public.{STAGING}-{DEAD_PID}-1"));
+        fs::create_dir_all(&staging).unwrap();
+        let out = OutputDir::begin(&root.join("public"), &root, false).unwrap();
+        assert_eq!(fs::read(root.join("public/index.html")).unwrap(), b"v1");
+        assert!(!retired.exists() && !staging.exists());
+        drop(out);
+    }
+
+    #[test]
+    fn discarded_output_refuses_writes_and_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let out = OutputDir::begin(&root.join("public"), &root, false).unwrap();
+        out.put("a.html", b"x").unwrap();
+        out.discard();
+        assert!(out.put("b.html", b"x").is_err());
+        assert!(out.commit().is_err());
+        assert!(!root.join("public").exists());
+        assert_eq!(fs::read_dir(&root).unwrap().count(), 0, "staging removed");
+    }
+
+    #[test]
+    fn refuses_git_folders_even_with_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        fs::create_dir_all(root.join("public/.git")).unwrap();
+        fs::create_dir_all(root.join(".git")).unwrap();
+        for bad in [root.join("public"), root.join(".git/out")] {
+            let err = OutputDir::begin(&bad, &root, true).err().expect("refused");
+            assert!(err.to_string().contains(".git"), "{err}");
+        }
     }
 
     #[test]

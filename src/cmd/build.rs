@@ -25,6 +25,9 @@ pub struct Args {
     /// Include articles dated after today as if they were published
     #[arg(long)]
     pub future: bool,
+    /// Seconds one page may take to render before the build stops (a template may loop forever)
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::guard::DEFAULT_PAGE_BUDGET.as_secs())]
+    pub render_timeout: u64,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -35,6 +38,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         force: args.force,
         drafts: args.drafts,
         future: args.future,
+        render_timeout: std::time::Duration::from_secs(args.render_timeout.max(1)),
     };
     let report = build(&opts)
         .with_context(|| format!("could not build the site in {}", opts.root.display()))?;

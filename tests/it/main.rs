@@ -8,6 +8,7 @@ mod pages;
 mod publish;
 mod reader;
 mod rebuild;
+mod safety;
 mod serve;
 mod support;
 mod workflow;

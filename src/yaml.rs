@@ -1,0 +1,278 @@
+//! Guards for untrusted YAML (front matter, site.yaml), applied before serde_yaml builds values:
+//! bounds on size, on `[`/`{` nesting and on what aliases expand to. Pure functions over text;
+//! knows nothing about which fields a file has.
+//!
+//! Why: serde_yaml 0.9 refuses nesting deeper than 128 and alias chains that jump more than 100
+//! times per event, but only after its parser (libyaml) has read the whole document, and libyaml
+//! spends time quadratic in the flow nesting depth (`[[[[...` 40,000 deep takes seconds). A single
+//! large anchor repeated by many aliases also stays under its limit while expanding quadratically.
+
+use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+
+/// Largest YAML document accepted. Front matter is metadata; long text belongs in the body.
+pub const MAX_BYTES: usize = 256 * 1024;
+/// Most `[` and `{` characters in one document. Bounds libyaml's per-token cost, which grows with
+/// the flow depth, however the brackets are arranged: the worst a 256 KiB document can do within
+/// this cap (500 deep, then 128,000 tokens) parses in 0.75 s in a release build.
+pub const MAX_BRACKETS: usize = 500;
+/// Deepest `[`/`{` nesting accepted, counted without regard to quotes (so a quoted `[` counts).
+pub const MAX_DEPTH: usize = 64;
+/// Most values a document may expand to, counting every value an alias repeats.
+pub const MAX_VALUES: usize = 100_000;
+/// Text that aliases may add on top of the document's own length.
+pub const MAX_EXTRA_TEXT: usize = 1024 * 1024;
+
+/// Why a YAML document was refused before parsing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// 1-based line in the document the problem was found on, when there is one.
+    pub line: Option<usize>,
+    pub message: String,
+    pub hint: String,
+}
+
+/// Checks `text` against every bound; `Ok` means serde_yaml may parse it in bounded time and memory.
+pub fn check(text: &str) -> Result<(), Refused> {
+    if text.len() > MAX_BYTES {
+        return Err(Refused {
+            line: None,
+            message: format!(
+                "the YAML is {} KiB; at most {} KiB is accepted",
+                text.len().div_ceil(1024),
+                MAX_BYTES / 1024
+            ),
+            hint: "move long text out of the front matter into the Markdown body".into(),
+        });
+    }
+    check_brackets(text)?;
+    check_expansion(text)
+}
+
+fn check_brackets(text: &str) -> Result<(), Refused> {
+    let mut depth = 0usize;
+    let mut opens = 0usize;
+    let mut line = 1;
+    for b in text.bytes() {
+        match b {
+            b'\n' => line += 1,
+            b'[' | b'{' => {
+                opens += 1;
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(Refused {
+                        line: Some(line),
+                        message: format!(
+                            "the YAML is nested more than {MAX_DEPTH} levels deep (a YAML bomb?)"
+                        ),
+                        hint: "flatten the value: front matter holds plain fields and short lists"
+                            .into(),
+                    });
+                }
+                if opens > MAX_BRACKETS {
+                    return Err(Refused {
+                        line: Some(line),
+                        message: format!("the YAML has more than {MAX_BRACKETS} `[` and `{{`"),
+                        hint: "write long lists as `- item` lines instead of `[a, b, ...]`".into(),
+                    });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Walks the document as serde_yaml expands it, stopping as soon as it grows past the budget.
+fn check_expansion(text: &str) -> Result<(), Refused> {
+    let mut budget = Budget {
+        values: 0,
+        text: 0,
+        max_text: text.len().saturating_mul(2) + MAX_EXTRA_TEXT,
+        exceeded: false,
+    };
+    // Syntax errors are not ours to report: the typed parse that follows names them precisely.
+    let result = (&mut budget).deserialize(serde_yaml::Deserializer::from_str(text));
+    let said = |what: &str| {
+        result
+            .as_ref()
+            .is_err_and(|e: &serde_yaml::Error| e.to_string().contains(what))
+    };
+    if said("recursion limit exceeded") {
+        return Err(Refused {
+            line: result
+                .as_ref()
+                .err()
+                .and_then(|e| e.location())
+                .map(|l| l.line()),
+            message: "the YAML is nested more than 128 levels deep (a YAML bomb?)".into(),
+            hint: "flatten the value: front matter holds plain fields and short lists".into(),
+        });
+    }
+    if budget.exceeded || said("repetition limit exceeded") {
+        return Err(Refused {
+            line: None,
+            message: format!(
+                "the YAML expands to more than {MAX_VALUES} values or {} KiB of text through \
+                 aliases (`*name`): a YAML bomb?",
+                budget.max_text / 1024
+            ),
+            hint: "write the values out instead of repeating anchors (`&name`) with aliases".into(),
+        });
+    }
+    Ok(())
+}
+
+struct Budget {
+    values: usize,
+    text: usize,
+    max_text: usize,
+    exceeded: bool,
+}
+
+impl Budget {
+    fn take<E: de::Error>(&mut self, text: usize) -> Result<(), E> {
+        self.values += 1;
+        self.text += text;
+        if self.values > MAX_VALUES || self.text > self.max_text {
+            self.exceeded = true;
+            return Err(E::custom("expansion budget exceeded"));
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for &mut Budget {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for &mut Budget {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.take(0)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.take(0)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.take(0)
+    }
+    fn visit_i128<E: de::Error>(self, _: i128) -> Result<(), E> {
+        self.take(0)
+    }
+    fn visit_u128<E: de::Error>(self, _: u128) -> Result<(), E> {
+        self.take(0)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.take(0)
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<(), E> {
+        self.take(s.len())
+    }
+    fn visit_bytes<E: de::Error>(self, b: &[u8]) -> Result<(), E> {
+        self.take(b.len())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.take(0)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.take(0)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        self.deserialize(d)
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        self.deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.take(0)?;
+        while seq.next_element_seed(&mut *self)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.take(0)?;
+        while map.next_key_seed(&mut *self)?.is_some() {
+            map.next_value_seed(&mut *self)?;
+        }
+        Ok(())
+    }
+    /// A tagged value (`!tag value`).
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        let ((), variant) = data.variant_seed(&mut *self)?;
+        de::VariantAccess::newtype_variant_seed(variant, self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn laughs(levels: usize) -> String {
+        let mut s = String::from("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        let names: Vec<char> = ('b'..='z').take(levels).collect();
+        let mut prev = 'a';
+        for &c in &names {
+            let refs = vec![format!("*{prev}"); 9].join(", ");
+            s.push_str(&format!("{c}: &{c} [{refs}]\n"));
+            prev = c;
+        }
+        s
+    }
+
+    #[test]
+    fn ordinary_front_matter_passes() {
+        let y = "title: \"A [bracketed] title\"\ndate: 2023-01-01\ncompanies: [a, b]\nsource: { name: X, url: \"https://x\" }\nextra:\n  defaults: &d { a: 1 }\n  copy: *d\n";
+        assert_eq!(check(y), Ok(()));
+    }
+
+    #[test]
+    fn billion_laughs_is_refused() {
+        let err = check(&laughs(8)).unwrap_err();
+        assert!(err.message.contains("aliases"), "{err:?}");
+    }
+
+    #[test]
+    fn one_big_anchor_repeated_many_times_is_refused() {
+        let k = 4000;
+        let y = format!(
+            "a: &a [{}]\nb: [{}]\n",
+            vec!["1"; k].join(","),
+            vec!["*a"; k].join(",")
+        );
+        assert!(check(&y).unwrap_err().message.contains("aliases"));
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_at_its_line() {
+        let y = format!(
+            "title: x\nd: {}{}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let err = check(&y).unwrap_err();
+        assert!(err.message.contains("nested"), "{err:?}");
+        assert_eq!(err.line, Some(2));
+    }
+
+    #[test]
+    fn many_brackets_and_huge_documents_are_refused() {
+        let y = "- [a]\n".repeat(MAX_BRACKETS + 1);
+        assert!(check(&y).unwrap_err().message.contains("more than"));
+        let y = format!("summary: \"{}\"\n", "x".repeat(MAX_BYTES));
+        assert!(check(&y).unwrap_err().message.contains("KiB"));
+    }
+
+    #[test]
+    fn syntax_errors_are_left_to_the_parser() {
+        assert_eq!(check("title: [unclosed\n"), Ok(()));
+        assert_eq!(check("a: *undefined\n"), Ok(()));
+    }
+}
