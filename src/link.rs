@@ -934,6 +934,7 @@ fn body_problems<'a>(
     for p in &r.problems {
         out.push(body_diag(origin, p.pos, &p.message, &p.hint));
     }
+    let mut suggestions = SUGGESTIONS_PER_FILE;
     for (pos, dest) in &r.links {
         let Some((url, frag)) = ctx.anchor_target(origin, dest, own_url) else {
             continue;
@@ -951,7 +952,13 @@ fn body_problems<'a>(
             "",
         );
         d.severity = crate::error::Severity::Warning;
-        d.hint = Some(match did_you_mean(frag, list.iter().map(String::as_str)) {
+        let guess = (suggestions > 0)
+            .then(|| {
+                suggestions -= 1;
+                did_you_mean(frag, list.iter().map(String::as_str))
+            })
+            .flatten();
+        d.hint = Some(match guess {
             Some(s) => format!("did you mean `#{s}`?"),
             None => {
                 "anchors are made from headings: `## Market Outlook` is `#market-outlook`".into()
