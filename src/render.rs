@@ -88,6 +88,8 @@ pub struct ArticlePage<'a> {
     #[serde(flatten)]
     pub card: &'a ArticleCard<'a>,
     pub body: &'a str,
+    /// False when the body opens with the summary's words, so the page doesn't say them twice.
+    pub show_summary: bool,
     pub source: Option<&'a crate::model::SourceRef>,
     pub extra: &'a Extra,
 }
@@ -892,6 +894,7 @@ impl<'g> Prepared<'g> {
                     &ArticlePage {
                         card,
                         body: &a.body.html,
+                        show_summary: !opens_with(&a.body.first_paragraph, a.summary()),
                         source: a.article.source.as_ref(),
                         extra: &a.article.extra,
                     },
@@ -1462,6 +1465,13 @@ fn paginator(current: usize, total: usize, url: impl Fn(usize) -> String) -> Pag
     }
 }
 
+/// Whether `text` begins with `prefix`, ignoring whitespace and a trailing ellipsis.
+fn opens_with(text: &str, prefix: &str) -> bool {
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let prefix = norm(prefix.trim_end_matches('…'));
+    !prefix.is_empty() && norm(text).starts_with(&prefix)
+}
+
 /// `articles/x/` -> `articles/x/index.html`; `` -> `index.html`.
 fn page_path(rel_url: &str) -> String {
     format!("{rel_url}index.html")
@@ -1501,6 +1511,17 @@ mod tests {
         assert_eq!(escape_html(""), "");
         assert_eq!(escape_html("&"), "&amp;");
         assert_eq!(escape_html("plain 文字"), "plain 文字");
+    }
+
+    #[test]
+    fn a_summary_that_opens_the_body_is_not_repeated() {
+        assert!(opens_with(
+            "Since the start.  More text.",
+            "Since the start."
+        ));
+        assert!(opens_with("A long first sentence goes on", "A long first…"));
+        assert!(!opens_with("Something else entirely.", "Since the start."));
+        assert!(!opens_with("Anything", ""));
     }
 
     #[test]
