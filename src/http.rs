@@ -730,6 +730,12 @@ mod tests {
             "/%",
             "/%zz",
             "/%c0%ae%c0%ae/etc",
+            "/%e0%80%ae%e0%80%ae/etc",
+            "/%2E%2e/etc",
+            "/.%2e/etc",
+            "/./../etc",
+            "/%0d%0a/etc",
+            "/%u002e%u002e/etc",
             "/a\tb",
         ] {
             assert_eq!(decode_path(raw), Err(Status(400)), "{raw:?} accepted");

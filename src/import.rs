@@ -1137,9 +1137,17 @@ pub fn escape_markdown(text: &str, heading: bool) -> String {
     out
 }
 
+/// More `[` and `{` than this in one string are written as escapes (below).
+const MAX_LITERAL_BRACKETS: usize = 8;
+
 /// A YAML scalar: plain when that is safe to read back as the same string, else double-quoted.
+/// The YAML guard (`yaml::check`) counts every `[` and `{` in front matter, quoted or not, so a
+/// string with many of them writes them as `\x5B` and `\x7B`: what import writes always builds.
 pub fn yaml_string(s: &str) -> String {
-    let plain = !s.is_empty()
+    let escape_brackets =
+        s.chars().filter(|c| matches!(c, '[' | '{')).count() > MAX_LITERAL_BRACKETS;
+    let plain = !escape_brackets
+        && !s.is_empty()
         && s.trim() == s
         && !s.starts_with([
             '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%',
@@ -1165,6 +1173,8 @@ pub fn yaml_string(s: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
+            '[' if escape_brackets => out.push_str("\\x5B"),
+            '{' if escape_brackets => out.push_str("\\x7B"),
             c if c.is_control() || c == '\u{feff}' => {
                 let _ = write!(out, "\\u{:04X}", c as u32);
             }
@@ -1555,6 +1565,43 @@ mod tests {
             assert_eq!(v["k"], s, "{y}");
         }
         assert_eq!(yaml_string("Plain Title"), "Plain Title");
+        assert_eq!(yaml_string("[Update] GPT-4"), "\"[Update] GPT-4\"");
+    }
+
+    /// Found by the `import` fuzz target: a paragraph with many `{` became a summary whose front
+    /// matter the YAML guard refuses as nested too deep, so the imported article could not build.
+    #[test]
+    fn many_brackets_in_a_summary_still_make_an_article_that_builds() {
+        let opts = ImportOptions {
+            date: None,
+            today: NaiveDate::from_ymd_opt(2024, 1, 2).unwrap(),
+            status: Status::Draft,
+            file_stem: "t".into(),
+        };
+        for fill in ["{", "[", "[{", "{ ] "] {
+            let text = format!(
+                "Title {}\n-\nCompa{}nies compete{}.\n",
+                fill.repeat(40),
+                fill.repeat(300),
+                fill.repeat(3)
+            );
+            let got = import(text.as_bytes(), &Matcher::new(Vec::new()), &opts).unwrap();
+            let file = crate::load::SourceFile {
+                kind: Kind::Article,
+                rel: "content/articles/t.md".into(),
+                text: got.markdown.clone(),
+            };
+            let item = crate::parse::parse_file(&file);
+            assert!(item.is_ok(), "{:?}\n{}", item.err(), got.markdown);
+            let fm: std::collections::BTreeMap<String, serde_yaml::Value> = serde_yaml::from_str(
+                crate::parse::split_front_matter(&got.markdown)
+                    .unwrap()
+                    .yaml,
+            )
+            .unwrap();
+            assert_eq!(fm["title"].as_str(), Some(got.title.as_str()));
+            assert!(fm["summary"].as_str().unwrap().contains(&fill.repeat(300)));
+        }
     }
 
     #[test]

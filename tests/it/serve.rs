@@ -353,3 +353,213 @@ fn a_port_in_use_is_a_clear_error() {
     run.assert_stderr_has(&format!("port {port} on 127.0.0.1 is already in use"));
     run.assert_stderr_has("--port");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Load and attack on loopback. Deadlines here are hang guards, never timing assertions.
+
+/// How long a client under load waits for its answer before the test calls the server stuck.
+const HANG_GUARD: Duration = Duration::from_secs(10);
+
+impl Served {
+    fn connect(&self) -> TcpStream {
+        let s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        s.set_read_timeout(Some(HANG_GUARD)).unwrap();
+        s.set_write_timeout(Some(HANG_GUARD)).unwrap();
+        s
+    }
+}
+
+/// Sends a GET for `path` on an open connection and reads the whole answer (the server closes).
+fn fetch_on(mut s: TcpStream, path: &str) -> std::io::Result<Vec<u8>> {
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").as_bytes())?;
+    let mut out = Vec::new();
+    s.read_to_end(&mut out)?;
+    Ok(out)
+}
+
+#[test]
+fn two_hundred_concurrent_connections_all_get_the_page() {
+    const CLIENTS: usize = 200;
+    let site = SiteTest::minimal();
+    let served = Served::start(&site, &[]);
+    let (status, head, expected) = served.raw(b"GET /articles/first/ HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(status, 200, "{head}");
+    assert!(String::from_utf8_lossy(&expected).contains("Body of the first"));
+
+    // Every connection is open before any sends its request, so all of them are in flight at once.
+    let streams: Vec<TcpStream> = (0..CLIENTS).map(|_| served.connect()).collect();
+    let start = std::sync::Arc::new(std::sync::Barrier::new(CLIENTS));
+    let clients: Vec<_> = streams
+        .into_iter()
+        .map(|s| {
+            let start = start.clone();
+            std::thread::Builder::new()
+                .stack_size(64 * 1024)
+                .spawn(move || {
+                    start.wait();
+                    fetch_on(s, "/articles/first/")
+                })
+                .unwrap()
+        })
+        .collect();
+    for (i, client) in clients.into_iter().enumerate() {
+        let out = client
+            .join()
+            .unwrap()
+            .unwrap_or_else(|e| panic!("client {i}: {e}"));
+        let split = out
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or_else(|| panic!("client {i}: no response head"));
+        let head = String::from_utf8_lossy(&out[..split]);
+        assert!(head.starts_with("HTTP/1.1 200 "), "client {i}: {head}");
+        assert!(out[split + 4..] == expected[..], "client {i}: other bytes");
+    }
+    assert_eq!(served.get("/").0, 200, "still serving afterwards");
+}
+
+#[test]
+fn slow_and_silent_clients_do_not_stop_others_being_served() {
+    const SLOW: usize = 50;
+    let site = SiteTest::minimal();
+    let served = Served::start(&site, &[]);
+    // Half say nothing at all; half trickle a request one byte at a time.
+    let silent: Vec<TcpStream> = (0..SLOW / 2).map(|_| served.connect()).collect();
+    let trickling: Vec<TcpStream> = (0..SLOW / 2).map(|_| served.connect()).collect();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let trickler = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let request = b"GET /articles/second/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+            let mut streams = trickling;
+            for &byte in request.iter().take(request.len() - 1) {
+                if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                for s in &mut streams {
+                    let _ = s.write_all(&[byte]);
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            streams
+        })
+    };
+    for _ in 0..10 {
+        let out = fetch_on(served.connect(), "/articles/first/").expect("answered in time");
+        let text = String::from_utf8_lossy(&out);
+        assert!(text.starts_with("HTTP/1.1 200 "), "{text}");
+        assert!(text.contains("Body of the first"));
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let trickling = trickler.join().unwrap();
+    drop((silent, trickling));
+    assert_eq!(served.get("/").0, 200);
+}
+
+#[test]
+fn connections_past_the_cap_are_answered_503_and_the_server_lives_on() {
+    // Silent connections hold their slots until the server's read timeout (`http::IO_TIMEOUT`,
+    // 5 s); the test needs far less.
+    const CAP: usize = briefing::http::MAX_CONNECTIONS;
+    let site = SiteTest::minimal();
+    let served = Served::start(&site, &[]);
+    let held: Vec<TcpStream> = (0..CAP).map(|_| served.connect()).collect();
+    // The accept loop may still be taking the held ones: until it has, a request gets a free slot
+    // (and is answered 200). A refused client has sent its request too, and must read the 503
+    // rather than a reset.
+    let deadline = Instant::now() + PATIENCE;
+    let refused = loop {
+        let out = fetch_on(served.connect(), "/").expect("a response, not a reset");
+        let text = String::from_utf8_lossy(&out).into_owned();
+        if !text.starts_with("HTTP/1.1 200 ") || Instant::now() > deadline {
+            break text;
+        }
+    };
+    assert!(refused.starts_with("HTTP/1.1 503 "), "{refused}");
+    assert!(refused.contains("Retry-After: 1"), "{refused}");
+    for _ in 0..5 {
+        let out = fetch_on(served.connect(), "/").expect("a response, not a reset");
+        let text = String::from_utf8_lossy(&out);
+        assert!(text.starts_with("HTTP/1.1 503 "), "{text}");
+    }
+    drop(held);
+    let deadline = Instant::now() + PATIENCE;
+    while served.raw(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").0 != 200 {
+        assert!(Instant::now() < deadline, "slots never came back");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+#[test]
+fn traversal_in_unusual_encodings_never_reaches_a_file_outside_the_site() {
+    // The secret sits beside the site's own files, where no build puts it: a request reaching it
+    // would be a request reaching the disk.
+    let site = SiteTest::minimal().file("secret.txt", "TOPSECRET-77");
+    let served = Served::start(&site, &[]);
+    for path in [
+        // Double-encoded: decoded once, so only an odd (missing) name.
+        "/%252e%252e/secret.txt",
+        "/%252e%252e%252fsecret.txt",
+        "/..%255csecret.txt",
+        "/articles/first/%252e%252e/%252e%252e/secret.txt",
+        // Overlong UTF-8 for `.` and `/` (not UTF-8 at all).
+        "/%c0%ae%c0%ae/secret.txt",
+        "/%c0%ae%c0%ae%c0%afsecret.txt",
+        "/%e0%80%ae%e0%80%ae/secret.txt",
+        "/..%c0%afsecret.txt",
+        "/..%c1%9csecret.txt",
+        // Mixed case and half-encoded dot-dots.
+        "/%2E%2e/secret.txt",
+        "/%2e%2E/secret.txt",
+        "/.%2e/secret.txt",
+        "/%2e./secret.txt",
+        "/articles/%2E%2e/%2e%2E/secret.txt",
+        // Dot segments in other disguises.
+        "/..;/secret.txt",
+        "/articles/..;/..;/secret.txt",
+        "/./../secret.txt",
+        "/articles/./../../secret.txt",
+        "/articles/first/../../../secret.txt",
+        "/.../secret.txt",
+        "/..../secret.txt",
+        "/..%20/secret.txt",
+        "/%20../secret.txt",
+        // Windows separators.
+        "/..\\..\\secret.txt",
+        "/articles\\..\\..\\secret.txt",
+        "/..%5c..%5csecret.txt",
+        "/..%5Csecret.txt",
+        "/%5c%2e%2e%5csecret.txt",
+        "/.%5c./secret.txt",
+        // Absolute paths and absolute-form targets.
+        "//etc/passwd",
+        "///etc/passwd",
+        "//secret.txt",
+        "/%2fetc%2fpasswd",
+        "/%2F%2Fsecret.txt",
+        "http://127.0.0.1/../secret.txt",
+        "http://host/../secret.txt",
+        "HTTP://127.0.0.1/secret.txt",
+        "//127.0.0.1/../secret.txt",
+        "*",
+        // NUL and other control characters.
+        "/secret.txt%00",
+        "/..%00/secret.txt",
+        "/%00../secret.txt",
+        "/articles/first/%00/../../secret.txt",
+        "/secret.txt%0a",
+        "/%0d%0a/secret.txt",
+        // Drive letters and IIS-style escapes.
+        "/C:%5csecret.txt",
+        "/%u002e%u002e/secret.txt",
+        "/%%32%65%%32%65/secret.txt",
+    ] {
+        let (status, head, body) =
+            served.raw(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes());
+        let body = String::from_utf8_lossy(&body);
+        assert!(status == 400 || status == 404, "{path}: {status}\n{head}");
+        for leaked in ["TOPSECRET", "root:x:0:0", "base_url:", "Body of the first"] {
+            assert!(!body.contains(leaked), "{path} leaked {leaked}");
+        }
+    }
+}
