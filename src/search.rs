@@ -120,49 +120,40 @@ pub fn index_json(graph: &SiteGraph) -> String {
         })
         .collect();
 
-    // Words already findable through the title, summary or entity names need no postings.
-    let known_text: Vec<String> = graph
+    // Each body is tokenised once, in parallel, into a compact bag of its distinct terms (one
+    // string of them and their counts): the lowercased bodies and the hash maps that count them
+    // never exist for every article at once, which kept a fifth of a 10k build's memory.
+    let bags: Vec<Bag> = graph
         .articles
         .par_iter()
         .zip(&docs)
         .map(|(a, d)| {
-            let mut text = format!("{} {}", a.article.title, a.summary());
+            // Words already findable through the title, summary or entity names need no postings.
+            let mut known = format!("{} {}", a.article.title, a.summary());
             for &e in &d.4 {
-                text.push(' ');
-                text.push_str(entities[e].2);
+                known.push(' ');
+                known.push_str(entities[e].2);
                 for alias in entities[e].3 {
-                    text.push(' ');
-                    text.push_str(alias);
+                    known.push(' ');
+                    known.push_str(alias);
                 }
             }
-            text.to_lowercase()
-        })
-        .collect();
-    let bodies: Vec<String> = graph
-        .articles
-        .par_iter()
-        .map(|a| html_text(&a.body.html).to_lowercase())
-        .collect();
-    // Terms are slices of the lowercased texts above: no string is copied per term. Each body is
-    // tokenised once; its counts serve both the document frequencies and its own ranking.
-    let tfs: Vec<TermMap<'_, u32>> = bodies
-        .par_iter()
-        .zip(&known_text)
-        .map(|(body, known)| {
-            let known: TermSet<'_> = terms(known).collect();
+            let known = known.to_lowercase();
+            let known: TermSet<'_> = terms(&known).collect();
+            let body = html_text(&a.body.html).to_lowercase();
             let mut tf: TermMap<'_, u32> = TermMap::default();
-            for t in terms(body) {
+            for t in terms(&body) {
                 if !known.contains(t) {
                     *tf.entry(t).or_default() += 1;
                 }
             }
-            tf
+            Bag::from_counts(tf)
         })
         .collect();
-    let df: TermMap<'_, u32> = tfs
+    let df: TermMap<'_, u32> = bags
         .par_iter()
-        .fold(TermMap::default, |mut df: TermMap<'_, u32>, tf| {
-            for &t in tf.keys() {
+        .fold(TermMap::default, |mut df: TermMap<'_, u32>, bag| {
+            for (t, _) in bag.iter() {
                 *df.entry(t).or_default() += 1;
             }
             df
@@ -173,12 +164,12 @@ pub fn index_json(graph: &SiteGraph) -> String {
             }
             a
         });
-    let n = bodies.len().max(1) as f64;
-    let top: Vec<Vec<&str>> = tfs
-        .into_par_iter()
-        .map(|tf| {
-            let mut scored: Vec<(f64, &str)> = tf
-                .into_iter()
+    let n = bags.len().max(1) as f64;
+    let top: Vec<Vec<&str>> = bags
+        .par_iter()
+        .map(|bag| {
+            let mut scored: Vec<(f64, &str)> = bag
+                .iter()
                 .map(|(t, f)| {
                     // Smoothed so that a one-article site still has terms.
                     let idf = (1.0 + n / df.get(t).copied().unwrap_or(1) as f64).ln();
@@ -235,6 +226,34 @@ fn escape_markup(json: &str) -> String {
         }
     }
     out
+}
+
+/// One article's distinct body terms and how often each occurs, packed into one string.
+struct Bag {
+    text: String,
+    /// (end of the term in `text`, count); each term starts where the one before ends.
+    entries: Vec<(u32, u32)>,
+}
+
+impl Bag {
+    fn from_counts(tf: TermMap<'_, u32>) -> Bag {
+        let mut text = String::with_capacity(tf.keys().map(|t| t.len()).sum());
+        let mut entries = Vec::with_capacity(tf.len());
+        for (t, n) in tf {
+            text.push_str(t);
+            entries.push((text.len() as u32, n));
+        }
+        Bag { text, entries }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, u32)> + '_ {
+        let mut start = 0;
+        self.entries.iter().map(move |&(end, n)| {
+            let t = &self.text[start..end as usize];
+            start = end as usize;
+            (t, n)
+        })
+    }
 }
 
 fn kind_code(k: Kind) -> &'static str {
