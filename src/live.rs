@@ -14,6 +14,7 @@ use crate::write::MemoryOutput;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tera::Tera;
@@ -116,6 +117,9 @@ pub struct LiveSite {
     graph_current: bool,
     /// Every problem of the last rebuild that got as far as linking.
     last_diags: Diagnostics,
+    /// True when another save is waiting (see `watch::Watcher::pending`): a rebuild that has served
+    /// the saved page stops there and leaves the lists to the next one.
+    interrupt: Option<Arc<AtomicBool>>,
 }
 
 impl LiveSite {
@@ -144,9 +148,15 @@ impl LiveSite {
             graph: None,
             graph_current: false,
             last_diags: Diagnostics::new(),
+            interrupt: None,
         };
         site.read_all()?;
         Ok(site)
+    }
+
+    /// Lets rebuilds yield to a save that arrives while they run (the flag the watcher sets).
+    pub fn set_interrupt(&mut self, flag: Arc<AtomicBool>) {
+        self.interrupt = Some(flag);
     }
 
     fn selection(&self) -> Selection {
@@ -429,6 +439,29 @@ impl LiveSite {
                 done.extend(paths);
                 first_served = Some(started.elapsed());
             }
+        }
+        let waiting = self
+            .interrupt
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::SeqCst));
+        if first_served.is_some() && waiting {
+            // Another save is waiting: the edited page is served; the lists that show it are left
+            // for the next rebuild, whose fingerprints still differ from the ones kept here. The
+            // early pages lose theirs, so the next rebuild renders them again from its graph.
+            for (path, bytes) in first.into_files() {
+                self.fingerprints.remove(&path);
+                self.pages.insert(path, bytes);
+            }
+            return Rebuilt {
+                files: Arc::new(self.served_files()),
+                errors: None,
+                warnings: diags,
+                changed: Some(done.iter().cloned().collect()),
+                first_served,
+                pages_rendered: done.len(),
+                bodies_rendered: self.cache.rendered_last,
+                elapsed: started.elapsed(),
+            };
         }
         let out = MemoryOutput::new();
         let rendition =

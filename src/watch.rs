@@ -8,7 +8,9 @@ use notify::event::{AccessKind, AccessMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How long the site must be quiet before a burst of events counts as one save.
@@ -25,6 +27,9 @@ pub struct Watcher {
     /// The site root as the events name it (canonical).
     root: PathBuf,
     watched: HashSet<&'static str>,
+    /// Set as soon as an event arrives, cleared when a batch is handed out: lets a rebuild in
+    /// progress see that another save is waiting.
+    pending: Arc<AtomicBool>,
 }
 
 impl Watcher {
@@ -32,16 +37,45 @@ impl Watcher {
     pub fn start(root: &Path) -> notify::Result<Self> {
         let root = root.canonicalize().map_err(notify::Error::io)?;
         let (tx, events) = channel();
-        let mut watcher = notify::recommended_watcher(tx)?;
+        let pending = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&pending);
+        let events_root = root.clone();
+        let mut watcher = notify::recommended_watcher(move |e: notify::Result<Event>| {
+            // Only an event that `next_batch` will turn into a rebuild may interrupt one: an
+            // ignored one (a read) would otherwise stop a rebuild that nothing follows.
+            let mut changes = Changes::default();
+            let relevant = match &e {
+                Ok(ev) => {
+                    note_event(
+                        &events_root,
+                        Ok(ev.clone()),
+                        &mut changes,
+                        &mut HashSet::new(),
+                    );
+                    !changes.is_empty()
+                }
+                Err(_) => true,
+            };
+            if relevant {
+                flag.store(true, Ordering::SeqCst);
+            }
+            let _ = tx.send(e);
+        })?;
         watcher.watch(&root, RecursiveMode::NonRecursive)?;
         let mut w = Watcher {
             watcher,
             events,
             root,
             watched: HashSet::new(),
+            pending,
         };
         w.watch_folders();
         Ok(w)
+    }
+
+    /// A flag that is true while a save is waiting to be handed out by `next_batch`.
+    pub fn pending(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.pending)
     }
 
     /// Watches source folders that exist and are not watched yet (created since, or recreated).
@@ -72,6 +106,7 @@ impl Watcher {
             let mut note = |e: notify::Result<Event>| note_event(&root, e, &mut changes, &mut lost);
             note(first);
             drain_burst(&self.events, QUIET, MAX_WAIT, &mut note);
+            self.pending.store(false, Ordering::SeqCst);
             for folder in lost {
                 self.watched.remove(folder);
             }

@@ -54,6 +54,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut site = LiveSite::open(&args.root, base_url.clone(), args.drafts, args.future)
         .with_context(|| format!("could not read the site in {}", args.root.display()))?;
     let first = site.rebuild(&Default::default(), &mut |_| {});
+    site.set_interrupt(watcher.pending());
     report(&first, None);
     let handle = server.handle();
     handle.publish(snapshot(&first));
