@@ -465,7 +465,11 @@ impl LiveSite {
         }
         let out = MemoryOutput::new();
         let rendition =
-            match render::render_changed(&prepared, tera, &self.fingerprints, &done, &out) {
+            match render::render_changed(&prepared, tera, &self.fingerprints, &done, &out, &|| {
+                self.interrupt
+                    .as_ref()
+                    .is_some_and(|f| f.load(Ordering::SeqCst))
+            }) {
                 Ok(r) => r,
                 Err(e) => {
                     diags.push(self.render_diagnostic(e));

@@ -1148,6 +1148,8 @@ pub struct Rendition {
     pub fingerprints: HashMap<String, u64>,
     /// Pages whose fingerprint was new or changed (rendered now, or already by the caller).
     pub changed: Vec<String>,
+    /// False when `stop` cut the rendering short.
+    pub complete: bool,
 }
 
 /// Renders every page of the site into `sink`. Returns the paths written, or every template error.
@@ -1230,12 +1232,17 @@ fn fixed_files(graph: &SiteGraph) -> Vec<(&'static str, Vec<u8>)> {
 /// Renders only the pages whose fingerprint differs from `previous` (all of them when it is
 /// empty), for `serve`, except those in `done` (already rendered from the same graph). Pages that
 /// are gone are simply absent from the returned fingerprints.
+///
+/// `stop` is asked between batches of pages: when it says yes (another save is waiting), the
+/// pages not rendered yet keep their previous fingerprints, so the next call renders them, and
+/// `Rendition::complete` is false.
 pub fn render_changed(
     prepared: &Prepared<'_>,
     tera: &Tera,
     previous: &HashMap<String, u64>,
     done: &HashSet<String>,
     sink: &dyn Sink,
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Rendition, BuildError> {
     let site = {
         let mut h = DefaultHasher::default();
@@ -1272,8 +1279,30 @@ pub fn render_changed(
         .filter(|(_, path)| !done.contains(*path))
         .map(|(&job, _)| job)
         .collect();
-    render_jobs(prepared, &todo, tera, sink)?;
+    // The pages that list every article go last: a waiting save is seen before each page.
+    let mut todo = todo;
+    todo.sort_by_key(|job| matches!(job, Job::Archive | Job::Sitemap | Job::Review));
+    let written: HashSet<String> = render_jobs_until(prepared, &todo, tera, sink, stop)?
+        .into_iter()
+        .collect();
     let mut fingerprints: HashMap<String, u64> = fps.into_iter().collect();
+    let complete = written.len() == todo.len();
+    let mut changed = changed;
+    if !complete {
+        // Not rendered: keep what was there, under its old fingerprint, for the next call.
+        let left: HashSet<String> = todo
+            .iter()
+            .map(|&job| prepared.path(job))
+            .filter(|p| !written.contains(p))
+            .collect();
+        for path in &left {
+            match previous.get(path) {
+                Some(&fp) => fingerprints.insert(path.clone(), fp),
+                None => fingerprints.remove(path),
+            };
+        }
+        changed.retain(|p| !left.contains(p));
+    }
     for (rel, bytes) in fixed_files(prepared.graph) {
         if !previous.contains_key(rel) {
             sink.put(rel, &bytes).map_err(output_error)?;
@@ -1281,16 +1310,27 @@ pub fn render_changed(
         fingerprints.insert(rel.to_string(), 0);
     }
     // The search index follows every article's text; it is written after the pages, which the
-    // readers of an edited page are waiting for.
-    if !previous.contains_key(SEARCH_INDEX) || !changed.is_empty() {
-        let index = crate::search::index_json(prepared.graph);
+    // readers of an edited page are waiting for, and left for the next call (marked due) when a
+    // save is waiting.
+    const DUE: u64 = 1;
+    let index_due = !changed.is_empty() || previous.get(SEARCH_INDEX).is_none_or(|&fp| fp == DUE);
+    let index = (index_due && complete)
+        .then(|| crate::search::index_json_until(prepared.graph, stop))
+        .flatten();
+    let fp = if let Some(index) = index {
         sink.put(SEARCH_INDEX, index.as_bytes())
             .map_err(output_error)?;
-    }
-    fingerprints.insert(SEARCH_INDEX.to_string(), 0);
+        0
+    } else if index_due {
+        DUE
+    } else {
+        0
+    };
+    fingerprints.insert(SEARCH_INDEX.to_string(), fp);
     Ok(Rendition {
         fingerprints,
         changed,
+        complete,
     })
 }
 
@@ -1301,6 +1341,48 @@ fn render_jobs(
     sink: &dyn Sink,
 ) -> Result<Vec<String>, BuildError> {
     render_jobs_watched(prepared, jobs, tera, sink, &Watch::default())
+}
+
+/// Renders the jobs, skipping every one not started yet once `stop` says so. Returns the paths
+/// written.
+fn render_jobs_until(
+    prepared: &Prepared<'_>,
+    jobs: &[Job],
+    tera: &Tera,
+    sink: &dyn Sink,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Vec<String>, BuildError> {
+    let results: Vec<Result<Option<String>, (String, String)>> = jobs
+        .par_iter()
+        .map(|&job| {
+            if stop() {
+                return Ok(None);
+            }
+            let html = prepared.render(job, tera)?;
+            let path = prepared.path(job);
+            sink.put(&path, html.as_bytes())
+                .map_err(|e| (String::new(), format!("{e:#}")))?;
+            Ok(Some(path))
+        })
+        .collect();
+    let mut written = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(Some(p)) => written.push(p),
+            Ok(None) => {}
+            Err((template, message)) => {
+                return Err(BuildError::Template {
+                    name: if template.is_empty() {
+                        "output".into()
+                    } else {
+                        template
+                    },
+                    message,
+                })
+            }
+        }
+    }
+    Ok(written)
 }
 
 /// Renders each page into a size-capped buffer while `watch` knows which page is rendering.

@@ -62,6 +62,12 @@ struct Index<'a> {
 
 /// The index for the site, as compact JSON.
 pub fn index_json(graph: &SiteGraph) -> String {
+    index_json_until(graph, &|| false).expect("never stopped")
+}
+
+/// `index_json`, given up (None) as soon as `stop` says so: `serve` asks whether another save is
+/// waiting, since tokenising every article takes longer than serving the next edit should.
+pub fn index_json_until(graph: &SiteGraph, stop: &(dyn Fn() -> bool + Sync)) -> Option<String> {
     let nc = graph.companies.len();
     let nm = graph.models.len();
     let mut entities = Vec::with_capacity(nc + nm + graph.themes.len());
@@ -123,11 +129,14 @@ pub fn index_json(graph: &SiteGraph) -> String {
     // Each body is tokenised once, in parallel, into a compact bag of its distinct terms (one
     // string of them and their counts): the lowercased bodies and the hash maps that count them
     // never exist for every article at once, which kept a fifth of a 10k build's memory.
-    let bags: Vec<Bag> = graph
+    let bags: Vec<Option<Bag>> = graph
         .articles
         .par_iter()
         .zip(&docs)
         .map(|(a, d)| {
+            if stop() {
+                return None;
+            }
             // Words already findable through the title, summary or entity names need no postings.
             let mut known = format!("{} {}", a.article.title, a.summary());
             for &e in &d.4 {
@@ -147,9 +156,10 @@ pub fn index_json(graph: &SiteGraph) -> String {
                     *tf.entry(t).or_default() += 1;
                 }
             }
-            Bag::from_counts(tf)
+            Some(Bag::from_counts(tf))
         })
         .collect();
+    let bags: Vec<Bag> = bags.into_iter().collect::<Option<_>>()?;
     let df: TermMap<'_, u32> = bags
         .par_iter()
         .fold(TermMap::default, |mut df: TermMap<'_, u32>, bag| {
@@ -209,7 +219,7 @@ pub fn index_json(graph: &SiteGraph) -> String {
         terms: postings,
     })
     .expect("the index is plain data");
-    escape_markup(&json)
+    Some(escape_markup(&json))
 }
 
 /// JSON with `<`, `>` and `&` written as `\u` escapes: the same data for a JSON parser, but no
