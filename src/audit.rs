@@ -444,8 +444,9 @@ fn attributes(html: &str) -> Vec<(String, String, usize)> {
     out
 }
 
-/// `&amp;`, `&quot;`, `&#39;`, `&#x2F;` and friends, as browsers read them in attribute values.
-fn decode_entities(s: &str) -> String {
+/// `&amp;`, `&quot;`, `&#39;`, `&#x2F;` and friends, as browsers read them in attribute values
+/// (and in text: the search index reads article text through it too).
+pub(crate) fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }

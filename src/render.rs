@@ -967,18 +967,7 @@ impl<'g> Prepared<'g> {
             Job::NotFound | Job::Robots => {
                 ctx.insert("sitemap_url", &base.permalink("sitemap.xml"));
             }
-            Job::Feed => {
-                let entries = self.feed_entries();
-                ctx.insert("feed_url", &base.permalink("feed.xml"));
-                ctx.insert(
-                    "updated",
-                    &entries
-                        .first()
-                        .map(|e| e.updated.clone())
-                        .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into()),
-                );
-                ctx.insert("entries", &entries);
-            }
+            Job::Feed => insert_feed(&mut ctx, base.permalink("feed.xml"), &self.feed_entries()),
             Job::Sitemap => ctx.insert("urls", &self.sitemap_urls()),
             Job::Review => ctx.insert("rows", &self.desk_rows()),
             Job::Search => reader::insert_search(&mut ctx, g),
@@ -1545,6 +1534,20 @@ fn paginator(current: usize, total: usize, url: impl Fn(usize) -> String) -> Pag
             })
             .collect(),
     }
+}
+
+/// What `feed.xml` needs of a feed: its URL, its entries and when it last changed (its newest
+/// entry: a feed must not claim to change on every build).
+fn insert_feed(ctx: &mut Context, feed_url: String, entries: &[FeedEntry<'_>]) {
+    ctx.insert("feed_url", &feed_url);
+    ctx.insert(
+        "updated",
+        &entries
+            .first()
+            .map(|e| e.updated.clone())
+            .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into()),
+    );
+    ctx.insert("entries", entries);
 }
 
 /// Whether `text` begins with `prefix`, ignoring whitespace and a trailing ellipsis.

@@ -401,38 +401,15 @@ fn is_stop(w: &str) -> bool {
 /// The text of rendered HTML: tags dropped (each leaves a space), the entities the renderer writes
 /// decoded.
 pub fn html_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
+    let mut text = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(i) = rest.find(['<', '&']) {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        if rest.starts_with('<') {
-            out.push(' ');
-            rest = rest.find('>').map_or("", |j| &rest[j + 1..]);
-            continue;
-        }
-        let decoded = [
-            ("&amp;", '&'),
-            ("&lt;", '<'),
-            ("&gt;", '>'),
-            ("&quot;", '"'),
-            ("&#39;", '\''),
-        ]
-        .into_iter()
-        .find(|(e, _)| rest.starts_with(e));
-        match decoded {
-            Some((e, c)) => {
-                out.push(c);
-                rest = &rest[e.len()..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
+    while let Some(i) = rest.find('<') {
+        text.push_str(&rest[..i]);
+        text.push(' ');
+        rest = rest[i..].find('>').map_or("", |j| &rest[i + j + 1..]);
     }
-    out.push_str(rest);
-    out
+    text.push_str(rest);
+    crate::audit::decode_entities(&text)
 }
 
 #[cfg(test)]

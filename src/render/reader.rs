@@ -177,17 +177,9 @@ pub fn insert_entity_feed(ctx: &mut Context, p: &Prepared<'_>, kind: Kind, i: us
         })
         .collect();
     let path = format!("{url}feed.xml");
-    ctx.insert("feed_url", &graph.base.permalink(&path));
+    super::insert_feed(ctx, graph.base.permalink(&path), &entries);
     ctx.insert("feed_title", &format!("{name} · {}", graph.config.title));
     ctx.insert("feed_alternate", &graph.base.permalink(url));
-    ctx.insert(
-        "updated",
-        &entries
-            .first()
-            .map(|e| e.updated.clone())
-            .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into()),
-    );
-    ctx.insert("entries", &entries);
 }
 
 /// The articles an entity's feed lists: its newest public ones (a preview's drafts never go in a
