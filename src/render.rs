@@ -840,14 +840,6 @@ impl<'g> Prepared<'g> {
         rows
     }
 
-    /// Renders one page. Errors are (template, message).
-    pub fn render(&self, job: Job, tera: &Tera) -> Result<String, (String, String)> {
-        let mut out = Vec::new();
-        self.render_to(job, tera, &mut out)?;
-        Ok(String::from_utf8(out)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
-    }
-
     /// Renders one page into `out`. Errors are (template, message).
     pub fn render_to(
         &self,
@@ -1182,7 +1174,7 @@ pub fn render_site_watched(
     let prepared = Prepared::new(graph);
     prepared.build_cards();
     let jobs = prepared.jobs();
-    let mut written = render_jobs_watched(&prepared, &jobs, tera, sink, watch)?;
+    let mut written = render_jobs_watched(&prepared, &jobs, tera, sink, watch, &|| false)?;
     for (rel, bytes) in site_files(graph) {
         sink.put(rel, &bytes).map_err(output_error)?;
         written.push(rel.to_string());
@@ -1271,9 +1263,10 @@ pub fn render_changed(
     // The pages that list every article go last: a waiting save is seen before each page.
     let mut todo = todo;
     todo.sort_by_key(|job| matches!(job, Job::Archive | Job::Sitemap | Job::Review));
-    let written: HashSet<String> = render_jobs_until(prepared, &todo, tera, sink, stop)?
-        .into_iter()
-        .collect();
+    let written: HashSet<String> =
+        render_jobs_watched(prepared, &todo, tera, sink, &Watch::default(), stop)?
+            .into_iter()
+            .collect();
     let mut fingerprints: HashMap<String, u64> = fps.into_iter().collect();
     let complete = written.len() == todo.len();
     let mut changed = changed;
@@ -1329,65 +1322,28 @@ fn render_jobs(
     tera: &Tera,
     sink: &dyn Sink,
 ) -> Result<Vec<String>, BuildError> {
-    render_jobs_watched(prepared, jobs, tera, sink, &Watch::default())
+    render_jobs_watched(prepared, jobs, tera, sink, &Watch::default(), &|| false)
 }
 
-/// Renders the jobs, skipping every one not started yet once `stop` says so. Returns the paths
-/// written.
-fn render_jobs_until(
-    prepared: &Prepared<'_>,
-    jobs: &[Job],
-    tera: &Tera,
-    sink: &dyn Sink,
-    stop: &(dyn Fn() -> bool + Sync),
-) -> Result<Vec<String>, BuildError> {
-    let results: Vec<Result<Option<String>, (String, String)>> = jobs
-        .par_iter()
-        .map(|&job| {
-            if stop() {
-                return Ok(None);
-            }
-            let html = prepared.render(job, tera)?;
-            let path = prepared.path(job);
-            sink.put(&path, html.as_bytes())
-                .map_err(|e| (String::new(), format!("{e:#}")))?;
-            Ok(Some(path))
-        })
-        .collect();
-    let mut written = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(Some(p)) => written.push(p),
-            Ok(None) => {}
-            Err((template, message)) => {
-                return Err(BuildError::Template {
-                    name: if template.is_empty() {
-                        "output".into()
-                    } else {
-                        template
-                    },
-                    message,
-                })
-            }
-        }
-    }
-    Ok(written)
-}
-
-/// Renders each page into a size-capped buffer while `watch` knows which page is rendering.
+/// Renders each page into a size-capped buffer while `watch` knows which page is rendering;
+/// pages not started when `stop` says so are skipped (not in the returned paths).
 fn render_jobs_watched(
     prepared: &Prepared<'_>,
     jobs: &[Job],
     tera: &Tera,
     sink: &dyn Sink,
     watch: &Watch,
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Vec<String>, BuildError> {
     let limit = page_limit(prepared.graph);
-    let results: Vec<Result<String, (String, String)>> = jobs
+    let results: Vec<Result<Option<String>, (String, String)>> = jobs
         .par_iter()
         .map(|&job| {
             if watch.is_cancelled() {
                 return Err((String::new(), "the build was stopped".to_string()));
+            }
+            if stop() {
+                return Ok(None);
             }
             let path = prepared.path(job);
             let mut page = PageBuffer::new(limit, watch);
@@ -1398,14 +1354,15 @@ fn render_jobs_watched(
             }
             sink.put(&path, &page.bytes)
                 .map_err(|e| (String::new(), format!("{e:#}")))?;
-            Ok(path)
+            Ok(Some(path))
         })
         .collect();
     let mut written = Vec::with_capacity(results.len());
     let mut errors: BTreeMap<String, String> = BTreeMap::new();
     for r in results {
         match r {
-            Ok(p) => written.push(p),
+            Ok(Some(p)) => written.push(p),
+            Ok(None) => {}
             Err((template, msg)) => {
                 errors.entry(template).or_insert(msg);
             }
