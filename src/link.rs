@@ -704,27 +704,14 @@ pub fn link(
         .collect();
 
     // Link problems and anchors, now that every body's headings are known.
-    let anchors: HashMap<&str, &Vec<String>> = article_nodes
-        .iter()
-        .map(|n| (n.url.as_str(), &n.body.anchors))
-        .chain(
-            company_nodes
-                .iter()
-                .map(|n| (n.url.as_str(), &n.profile.anchors)),
-        )
-        .chain(
-            model_nodes
-                .iter()
-                .map(|n| (n.url.as_str(), &n.profile.anchors)),
-        )
-        .chain(
-            theme_nodes
-                .iter()
-                .map(|n| (n.url.as_str(), &n.profile.anchors)),
-        )
-        .chain(page_nodes.iter().map(|n| (n.url.as_str(), &n.body.anchors)))
-        .collect();
-    let anchors_of = |url: &str| anchors.get(url).map(|v| v.as_slice());
+    let anchors = anchor_index(
+        &article_nodes,
+        &company_nodes,
+        &model_nodes,
+        &theme_nodes,
+        &page_nodes,
+    );
+    let anchors_of = |url: &str| anchors.get(url).copied();
     let report = |origin: &Origin, r: &Rendered, own_url: &str, out: &mut Vec<Diagnostic>| {
         body_problems(&ctx, origin, r, own_url, &anchors_of, out)
     };
@@ -1056,7 +1043,14 @@ pub fn relink_articles(
     let company_ix = index(graph.companies.iter().map(|c| c.company.id.as_str()));
     let model_ix = index(graph.models.iter().map(|m| m.model.id.as_str()));
     let theme_ix = index(graph.themes.iter().map(|t| t.theme.id.as_str()));
-    let anchors_of = |url: &str| anchors_in(graph, url);
+    let anchors = anchor_index(
+        &graph.articles,
+        &graph.companies,
+        &graph.models,
+        &graph.themes,
+        &graph.pages,
+    );
+    let anchors_of = |url: &str| anchors.get(url).copied();
     let mut problems = Vec::with_capacity(at.len());
     for &i in &at {
         let n = &graph.articles[i];
@@ -1089,36 +1083,23 @@ pub fn relink_articles(
     Some(out)
 }
 
-/// The headings of the page at `url` (site-relative), looked up one by one.
-fn anchors_in<'g>(graph: &'g SiteGraph, url: &str) -> Option<&'g [String]> {
-    let found = graph
-        .articles
+/// The headings of every page, by site-relative URL: what `#anchor` links are checked against.
+fn anchor_index<'g>(
+    articles: &'g [ArticleNode],
+    companies: &'g [CompanyNode],
+    models: &'g [ModelNode],
+    themes: &'g [ThemeNode],
+    pages: &'g [PageNode],
+) -> HashMap<&'g str, &'g [String]> {
+    let of = |url: &'g str, r: &'g Rendered| (url, r.anchors.as_slice());
+    articles
         .iter()
-        .find(|n| n.url == url)
-        .map(|n| &n.body)
-        .or_else(|| {
-            graph
-                .companies
-                .iter()
-                .find(|n| n.url == url)
-                .map(|n| &n.profile)
-        })
-        .or_else(|| {
-            graph
-                .models
-                .iter()
-                .find(|n| n.url == url)
-                .map(|n| &n.profile)
-        })
-        .or_else(|| {
-            graph
-                .themes
-                .iter()
-                .find(|n| n.url == url)
-                .map(|n| &n.profile)
-        })
-        .or_else(|| graph.pages.iter().find(|n| n.url == url).map(|n| &n.body))?;
-    Some(found.anchors.as_slice())
+        .map(|n| of(&n.url, &n.body))
+        .chain(companies.iter().map(|n| of(&n.url, &n.profile)))
+        .chain(models.iter().map(|n| of(&n.url, &n.profile)))
+        .chain(themes.iter().map(|n| of(&n.url, &n.profile)))
+        .chain(pages.iter().map(|n| of(&n.url, &n.body)))
+        .collect()
 }
 
 /// What an editor should still do before an article goes out; shown on the review desk.
