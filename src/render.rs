@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use tera::{Context, Tera};
 
 mod reader;
-pub use reader::{SEARCH_INDEX, SEARCH_SCRIPT};
+pub use reader::SEARCH_INDEX;
 
 /// Site-wide values every template sees as `site`.
 #[derive(Serialize)]
@@ -1194,11 +1194,11 @@ fn site_files(graph: &SiteGraph) -> Vec<(&'static str, Vec<u8>)> {
 
 /// `site_files` but the search index, which is the one that follows the content.
 fn fixed_files(graph: &SiteGraph) -> Vec<(&'static str, Vec<u8>)> {
-    let mut files = vec![
-        (theme::STYLESHEET, theme::STYLESHEET_CSS.as_bytes().to_vec()),
-        (SEARCH_SCRIPT, reader::SEARCH_SCRIPT_JS.as_bytes().to_vec()),
-        (".nojekyll", Vec::new()),
-    ];
+    let mut files: Vec<(&'static str, Vec<u8>)> = theme::STATIC
+        .iter()
+        .map(|(rel, text)| (*rel, text.as_bytes().to_vec()))
+        .collect();
+    files.push((".nojekyll", Vec::new()));
     if let Some(cname) = graph
         .config
         .cname

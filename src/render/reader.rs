@@ -11,8 +11,6 @@ use tera::Context;
 
 /// Where the search index and the search script are written.
 pub const SEARCH_INDEX: &str = "search/index.json";
-pub const SEARCH_SCRIPT: &str = "assets/search.js";
-pub const SEARCH_SCRIPT_JS: &str = include_str!("../theme/search.js");
 
 /// How many companies the models-index chart draws; the table under it lists every model.
 pub const CHART_MAX_COMPANIES: usize = 12;
@@ -209,7 +207,7 @@ pub fn entity_name_url(graph: &SiteGraph, kind: Kind, i: usize) -> (&str, &str) 
 /// Adds what the search page needs: the index and script URLs.
 pub fn insert_search(ctx: &mut Context, graph: &SiteGraph) {
     ctx.insert("search_index_url", &graph.base.link(SEARCH_INDEX));
-    ctx.insert("search_script_url", &graph.base.link(SEARCH_SCRIPT));
+    ctx.insert("search_script_url", &graph.base.link(crate::theme::SEARCH_SCRIPT));
 }
 
 /// Name, site-relative URL and backlinks of one entity.
