@@ -4,7 +4,8 @@
 
 use crate::check::{rules, CheckReport, Finding};
 use crate::error::{BuildError, Diagnostic};
-use crate::link::{has_scheme, percent_decode, BaseUrl};
+use crate::text::decode_entities;
+use crate::url::{has_scheme, percent_decode_lossy, BaseUrl};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::Path;
@@ -181,7 +182,7 @@ fn resolve(url: &str, page: &str, base: &BaseUrl, out: &Output) -> Option<Proble
             ),
         });
     };
-    let Some(rel) = normalize(&percent_decode(rel)) else {
+    let Some(rel) = normalize(&percent_decode_lossy(rel)) else {
         return Some(Problem {
             error: true,
             message: format!("link to `{url}` climbs above the site's root"),
@@ -444,49 +445,6 @@ fn attributes(html: &str) -> Vec<(String, String, usize)> {
     out
 }
 
-/// `&amp;`, `&quot;`, `&#39;`, `&#x2F;` and friends, as browsers read them in attribute values
-/// (and in text: the search index reads article text through it too).
-pub(crate) fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let end = rest.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let name = &rest[1..e];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                n if n.starts_with("#x") || n.starts_with("#X") => u32::from_str_radix(&n[2..], 16)
-                    .ok()
-                    .and_then(char::from_u32),
-                n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
-                _ => None,
-            };
-            c.map(|c| (c, e))
-        });
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &rest[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -535,13 +493,5 @@ mod tests {
         assert!(!ok("../../../../x", "articles/a/index.html"));
         let p = resolve("x/", "404.html", &base, &out).unwrap();
         assert!(!p.error, "relative links in 404.html are a warning");
-    }
-
-    #[test]
-    fn decodes_entities() {
-        assert_eq!(
-            decode_entities("/a&#x2F;b&amp;c&#47;&bogus;"),
-            "/a/b&c/&bogus;"
-        );
     }
 }

@@ -150,7 +150,7 @@ pub(crate) fn parse_config(
         }
     };
     if let Some(cname) = &config.cname {
-        if let Err(msg) = crate::model::check_host_name(cname.trim()) {
+        if let Err(msg) = crate::url::check_host_name(cname.trim()) {
             let line = top_level_key_line(text, "cname");
             diags.push(
                 Diagnostic::error(path, format!("cname: {msg}"))

@@ -331,7 +331,7 @@ fn clip(s: &str, max: usize) -> String {
 
 /// Escapes text for SVG (XML) content and attributes.
 fn esc(s: &str) -> String {
-    crate::render::escape_html(s)
+    crate::text::escape_html(s)
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 //! findings with a rule name. Reads the site through `build::read_site`; never writes anything.
 
 use crate::build;
-use crate::error::{edit_distance, BuildError, Diagnostic, Severity};
-use crate::link::{self, Selection, SiteGraph};
+use crate::error::{BuildError, Diagnostic, Severity};
+use crate::link::{Selection, SiteGraph};
 use crate::markdown::Rendered;
 use crate::model::{display_path, Origin, Status};
 use chrono::NaiveDate;
@@ -408,10 +408,10 @@ fn lint_body(origin: &Origin, body: &Rendered, push: &mut impl FnMut(&'static st
         );
     }
     for (pos, dest) in &body.links {
-        if !(dest.starts_with("//") || link::has_scheme(dest)) {
+        if !(dest.starts_with("//") || crate::url::has_scheme(dest)) {
             continue;
         }
-        if let Err((message, hint)) = check_url(dest) {
+        if let Err((message, hint)) = crate::url::check_url(dest) {
             let (line, col) = at(*pos);
             push(
                 rules::EXTERNAL_URL,
@@ -429,8 +429,8 @@ fn front_matter_url(
     url: &str,
     push: &mut impl FnMut(&'static str, Diagnostic),
 ) {
-    let result = if link::has_scheme(url) {
-        check_url(url)
+    let result = if crate::url::has_scheme(url) {
+        crate::url::check_url(url)
     } else {
         // `https//x.org` lost its colon; `www.x.org` its scheme.
         let lower = url.to_ascii_lowercase();
@@ -464,191 +464,4 @@ fn front_matter_url(
 fn at_field(d: Diagnostic, origin: &Origin, key: &str, value: &str) -> Diagnostic {
     let (line, col) = origin.locate(key, value).unwrap_or((origin.yaml_line, 1));
     d.at(line, Some(col))
-}
-
-/// Schemes that are fine as they are; anything close to `http`/`https`/`mailto` is a typo.
-const KNOWN_SCHEMES: &[&str] = &[
-    "http", "https", "mailto", "tel", "ftp", "ftps", "sftp", "ws", "wss", "data", "sms", "geo",
-    "irc", "ircs", "news", "git", "ssh", "magnet", "urn", "doi", "file",
-];
-
-/// Whether an external URL is well formed: a known or plausible scheme, `//` and a host name with
-/// a domain for web URLs, no spaces, valid `%` escapes. Err: what is wrong and the fix.
-pub fn check_url(url: &str) -> Result<(), (String, String)> {
-    if let Some(c) = url.chars().find(|c| c.is_whitespace()) {
-        let what = if c == ' ' { "a space" } else { "white space" };
-        return Err((
-            format!("contains {what}"),
-            "remove it, or write a space in a URL as %20".into(),
-        ));
-    }
-    if let Some(c) = url
-        .chars()
-        .find(|c| matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '}' | '|'))
-    {
-        return Err((
-            format!("contains `{c}`, which URLs may not"),
-            "copy the address again from the browser's address bar".into(),
-        ));
-    }
-    let bytes = url.as_bytes();
-    for (i, _) in url.match_indices('%') {
-        let hex = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_hexdigit);
-        if !(hex(i + 1) && hex(i + 2)) {
-            return Err((
-                "has a `%` that is not followed by two hex digits".into(),
-                "write a literal % as %25".into(),
-            ));
-        }
-    }
-    let (scheme, rest) = match url.strip_prefix("//") {
-        Some(_) => ("", url),
-        None => url.split_once(':').unwrap_or(("", url)),
-    };
-    let scheme = scheme.to_ascii_lowercase();
-    match scheme.as_str() {
-        "" | "http" | "https" | "ftp" | "ftps" | "ws" | "wss" => {
-            let Some(after) = rest.strip_prefix("//") else {
-                return Err((
-                    format!("needs `//` after `{scheme}:`"),
-                    format!("write it as `{scheme}://{}`", rest.trim_start_matches('/')),
-                ));
-            };
-            check_authority(after, &scheme)
-        }
-        "mailto" => {
-            let addr = rest.split('?').next().unwrap_or("");
-            if addr.contains('@') && !addr.starts_with('@') && !addr.ends_with('@') {
-                Ok(())
-            } else {
-                Err((
-                    "is not an e-mail address".into(),
-                    "write it as `mailto:name@example.org`".into(),
-                ))
-            }
-        }
-        s if KNOWN_SCHEMES.contains(&s) => Ok(()),
-        s => match ["https", "http", "mailto"]
-            .into_iter()
-            .find(|k| s.len() >= 3 && edit_distance(s, k) <= 2)
-        {
-            Some(k) => Err((
-                format!("has the unknown scheme `{s}:`"),
-                format!("did you mean `{k}:`?"),
-            )),
-            None => Ok(()),
-        },
-    }
-}
-
-fn check_authority(after: &str, scheme: &str) -> Result<(), (String, String)> {
-    let authority = after.split(['/', '?', '#']).next().unwrap_or("");
-    let host_port = authority.rsplit('@').next().unwrap_or("");
-    let (host, port) = if let Some(v6) = host_port.strip_prefix('[') {
-        match v6.split_once(']') {
-            Some((_, rest)) => ("[v6]", rest.strip_prefix(':')),
-            None => {
-                return Err((
-                    "has an IPv6 address without its closing `]`".into(),
-                    "write it as `http://[::1]:8080/`".into(),
-                ))
-            }
-        }
-    } else {
-        match host_port.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (host_port, None),
-        }
-    };
-    if host.is_empty() {
-        return Err((
-            "has no host name".into(),
-            format!(
-                "write the site's address after `{}//`, e.g. `https://example.org/page`",
-                if scheme.is_empty() {
-                    String::new()
-                } else {
-                    format!("{scheme}:")
-                }
-            ),
-        ));
-    }
-    if let Some(p) = port {
-        if !p.is_empty() && (p.parse::<u16>().is_err() || !p.bytes().all(|b| b.is_ascii_digit())) {
-            return Err((
-                format!("has the port `{p}`, which is not a number from 0 to 65535"),
-                "remove the `:` after the host name, or fix the port".into(),
-            ));
-        }
-    }
-    if host == "[v6]" || host.eq_ignore_ascii_case("localhost") {
-        return Ok(());
-    }
-    let labels: Vec<&str> = host.strip_suffix('.').unwrap_or(host).split('.').collect();
-    let bad = labels.iter().find(|l| {
-        l.is_empty()
-            || l.starts_with('-')
-            || l.ends_with('-')
-            || !l
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-    });
-    if let Some(l) = bad {
-        return Err((
-            format!("has an invalid host name `{host}` (at `{l}`)"),
-            "host names are words of letters, digits and `-` joined by dots".into(),
-        ));
-    }
-    if labels.len() < 2 {
-        return Err((
-            format!("has the host `{host}`, which has no domain ending"),
-            format!("did you mean `{host}.com` or `{host}.org`?"),
-        ));
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn well_formed_urls_pass() {
-        for ok in [
-            "https://example.org",
-            "https://example.org/a/b?c=d#e",
-            "http://user@example.org:8080/x",
-            "//cdn.example.org/x.js",
-            "https://[::1]:8080/",
-            "http://localhost:3000/",
-            "mailto:desk@example.org?subject=Hi",
-            "tel:+86-10-1234",
-            "https://例子.中国/路径",
-            "https://example.org/a%20b",
-            "doi:10.1000/182",
-            "urn:isbn:0451450523",
-            "ftps://files.example.org/",
-        ] {
-            assert_eq!(check_url(ok), Ok(()), "{ok}");
-        }
-    }
-
-    #[test]
-    fn malformed_urls_are_named() {
-        for (bad, says) in [
-            ("https:/example.org", "needs `//`"),
-            ("https://", "no host"),
-            ("https://example", "no domain ending"),
-            ("https://exa mple.org", "space"),
-            ("https://example..org", "invalid host"),
-            ("https://example.org:80a/", "port"),
-            ("htps://example.org", "unknown scheme `htps:`"),
-            ("mailto:desk", "not an e-mail"),
-            ("https://example.org/%zz", "`%`"),
-            ("https://example.org/<x>", "`<`"),
-        ] {
-            let (msg, _) = check_url(bad).expect_err(bad);
-            assert!(msg.contains(says), "{bad}: {msg}");
-        }
-    }
 }

@@ -4,7 +4,7 @@
 //! request-head size and the time a client may take to send it.
 
 use crate::live::SiteFiles;
-use crate::render::escape_html;
+use crate::text::escape_html;
 use std::collections::{HashSet, VecDeque};
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -432,7 +432,7 @@ pub fn decode_path(raw: &str) -> Result<String, Status> {
     if !raw.starts_with('/') || !raw.bytes().all(|b| (0x21..0x7f).contains(&b)) {
         return bad;
     }
-    let Some(path) = percent_decode(raw) else {
+    let Some(path) = crate::url::percent_decode_strict(raw) else {
         return bad;
     };
     if path.chars().any(|c| c.is_control() || c == '\\') {
@@ -446,25 +446,6 @@ pub fn decode_path(raw: &str) -> Result<String, Status> {
         }
     }
     Ok(path)
-}
-
-/// `%XX` escapes decoded once; None if one is malformed or the result is not UTF-8.
-fn percent_decode(raw: &str) -> Option<String> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = |b: Option<&u8>| b.and_then(|&b| (b as char).to_digit(16));
-            let (h, l) = (hex(bytes.get(i + 1))?, hex(bytes.get(i + 2))?);
-            out.push((h * 16 + l) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// The site key a decoded path names: `/` and `/x/` are folders with an `index.html`.
@@ -672,7 +653,7 @@ fn event_stream(mut stream: TcpStream, shared: &Arc<Shared>, req: &Request) {
     let since: Option<u64> = param("since=").and_then(|v| v.parse().ok());
     // The tab's own page; without it (or if it is odd) every rebuild reloads the tab.
     let key = param("path=")
-        .and_then(percent_decode)
+        .and_then(crate::url::percent_decode_strict)
         .and_then(|p| decode_path(&p).ok())
         .map(|p| site_key(&p));
     let head = "HTTP/1.1 200 OK\r\nServer: briefing\r\nContent-Type: text/event-stream\r\n\

@@ -4,8 +4,8 @@
 
 use crate::error::{line_col, Diagnostic};
 use crate::link::SiteGraph;
-use crate::markdown::{count_words, is_cjk};
 use crate::model::{slugify, EntityId, Kind, Status};
+use crate::text::{count_words, is_cjk};
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;

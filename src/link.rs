@@ -8,6 +8,9 @@ use crate::markdown::{self, Autolink, LinkTarget, Rendered};
 use crate::mention::Matcher;
 use crate::model::*;
 use crate::related::{self, Facet};
+use crate::text::shorten;
+pub use crate::url::BaseUrl;
+use crate::url::{has_scheme, percent_decode_lossy};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -16,67 +19,6 @@ use std::collections::HashSet as StdHashSet;
 use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
-
-/// `base_url` split into what links need: the full URL and its path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BaseUrl {
-    /// `https://org.github.io/briefing/`, always ending in `/`.
-    pub url: String,
-    /// `/briefing/`, always starting and ending in `/`.
-    pub path: String,
-}
-
-impl BaseUrl {
-    pub fn parse(s: &str) -> Result<Self, String> {
-        let s = s.trim();
-        // Every link and feed id starts with this: characters that are not allowed in a URL
-        // would end up in pages (quotes, angle brackets) or break them.
-        if let Some(bad) = s
-            .chars()
-            .find(|c| c.is_whitespace() || c.is_control() || "\"<>\\^`{|}".contains(*c))
-        {
-            return Err(format!(
-                "`{}` contains {bad:?}, which is not allowed in a URL",
-                s.escape_debug()
-            ));
-        }
-        let Some((scheme, rest)) = s.split_once("://") else {
-            return Err(format!(
-                "`{s}` is not an absolute URL: write it like https://org.github.io/briefing/"
-            ));
-        };
-        if scheme != "http" && scheme != "https" {
-            return Err(format!("`{s}` must start with https:// or http://"));
-        }
-        let (host, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/"),
-        };
-        if host.is_empty() || host.contains(char::is_whitespace) {
-            return Err(format!("`{s}` has no host name"));
-        }
-        if path.contains(['?', '#']) {
-            return Err(format!("`{s}` may not carry a query or fragment"));
-        }
-        let path = if path.ends_with('/') {
-            path.to_string()
-        } else {
-            format!("{path}/")
-        };
-        Ok(BaseUrl {
-            url: format!("{scheme}://{host}{path}"),
-            path,
-        })
-    }
-    /// A site-relative URL (`articles/x/`) as a root-relative link (`/briefing/articles/x/`).
-    pub fn link(&self, rel: &str) -> String {
-        format!("{}{}", self.path, rel)
-    }
-    /// A site-relative URL as an absolute URL, for feeds and sitemaps.
-    pub fn permalink(&self, rel: &str) -> String {
-        format!("{}{}", self.url, rel)
-    }
-}
 
 /// Where an article stands for readers on the build's date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -1508,22 +1450,9 @@ fn classify(dest: &str) -> Dest<'_> {
     }
 }
 
-pub(crate) fn has_scheme(s: &str) -> bool {
-    match s.find(':') {
-        Some(i) if i > 0 => {
-            let scheme = &s[..i];
-            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        }
-        _ => false,
-    }
-}
-
 /// `content/articles/a.md` + `../models/x.md` -> `content/models/x.md`; None if it leaves the root.
 fn join(from: &Path, rel: &str) -> Option<String> {
-    let rel = percent_decode(rel);
+    let rel = percent_decode_lossy(rel);
     let mut parts: Vec<String> = from
         .parent()
         .map(|p| {
@@ -1565,60 +1494,9 @@ fn relative_from(from: &Path, target: &str) -> String {
     out.join("/")
 }
 
-pub(crate) fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let hex = |b: u8| (b as char).to_digit(16);
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            if let (Some(h), Some(l)) = (
-                bytes.get(i + 1).and_then(|&b| hex(b)),
-                bytes.get(i + 2).and_then(|&b| hex(b)),
-            ) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// At most `max` chars, cut at a word boundary, with an ellipsis when cut.
-pub fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(max).collect();
-    let cut = match cut.rfind(' ') {
-        Some(i) if i > max / 2 => &cut[..i],
-        _ => &cut[..],
-    };
-    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base_url_keeps_its_path() {
-        let b = BaseUrl::parse("https://org.github.io/briefing").unwrap();
-        assert_eq!(b.url, "https://org.github.io/briefing/");
-        assert_eq!(b.path, "/briefing/");
-        assert_eq!(b.link("articles/x/"), "/briefing/articles/x/");
-        assert_eq!(BaseUrl::parse("https://example.com").unwrap().path, "/");
-        assert!(BaseUrl::parse("example.com").is_err());
-        assert!(BaseUrl::parse("ftp://example.com/").is_err());
-        assert!(BaseUrl::parse("https://e.com\"><script>/").is_err());
-        assert!(BaseUrl::parse("https://e.com/a b/").is_err());
-    }
 
     #[test]
     fn joins_relative_paths_inside_the_root_only() {
@@ -1802,11 +1680,5 @@ mod tests {
             );
             assert_eq!(graph.articles[0].body.html, before, "nothing changed");
         }
-    }
-
-    #[test]
-    fn shortens_at_words() {
-        assert_eq!(shorten("one two three four", 9), "one two…");
-        assert_eq!(shorten("short", 9), "short");
     }
 }

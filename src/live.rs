@@ -480,7 +480,8 @@ impl LiveSite {
             .statics
             .iter()
             .filter(|s| {
-                rendition.fingerprints.contains_key(&s.rel) && !crate::theme::is_theme_static(&s.rel)
+                rendition.fingerprints.contains_key(&s.rel)
+                    && !crate::theme::is_theme_static(&s.rel)
             })
             .map(|s| {
                 Diagnostic::error(

@@ -2,7 +2,7 @@
 //! read-only by every thread. Longest name wins; ASCII names need word boundaries, CJK names don't.
 //! Pure: it knows names and opaque entity keys, never URLs, HTML or the site.
 
-use crate::markdown::is_cjk;
+use crate::text::is_cjk;
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::HashMap;
 

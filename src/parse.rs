@@ -4,6 +4,7 @@
 use crate::error::{line_col, Diagnostic};
 use crate::load::SourceFile;
 use crate::model::*;
+use crate::yaml::{locate_key, locate_value};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::path::Path;
@@ -558,49 +559,6 @@ fn yaml_message(raw: &str) -> (String, Option<(usize, usize)>) {
     (format!("{} while {}", strip(main), strip(context)), pos)
 }
 
-/// Byte offset of a top-level `key:` in YAML text.
-pub fn locate_key(yaml: &str, key: &str) -> Option<usize> {
-    let mut offset = 0;
-    for line in yaml.split_inclusive('\n') {
-        if let Some(rest) = line.strip_prefix(key) {
-            if rest.trim_start().starts_with(':') {
-                return Some(offset);
-            }
-        }
-        offset += line.len();
-    }
-    None
-}
-
-/// Byte offset of `value` in the block of top-level `key` (inline list or `- item` lines).
-pub fn locate_value(yaml: &str, key: &str, value: &str) -> Option<usize> {
-    let start = locate_key(yaml, key)?;
-    let after_key = start + key.len();
-    let mut end = yaml.len();
-    let mut offset = start;
-    for (i, line) in yaml[start..].split_inclusive('\n').enumerate() {
-        if i > 0 && !line.starts_with([' ', '\t', '-']) && !line.trim().is_empty() {
-            end = offset;
-            break;
-        }
-        offset += line.len();
-    }
-    let block = &yaml[after_key..end];
-    let mut from = 0;
-    while let Some(i) = block[from..].find(value) {
-        let at = from + i;
-        let before = block[..at].chars().next_back();
-        let after = block[at + value.len()..].chars().next();
-        let edge =
-            |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'));
-        if edge(before) && edge(after) {
-            return Some(after_key + at);
-        }
-        from = at + value.len().max(1);
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -678,15 +636,5 @@ mod tests {
                 None
             )
         );
-    }
-
-    #[test]
-    fn locates_values_in_inline_and_block_lists() {
-        let y = "title: t\ncompanies: [huawei, alibaba-clod]\nmodels:\n  - pangu\n  - tongyi\n";
-        let off = locate_value(y, "companies", "alibaba-clod").unwrap();
-        assert_eq!(line_col(y, off), (2, 21));
-        let off = locate_value(y, "models", "tongyi").unwrap();
-        assert_eq!(line_col(y, off), (5, 5));
-        assert!(locate_value(y, "themes", "x").is_none());
     }
 }

@@ -256,7 +256,7 @@ pub fn load_templates(overrides: &[AssetFile], base_path: &str) -> Result<Tera, 
     let mut tera = Tera::default();
     // Autoescape stays on for HTML and XML: front matter never reaches a page unescaped.
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-    tera.set_escape_fn(escape_html);
+    tera.set_escape_fn(crate::text::escape_html);
     let list: Vec<(&str, &str)> = sources
         .iter()
         .map(|(n, (t, _))| (n.as_str(), t.as_str()))
@@ -281,31 +281,6 @@ pub fn load_templates(overrides: &[AssetFile], base_path: &str) -> Result<Tera, 
     }
     register_helpers(&mut tera, base_path);
     Ok(tera)
-}
-
-/// Escapes text for HTML and XML content and quoted attributes. Unlike Tera's default it leaves `/`
-/// alone, so URLs stay readable in the page source.
-pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + input.len() / 8);
-    // Copies the runs between special bytes whole: Tera calls this for every `{{ }}`, and pushing
-    // one char at a time was 5% of a build (bench/RESULTS.md). The special bytes are ASCII, so the
-    // slice bounds are always char boundaries.
-    let mut plain = 0;
-    for (i, b) in input.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&input[plain..i]);
-        out.push_str(entity);
-        plain = i + 1;
-    }
-    out.push_str(&input[plain..]);
-    out
 }
 
 fn register_helpers(tera: &mut Tera, base_path: &str) {
@@ -447,7 +422,7 @@ impl<'g> Prepared<'g> {
             nav: ["articles", "companies", "models", "themes"]
                 .iter()
                 .map(|s| NavItem {
-                    title: capitalize(s),
+                    title: crate::text::capitalize(s),
                     url: base.link(&format!("{s}/")),
                     section: s.to_string(),
                 })
@@ -1519,13 +1494,6 @@ fn page_path(rel_url: &str) -> String {
     format!("{rel_url}index.html")
 }
 
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1542,17 +1510,6 @@ mod tests {
         let p = paginator(5, 5, |n| format!("/p{n}"));
         assert_eq!(p.next, None);
         assert_eq!(p.pages.len(), 3);
-    }
-
-    #[test]
-    fn escape_html_escapes_markup_and_keeps_slashes_and_unicode() {
-        assert_eq!(
-            escape_html(r#"<a href="/x/?a=1&b='2'">通义 — ok</a>"#),
-            "&lt;a href=&quot;/x/?a=1&amp;b=&#39;2&#39;&quot;&gt;通义 — ok&lt;/a&gt;"
-        );
-        assert_eq!(escape_html(""), "");
-        assert_eq!(escape_html("&"), "&amp;");
-        assert_eq!(escape_html("plain 文字"), "plain 文字");
     }
 
     #[test]

@@ -9,8 +9,8 @@
 //! postings are ascending doc indices written as the first one and then the gaps between them.
 
 use crate::link::SiteGraph;
-use crate::markdown::is_cjk;
 use crate::model::Kind;
+use crate::text::is_cjk;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -120,7 +120,7 @@ pub fn index_json_until(graph: &SiteGraph, stop: &(dyn Fn() -> bool + Sync)) -> 
                 a.article.title.as_str(),
                 a.article.slug.as_str(),
                 a.article.date.iso_date(),
-                crate::link::shorten(a.summary(), SUMMARY_CHARS),
+                crate::text::shorten(a.summary(), SUMMARY_CHARS),
                 ents,
             )
         })
@@ -409,7 +409,7 @@ pub fn html_text(html: &str) -> String {
         rest = rest[i..].find('>').map_or("", |j| &rest[i + j + 1..]);
     }
     text.push_str(rest);
-    crate::audit::decode_entities(&text)
+    crate::text::decode_entities(&text)
 }
 
 #[cfg(test)]

@@ -9,7 +9,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("index.html", include_str!("../templates/index.html")),
     ("articles.html", include_str!("../templates/articles.html")),
     ("article.html", include_str!("../templates/article.html")),
-    ("companies.html", include_str!("../templates/companies.html")),
+    (
+        "companies.html",
+        include_str!("../templates/companies.html"),
+    ),
     ("company.html", include_str!("../templates/company.html")),
     ("models.html", include_str!("../templates/models.html")),
     ("model.html", include_str!("../templates/model.html")),

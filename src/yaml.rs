@@ -1,6 +1,6 @@
-//! Guards for untrusted YAML (front matter, site.yaml), applied before serde_yaml builds values:
-//! bounds on size, on `[`/`{` nesting and on what aliases expand to. Pure functions over text;
-//! knows nothing about which fields a file has.
+//! YAML as text: guards for untrusted YAML (front matter, site.yaml), applied before serde_yaml
+//! builds values (bounds on size, on `[`/`{` nesting and on what aliases expand to), and where a
+//! key or value stands in it. Pure functions over text; knows nothing about which fields a file has.
 //!
 //! Why: serde_yaml 0.9 refuses nesting deeper than 128 and alias chains that jump more than 100
 //! times per event, but only after its parser (libyaml) has read the whole document, and libyaml
@@ -274,5 +274,64 @@ mod tests {
     fn syntax_errors_are_left_to_the_parser() {
         assert_eq!(check("title: [unclosed\n"), Ok(()));
         assert_eq!(check("a: *undefined\n"), Ok(()));
+    }
+}
+
+/// Byte offset of a top-level `key:` in YAML text.
+pub fn locate_key(yaml: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix(key) {
+            if rest.trim_start().starts_with(':') {
+                return Some(offset);
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Byte offset of `value` in the block of top-level `key` (inline list or `- item` lines).
+pub fn locate_value(yaml: &str, key: &str, value: &str) -> Option<usize> {
+    let start = locate_key(yaml, key)?;
+    let after_key = start + key.len();
+    let mut end = yaml.len();
+    let mut offset = start;
+    for (i, line) in yaml[start..].split_inclusive('\n').enumerate() {
+        if i > 0 && !line.starts_with([' ', '\t', '-']) && !line.trim().is_empty() {
+            end = offset;
+            break;
+        }
+        offset += line.len();
+    }
+    let block = &yaml[after_key..end];
+    let mut from = 0;
+    while let Some(i) = block[from..].find(value) {
+        let at = from + i;
+        let before = block[..at].chars().next_back();
+        let after = block[at + value.len()..].chars().next();
+        let edge =
+            |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'));
+        if edge(before) && edge(after) {
+            return Some(after_key + at);
+        }
+        from = at + value.len().max(1);
+    }
+    None
+}
+
+#[cfg(test)]
+mod position_tests {
+    use super::*;
+    use crate::error::line_col;
+
+    #[test]
+    fn locates_values_in_inline_and_block_lists() {
+        let y = "title: t\ncompanies: [huawei, alibaba-clod]\nmodels:\n  - pangu\n  - tongyi\n";
+        let off = locate_value(y, "companies", "alibaba-clod").unwrap();
+        assert_eq!(line_col(y, off), (2, 21));
+        let off = locate_value(y, "models", "tongyi").unwrap();
+        assert_eq!(line_col(y, off), (5, 5));
+        assert!(locate_value(y, "themes", "x").is_none());
     }
 }

@@ -207,7 +207,10 @@ pub fn entity_name_url(graph: &SiteGraph, kind: Kind, i: usize) -> (&str, &str) 
 /// Adds what the search page needs: the index and script URLs.
 pub fn insert_search(ctx: &mut Context, graph: &SiteGraph) {
     ctx.insert("search_index_url", &graph.base.link(SEARCH_INDEX));
-    ctx.insert("search_script_url", &graph.base.link(crate::theme::SEARCH_SCRIPT));
+    ctx.insert(
+        "search_script_url",
+        &graph.base.link(crate::theme::SEARCH_SCRIPT),
+    );
 }
 
 /// Name, site-relative URL and backlinks of one entity.

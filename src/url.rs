@@ -1,0 +1,407 @@
+//! URLs: the site's `BaseUrl` and every URL form built from it, percent-decoding, and the checks
+//! on URLs and host names that settings and front matter carry. Pure; no knowledge of pages.
+
+use crate::error::edit_distance;
+
+/// `base_url` split into what links need: the full URL and its path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// `https://org.github.io/briefing/`, always ending in `/`.
+    pub url: String,
+    /// `/briefing/`, always starting and ending in `/`.
+    pub path: String,
+}
+
+impl BaseUrl {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        // Every link and feed id starts with this: characters that are not allowed in a URL
+        // would end up in pages (quotes, angle brackets) or break them.
+        if let Some(bad) = s
+            .chars()
+            .find(|c| c.is_whitespace() || c.is_control() || "\"<>\\^`{|}".contains(*c))
+        {
+            return Err(format!(
+                "`{}` contains {bad:?}, which is not allowed in a URL",
+                s.escape_debug()
+            ));
+        }
+        let Some((scheme, rest)) = s.split_once("://") else {
+            return Err(format!(
+                "`{s}` is not an absolute URL: write it like https://org.github.io/briefing/"
+            ));
+        };
+        if scheme != "http" && scheme != "https" {
+            return Err(format!("`{s}` must start with https:// or http://"));
+        }
+        let (host, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        if host.is_empty() || host.contains(char::is_whitespace) {
+            return Err(format!("`{s}` has no host name"));
+        }
+        if path.contains(['?', '#']) {
+            return Err(format!("`{s}` may not carry a query or fragment"));
+        }
+        let path = if path.ends_with('/') {
+            path.to_string()
+        } else {
+            format!("{path}/")
+        };
+        Ok(BaseUrl {
+            url: format!("{scheme}://{host}{path}"),
+            path,
+        })
+    }
+    /// A site-relative URL (`articles/x/`) as a root-relative link (`/briefing/articles/x/`).
+    pub fn link(&self, rel: &str) -> String {
+        format!("{}{}", self.path, rel)
+    }
+    /// A site-relative URL as an absolute URL, for feeds and sitemaps.
+    pub fn permalink(&self, rel: &str) -> String {
+        format!("{}{}", self.url, rel)
+    }
+}
+
+pub(crate) fn has_scheme(s: &str) -> bool {
+    match s.find(':') {
+        Some(i) if i > 0 => {
+            let scheme = &s[..i];
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        _ => false,
+    }
+}
+
+/// `%XX` escapes decoded once, as a Markdown link's path is read: a malformed escape stays as it
+/// was written and bytes that are not UTF-8 become U+FFFD.
+pub(crate) fn percent_decode_lossy(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let (bytes, _) = percent_decode_bytes(s);
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// `%XX` escapes decoded once, as a request path must be: None if an escape is malformed or the
+/// result is not UTF-8.
+pub(crate) fn percent_decode_strict(s: &str) -> Option<String> {
+    let (bytes, well_formed) = percent_decode_bytes(s);
+    if !well_formed {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// The one decoder: the bytes, and whether every `%` began a well-formed escape.
+fn percent_decode_bytes(s: &str) -> (Vec<u8>, bool) {
+    let hex = |b: Option<&u8>| b.and_then(|&b| (b as char).to_digit(16));
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut well_formed = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            if let (Some(h), Some(l)) = (hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+            well_formed = false;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    (out, well_formed)
+}
+
+/// Schemes that are fine as they are; anything close to `http`/`https`/`mailto` is a typo.
+const KNOWN_SCHEMES: &[&str] = &[
+    "http", "https", "mailto", "tel", "ftp", "ftps", "sftp", "ws", "wss", "data", "sms", "geo",
+    "irc", "ircs", "news", "git", "ssh", "magnet", "urn", "doi", "file",
+];
+
+/// Whether an external URL is well formed: a known or plausible scheme, `//` and a host name with
+/// a domain for web URLs, no spaces, valid `%` escapes. Err: what is wrong and the fix.
+pub fn check_url(url: &str) -> Result<(), (String, String)> {
+    if let Some(c) = url.chars().find(|c| c.is_whitespace()) {
+        let what = if c == ' ' { "a space" } else { "white space" };
+        return Err((
+            format!("contains {what}"),
+            "remove it, or write a space in a URL as %20".into(),
+        ));
+    }
+    if let Some(c) = url
+        .chars()
+        .find(|c| matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '}' | '|'))
+    {
+        return Err((
+            format!("contains `{c}`, which URLs may not"),
+            "copy the address again from the browser's address bar".into(),
+        ));
+    }
+    let bytes = url.as_bytes();
+    for (i, _) in url.match_indices('%') {
+        let hex = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_hexdigit);
+        if !(hex(i + 1) && hex(i + 2)) {
+            return Err((
+                "has a `%` that is not followed by two hex digits".into(),
+                "write a literal % as %25".into(),
+            ));
+        }
+    }
+    let (scheme, rest) = match url.strip_prefix("//") {
+        Some(_) => ("", url),
+        None => url.split_once(':').unwrap_or(("", url)),
+    };
+    let scheme = scheme.to_ascii_lowercase();
+    match scheme.as_str() {
+        "" | "http" | "https" | "ftp" | "ftps" | "ws" | "wss" => {
+            let Some(after) = rest.strip_prefix("//") else {
+                return Err((
+                    format!("needs `//` after `{scheme}:`"),
+                    format!("write it as `{scheme}://{}`", rest.trim_start_matches('/')),
+                ));
+            };
+            check_authority(after, &scheme)
+        }
+        "mailto" => {
+            let addr = rest.split('?').next().unwrap_or("");
+            if addr.contains('@') && !addr.starts_with('@') && !addr.ends_with('@') {
+                Ok(())
+            } else {
+                Err((
+                    "is not an e-mail address".into(),
+                    "write it as `mailto:name@example.org`".into(),
+                ))
+            }
+        }
+        s if KNOWN_SCHEMES.contains(&s) => Ok(()),
+        s => match ["https", "http", "mailto"]
+            .into_iter()
+            .find(|k| s.len() >= 3 && edit_distance(s, k) <= 2)
+        {
+            Some(k) => Err((
+                format!("has the unknown scheme `{s}:`"),
+                format!("did you mean `{k}:`?"),
+            )),
+            None => Ok(()),
+        },
+    }
+}
+
+fn check_authority(after: &str, scheme: &str) -> Result<(), (String, String)> {
+    let authority = after.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or("");
+    let (host, port) = if let Some(v6) = host_port.strip_prefix('[') {
+        match v6.split_once(']') {
+            Some((_, rest)) => ("[v6]", rest.strip_prefix(':')),
+            None => {
+                return Err((
+                    "has an IPv6 address without its closing `]`".into(),
+                    "write it as `http://[::1]:8080/`".into(),
+                ))
+            }
+        }
+    } else {
+        match host_port.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (host_port, None),
+        }
+    };
+    if host.is_empty() {
+        return Err((
+            "has no host name".into(),
+            format!(
+                "write the site's address after `{}//`, e.g. `https://example.org/page`",
+                if scheme.is_empty() {
+                    String::new()
+                } else {
+                    format!("{scheme}:")
+                }
+            ),
+        ));
+    }
+    if let Some(p) = port {
+        if !p.is_empty() && (p.parse::<u16>().is_err() || !p.bytes().all(|b| b.is_ascii_digit())) {
+            return Err((
+                format!("has the port `{p}`, which is not a number from 0 to 65535"),
+                "remove the `:` after the host name, or fix the port".into(),
+            ));
+        }
+    }
+    if host == "[v6]" || host.eq_ignore_ascii_case("localhost") {
+        return Ok(());
+    }
+    let labels: Vec<&str> = host.strip_suffix('.').unwrap_or(host).split('.').collect();
+    let bad = labels.iter().find(|l| {
+        l.is_empty()
+            || l.starts_with('-')
+            || l.ends_with('-')
+            || !l
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    });
+    if let Some(l) = bad {
+        return Err((
+            format!("has an invalid host name `{host}` (at `{l}`)"),
+            "host names are words of letters, digits and `-` joined by dots".into(),
+        ));
+    }
+    if labels.len() < 2 {
+        return Err((
+            format!("has the host `{host}`, which has no domain ending"),
+            format!("did you mean `{host}.com` or `{host}.org`?"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that `s` is a bare host name, as GitHub Pages expects in `CNAME`: `briefing.example.org`,
+/// with no scheme, port, path or wildcard. The error says what to write instead.
+pub fn check_host_name(s: &str) -> Result<(), String> {
+    let shown = s.escape_debug();
+    let bare = s
+        .split_once("://")
+        .map_or(s, |(_, rest)| rest)
+        .split(['/', ':', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    let fix = if bare.is_empty() || bare == s {
+        String::new()
+    } else {
+        format!(": write `{}`", bare.escape_debug())
+    };
+    if s.contains("://") {
+        return Err(format!("`{shown}` is a URL, not a host name{fix}"));
+    }
+    if s.contains(['/', ':', '?', '#']) {
+        return Err(format!(
+            "`{shown}` carries a path or port; a custom domain is a host name only{fix}"
+        ));
+    }
+    if s.is_empty() {
+        return Err("the custom domain is empty".into());
+    }
+    if s.len() > 253 {
+        return Err(format!(
+            "`{shown}` is longer than the 253 characters a host name may have"
+        ));
+    }
+    let labels: Vec<&str> = s.split('.').collect();
+    if labels.len() < 2 {
+        return Err(format!(
+            "`{shown}` is not a full domain name: write it with its top-level domain, e.g. `briefing.example.org`"
+        ));
+    }
+    for label in &labels {
+        let ok = !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !ok {
+            let why = if label.is_empty() {
+                "it has an empty part (two dots in a row, or a dot at an end)".to_string()
+            } else if !label.is_ascii() {
+                "it is not ASCII: write an internationalised domain in its xn-- (Punycode) form"
+                    .to_string()
+            } else {
+                format!(
+                    "`{}` may hold only letters, digits and inner `-`, up to 63 of them",
+                    label.escape_debug()
+                )
+            };
+            return Err(format!("`{shown}` is not a valid host name: {why}"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_keeps_its_path() {
+        let b = BaseUrl::parse("https://org.github.io/briefing").unwrap();
+        assert_eq!(b.url, "https://org.github.io/briefing/");
+        assert_eq!(b.path, "/briefing/");
+        assert_eq!(b.link("articles/x/"), "/briefing/articles/x/");
+        assert_eq!(BaseUrl::parse("https://example.com").unwrap().path, "/");
+        assert!(BaseUrl::parse("example.com").is_err());
+        assert!(BaseUrl::parse("ftp://example.com/").is_err());
+        assert!(BaseUrl::parse("https://e.com\"><script>/").is_err());
+        assert!(BaseUrl::parse("https://e.com/a b/").is_err());
+    }
+
+    #[test]
+    fn well_formed_urls_pass() {
+        for ok in [
+            "https://example.org",
+            "https://example.org/a/b?c=d#e",
+            "http://user@example.org:8080/x",
+            "//cdn.example.org/x.js",
+            "https://[::1]:8080/",
+            "http://localhost:3000/",
+            "mailto:desk@example.org?subject=Hi",
+            "tel:+86-10-1234",
+            "https://例子.中国/路径",
+            "https://example.org/a%20b",
+            "doi:10.1000/182",
+            "urn:isbn:0451450523",
+            "ftps://files.example.org/",
+        ] {
+            assert_eq!(check_url(ok), Ok(()), "{ok}");
+        }
+    }
+
+    #[test]
+    fn malformed_urls_are_named() {
+        for (bad, says) in [
+            ("https:/example.org", "needs `//`"),
+            ("https://", "no host"),
+            ("https://example", "no domain ending"),
+            ("https://exa mple.org", "space"),
+            ("https://example..org", "invalid host"),
+            ("https://example.org:80a/", "port"),
+            ("htps://example.org", "unknown scheme `htps:`"),
+            ("mailto:desk", "not an e-mail"),
+            ("https://example.org/%zz", "`%`"),
+            ("https://example.org/<x>", "`<`"),
+        ] {
+            let (msg, _) = check_url(bad).expect_err(bad);
+            assert!(msg.contains(says), "{bad}: {msg}");
+        }
+    }
+
+    #[test]
+    fn host_names_are_bare_domains() {
+        for good in ["briefing.example.org", "www.Example.com", "a-b.c0.io"] {
+            assert_eq!(check_host_name(good), Ok(()), "{good:?} refused");
+        }
+        for bad in [
+            "",
+            "localhost",
+            "https://briefing.example.org",
+            "briefing.example.org/news",
+            "briefing.example.org:8080",
+            "*.example.org",
+            "-a.example.org",
+            "a..example.org",
+            "example.org.",
+            "brief ing.example.org",
+            "新闻.example.org",
+        ] {
+            assert!(check_host_name(bad).is_err(), "{bad:?} accepted");
+        }
+        let e = check_host_name("https://briefing.example.org/").unwrap_err();
+        assert!(e.contains("write `briefing.example.org`"), "{e}");
+    }
+}
