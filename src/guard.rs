@@ -704,9 +704,9 @@ mod tests {
 
     #[test]
     fn the_built_in_theme_passes() {
-        let t = tera(crate::theme::TEMPLATES);
+        let t = tera(crate::render::theme::TEMPLATES);
         assert!(check_graph(&t, &|n| n.to_string()).is_empty());
-        let sources: Vec<Source<'_>> = crate::theme::TEMPLATES
+        let sources: Vec<Source<'_>> = crate::render::theme::TEMPLATES
             .iter()
             .map(|(n, t)| Source {
                 name: n,

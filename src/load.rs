@@ -14,7 +14,7 @@ pub struct SourceFile {
     pub kind: Kind,
     /// Relative to the site root, `/`-separated (`content/models/pangu.md`).
     pub rel: PathBuf,
-    /// Empty once `build::read_site` has parsed the file.
+    /// Empty once `site::read_site` has parsed the file.
     pub text: String,
 }
 

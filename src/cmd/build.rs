@@ -1,6 +1,6 @@
 //! `briefing build`: builds the site into its output folder and prints one summary line.
 
-use crate::build::{build, BuildOptions};
+use crate::site::{build, BuildOptions};
 use anyhow::Context as _;
 use std::path::PathBuf;
 

@@ -1,7 +1,7 @@
 //! `briefing check`: lints the site, or with `--links DIR` audits a built output folder, and prints
 //! the findings as text or JSON. Writes nothing; exits 1 when there is an error.
 
-use crate::audit;
+use crate::check::audit;
 use crate::check::{self, CheckReport};
 use crate::link::BaseUrl;
 use anyhow::Context as _;

@@ -1,11 +1,11 @@
 //! `briefing import`: turns plain-text articles into content/articles/<slug>.md drafts and reports,
 //! per file, the entities it matched and names the site may be missing. Creates no entity.
 
-use crate::build;
 use crate::check;
 use crate::error::Diagnostic;
 use crate::import::{self, DateSource, Found, ImportOptions, Imported, Matcher};
 use crate::model::{display_path, Status};
+use crate::site;
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -46,7 +46,7 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (graph, _, diags) = build::read_site(&args.root, None, check::all_articles())
+    let (graph, _, diags) = site::read_site(&args.root, None, check::all_articles())
         .with_context(|| format!("could not read the site in {}", args.root.display()))?;
     if diags.has_errors() {
         eprintln!(

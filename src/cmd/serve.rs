@@ -2,9 +2,9 @@
 //! its sources and rebuilds what each save changes, reloading open tabs. Never writes public/ or
 //! anything else to disk.
 
-use crate::http::{Server, Snapshot};
-use crate::live::{Changes, LiveSite, Rebuilt};
-use crate::watch::Watcher;
+use crate::serve::http::{Server, Snapshot};
+use crate::serve::live::{Changes, LiveSite, Rebuilt};
+use crate::serve::watch::Watcher;
 use anyhow::{anyhow, bail, Context as _};
 use std::io::Write as _;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

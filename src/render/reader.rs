@@ -209,7 +209,7 @@ pub fn insert_search(ctx: &mut Context, graph: &SiteGraph) {
     ctx.insert("search_index_url", &graph.base.link(SEARCH_INDEX));
     ctx.insert(
         "search_script_url",
-        &graph.base.link(crate::theme::SEARCH_SCRIPT),
+        &graph.base.link(crate::render::theme::SEARCH_SCRIPT),
     );
 }
 

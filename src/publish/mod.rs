@@ -4,10 +4,12 @@
 //! tree, index and current branch are never touched. It never writes an output folder itself (the
 //! build's `OutputDir` does) and never judges the content (the build does).
 
-use crate::build::{build_linked, BuildOptions};
+pub mod git;
+
 use crate::error::{BuildError, Diagnostics};
-use crate::git::{Git, GitError};
+use crate::site::{build_linked, BuildOptions};
 use crate::write::MARKER;
+use git::{Git, GitError};
 use std::fmt;
 use std::path::{Path, PathBuf};
 

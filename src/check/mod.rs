@@ -1,12 +1,14 @@
 //! `check`: everything `build` validates plus the editor's lint (duplicate titles, missing summaries,
 //! images without alt text, entities no article names, future dates, malformed external URLs), as
-//! findings with a rule name. Reads the site through `build::read_site`; never writes anything.
+//! findings with a rule name. Reads the site through `site::read_site`; never writes anything.
 
-use crate::build;
+pub mod audit;
+
 use crate::error::{BuildError, Diagnostic, Severity};
 use crate::link::{Selection, SiteGraph};
 use crate::markdown::Rendered;
 use crate::model::{display_path, Origin, Status};
+use crate::site;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -131,7 +133,7 @@ pub fn all_articles() -> Selection {
 /// Checks the site at `root` as of `today`. Content problems are findings; only a site that
 /// cannot be read at all (no site.yaml, an unreadable folder) is an `Err`.
 pub fn check(root: &Path, today: NaiveDate) -> Result<CheckReport, BuildError> {
-    match build::read_site(root, None, all_articles()) {
+    match site::read_site(root, None, all_articles()) {
         Ok((graph, tree, diags)) => {
             // A preview-style read files an unpublished article's own problems with the article
             // (for the review desk) rather than with the site's: check reports both.

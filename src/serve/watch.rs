@@ -3,7 +3,7 @@
 //! away, several writes): every event of one save arrives within a few milliseconds, so events are
 //! gathered until the site has been quiet for `QUIET`. Reads nothing but events; never writes.
 
-use crate::live::Changes;
+use crate::serve::live::Changes;
 use notify::event::{AccessKind, AccessMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 use std::collections::HashSet;

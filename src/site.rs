@@ -290,7 +290,7 @@ fn write_site_with(
     let clashes: Diagnostics = tree
         .statics
         .iter()
-        .filter(|s| generated.contains(s.rel.as_str()) && !crate::theme::is_theme_static(&s.rel))
+        .filter(|s| generated.contains(s.rel.as_str()) && !crate::render::theme::is_theme_static(&s.rel))
         .map(|s| {
             let d = Diagnostic::error(
                 format!("static/{}", s.rel),

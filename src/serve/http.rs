@@ -3,7 +3,7 @@
 //! opens a file, so no request can reach the disk. Bounded everywhere: connections, event streams,
 //! request-head size and the time a client may take to send it.
 
-use crate::live::SiteFiles;
+use crate::serve::live::SiteFiles;
 use crate::text::escape_html;
 use std::collections::{HashSet, VecDeque};
 use std::io::{self, Read, Write};

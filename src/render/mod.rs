@@ -7,7 +7,6 @@ use crate::guard::{self, PageBuffer, Watch};
 use crate::link::{ArticleNode, SiteGraph, Standing};
 use crate::load::AssetFile;
 use crate::model::{display_path, Extra, Status};
-use crate::theme;
 use crate::write::Sink;
 use rayon::prelude::*;
 use rustc_hash::FxHasher as DefaultHasher;
@@ -18,6 +17,7 @@ use std::sync::OnceLock;
 use tera::{Context, Tera};
 
 mod reader;
+pub mod theme;
 pub use reader::SEARCH_INDEX;
 
 /// Site-wide values every template sees as `site`.

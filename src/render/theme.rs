@@ -1,0 +1,48 @@
+//! The built-in theme: the repository's own `templates/` and `static/`, embedded in the binary at
+//! compile time so a site needs no theme files of its own. A site's file of the same name replaces
+//! one of these. Holds no theme text itself, and never reads the disk.
+
+/// Every built-in template, by name.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    (
+        "articles.html",
+        include_str!("../../templates/articles.html"),
+    ),
+    ("article.html", include_str!("../../templates/article.html")),
+    (
+        "companies.html",
+        include_str!("../../templates/companies.html"),
+    ),
+    ("company.html", include_str!("../../templates/company.html")),
+    ("models.html", include_str!("../../templates/models.html")),
+    ("model.html", include_str!("../../templates/model.html")),
+    ("themes.html", include_str!("../../templates/themes.html")),
+    ("theme.html", include_str!("../../templates/theme.html")),
+    ("page.html", include_str!("../../templates/page.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
+    ("review.html", include_str!("../../templates/review.html")),
+    ("feed.xml", include_str!("../../templates/feed.xml")),
+    ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
+    ("robots.txt", include_str!("../../templates/robots.txt")),
+];
+
+/// Where the theme's stylesheet is written; a file at `static/assets/briefing.css` replaces it.
+pub const STYLESHEET: &str = "assets/briefing.css";
+/// Where the search page's script is written.
+pub const SEARCH_SCRIPT: &str = "assets/search.js";
+
+/// The theme's static files, by output path. A site's `static/` file at the same path replaces
+/// one of these (it is the one place a static file may take a generated path).
+pub const STATIC: &[(&str, &str)] = &[
+    (STYLESHEET, include_str!("../../static/assets/briefing.css")),
+    (SEARCH_SCRIPT, include_str!("../../static/assets/search.js")),
+];
+
+/// Whether a site's static file at `rel` replaces one of the theme's.
+pub fn is_theme_static(rel: &str) -> bool {
+    STATIC.iter().any(|(path, _)| *path == rel)
+}
