@@ -3,7 +3,6 @@
 
 pub mod chart;
 pub mod check;
-pub mod cmd;
 pub mod error;
 pub mod guard;
 pub mod import;

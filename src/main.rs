@@ -1,5 +1,7 @@
 //! The `briefing` command line: parses arguments, calls the library, prints errors once.
 
+mod cmd;
+
 use briefing::BuildError;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -20,28 +22,28 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into public/ (or --out)
-    Build(briefing::cmd::build::Args),
+    Build(cmd::build::Args),
     /// Build the published site and commit it to a branch (gh-pages), then push it
-    Publish(briefing::cmd::publish::Args),
+    Publish(cmd::publish::Args),
     /// Turn plain-text articles into Markdown drafts in content/articles/
-    Import(briefing::cmd::import::Args),
+    Import(cmd::import::Args),
     /// Lint the site without writing anything (or audit a built folder with --links DIR)
-    Check(briefing::cmd::check::Args),
+    Check(cmd::check::Args),
     /// Create a draft article, or a company, model or theme file, ready to fill
-    New(briefing::cmd::new::Args),
+    New(cmd::new::Args),
     /// Serve the site on this machine, rebuilding and reloading on every save
-    Serve(briefing::cmd::serve::Args),
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build(args) => briefing::cmd::build::run(args),
-        Command::Publish(args) => briefing::cmd::publish::run(args),
-        Command::Import(args) => briefing::cmd::import::run(args),
-        Command::Check(args) => briefing::cmd::check::run(args),
-        Command::New(args) => briefing::cmd::new::run(args),
-        Command::Serve(args) => briefing::cmd::serve::run(args),
+        Command::Build(args) => cmd::build::run(args),
+        Command::Publish(args) => cmd::publish::run(args),
+        Command::Import(args) => cmd::import::run(args),
+        Command::Check(args) => cmd::check::run(args),
+        Command::New(args) => cmd::new::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

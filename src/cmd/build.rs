@@ -1,11 +1,11 @@
 //! `briefing build`: builds the site into its output folder and prints one summary line.
 
-use crate::site::{build, BuildOptions};
 use anyhow::Context as _;
+use briefing::site::{build, BuildOptions};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The site's folder (holding site.yaml)
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
@@ -26,11 +26,11 @@ pub struct Args {
     #[arg(long)]
     pub future: bool,
     /// Seconds one page may take to render before the build stops (a template may loop forever)
-    #[arg(long, value_name = "SECONDS", default_value_t = crate::guard::DEFAULT_PAGE_BUDGET.as_secs())]
+    #[arg(long, value_name = "SECONDS", default_value_t = briefing::guard::DEFAULT_PAGE_BUDGET.as_secs())]
     pub render_timeout: u64,
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     let opts = BuildOptions {
         root: args.root,
         out: args.out,

@@ -1,14 +1,14 @@
 //! `briefing check`: lints the site, or with `--links DIR` audits a built output folder, and prints
 //! the findings as text or JSON. Writes nothing; exits 1 when there is an error.
 
-use crate::check::audit;
-use crate::check::{self, CheckReport};
-use crate::link::BaseUrl;
 use anyhow::Context as _;
+use briefing::check::audit;
+use briefing::check::{self, CheckReport};
+use briefing::link::BaseUrl;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// `path:line:col: severity: message` and a hint, like a compiler
     Text,
     /// One JSON document: {version, findings: [...], summary}
@@ -16,7 +16,7 @@ pub enum Format {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The site's folder (holding site.yaml)
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
@@ -31,7 +31,7 @@ pub struct Args {
     pub base_url: Option<String>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     let (report, what) = match &args.links {
         Some(dir) => {
             let base = base_url(&args)?;
@@ -82,7 +82,7 @@ fn base_url(args: &Args) -> anyhow::Result<BaseUrl> {
             struct Settings {
                 base_url: String,
             }
-            let path = args.root.join(crate::load::CONFIG_FILE);
+            let path = args.root.join(briefing::load::CONFIG_FILE);
             let text = std::fs::read_to_string(&path).with_context(|| {
                 format!(
                     "cannot read {} for base_url; pass --base-url with the URL the site is served at",

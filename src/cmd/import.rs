@@ -1,25 +1,25 @@
 //! `briefing import`: turns plain-text articles into content/articles/<slug>.md drafts and reports,
 //! per file, the entities it matched and names the site may be missing. Creates no entity.
 
-use crate::check;
-use crate::error::Diagnostic;
-use crate::import::{self, DateSource, Found, ImportOptions, Imported, Matcher};
-use crate::model::{display_path, Status};
-use crate::site;
 use anyhow::Context as _;
+use briefing::check;
+use briefing::error::Diagnostic;
+use briefing::import::{self, DateSource, Found, ImportOptions, Imported, Matcher};
+use briefing::model::{display_path, Status};
+use briefing::site;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ImportStatus {
+pub(crate) enum ImportStatus {
     Draft,
     Review,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Plain-text files: a title line, a line with a lone `-`, then headings and paragraphs
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -45,7 +45,7 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("`{s}` is not a date: write YYYY-MM-DD, e.g. 2023-09-25"))
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     let (graph, _, diags) = site::read_site(&args.root, None, check::all_articles())
         .with_context(|| format!("could not read the site in {}", args.root.display()))?;
     if diags.has_errors() {

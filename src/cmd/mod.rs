@@ -1,8 +1,9 @@
-//! One module per command; each has one `run` function that main calls.
+//! The commands, one module each, in the binary: each has one `run` that main calls. They parse
+//! nothing but arguments and print what the library reports; the work is in the library.
 
-pub mod build;
-pub mod check;
-pub mod import;
-pub mod new;
-pub mod publish;
-pub mod serve;
+pub(crate) mod build;
+pub(crate) mod check;
+pub(crate) mod import;
+pub(crate) mod new;
+pub(crate) mod publish;
+pub(crate) mod serve;

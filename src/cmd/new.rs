@@ -1,14 +1,14 @@
 //! `briefing new`: writes a new article (a draft) or entity file with every field of the content
 //! model ready to fill. Never overwrites a file; refuses ids that do not exist, with a suggestion.
 
-use crate::error::did_you_mean;
-use crate::model::{slugify, EntityId, Kind};
-use crate::write;
 use anyhow::{bail, Context as _};
+use briefing::error::did_you_mean;
+use briefing::model::{slugify, EntityId, Kind};
+use briefing::write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The site's folder (holding site.yaml)
     #[arg(long, default_value = ".", global = true)]
     pub root: PathBuf,
@@ -17,7 +17,7 @@ pub struct Args {
 }
 
 #[derive(Debug, clap::Subcommand)]
-pub enum What {
+pub(crate) enum What {
     /// A draft article: content/articles/<slug>.md, dated today, status: draft
     Article {
         /// The headline
@@ -61,9 +61,9 @@ pub enum What {
     },
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     let root = &args.root;
-    if !root.join(crate::load::CONFIG_FILE).is_file() {
+    if !root.join(briefing::load::CONFIG_FILE).is_file() {
         bail!(
             "{} is not a briefing site (no site.yaml); run inside a site folder or pass --root DIR",
             root.display()

@@ -1,12 +1,12 @@
 //! `briefing publish`: builds the published site and commits it to a branch (gh-pages), then pushes.
 //! Prints what happened to the branch; the work is `publish::publish`.
 
-use crate::publish::{publish, Outcome, PublishOptions};
 use anyhow::Context as _;
+use briefing::publish::{publish, Outcome, PublishOptions};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The site's folder (holding site.yaml), inside a git repository
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
@@ -27,7 +27,7 @@ pub struct Args {
     pub base_url: Option<String>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     let opts = PublishOptions {
         root: args.root,
         remote: args.remote,

@@ -2,16 +2,16 @@
 //! its sources and rebuilds what each save changes, reloading open tabs. Never writes public/ or
 //! anything else to disk.
 
-use crate::serve::http::{Server, Snapshot};
-use crate::serve::live::{Changes, LiveSite, Rebuilt};
-use crate::serve::watch::Watcher;
 use anyhow::{anyhow, bail, Context as _};
+use briefing::serve::http::{Server, Snapshot};
+use briefing::serve::live::{Changes, LiveSite, Rebuilt};
+use briefing::serve::watch::Watcher;
 use std::io::Write as _;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The site's folder (holding site.yaml)
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
@@ -29,14 +29,14 @@ pub struct Args {
     pub future: bool,
 }
 
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     let ip: IpAddr = match args.bind.as_str() {
         "localhost" => IpAddr::V4(Ipv4Addr::LOCALHOST),
         other => other.parse().map_err(|_| {
             anyhow!("--bind: `{other}` is not an IP address; use e.g. 127.0.0.1 (this machine only), 0.0.0.0 or ::1")
         })?,
     };
-    if !args.root.join(crate::load::CONFIG_FILE).is_file() {
+    if !args.root.join(briefing::load::CONFIG_FILE).is_file() {
         bail!(
             "{} is not a briefing site (no site.yaml); run inside a site folder or pass --root DIR",
             args.root.display()
@@ -110,7 +110,7 @@ fn report(r: &Rebuilt, changes: Option<&Changes>) {
         None => {
             // Warnings in full on the first build; afterwards only those of the files just saved.
             for w in r.warnings.warnings().filter(|w| {
-                changes.is_none_or(|c| c.content.contains(&crate::model::display_path(&w.path)))
+                changes.is_none_or(|c| c.content.contains(&briefing::model::display_path(&w.path)))
             }) {
                 eprintln!("{w}");
             }
