@@ -4,7 +4,7 @@
 use crate::error::{BuildError, Diagnostic, Diagnostics};
 use crate::guard::{self, Stopped, Watch};
 use crate::link::{self, BaseUrl, Selection, SiteGraph};
-use crate::load::{self, SourceTree};
+use crate::load::{self, AssetFile, SourceTree};
 use crate::model::{Content, SiteConfig};
 use crate::parse::{self, Item};
 use crate::render;
@@ -287,10 +287,27 @@ fn write_site_with(
     let written = render::render_site_watched(graph, tera, sink, watch)?;
     let pages = written.iter().filter(|p| p.ends_with(".html")).count();
     let generated: HashSet<&str> = written.iter().map(String::as_str).collect();
-    let clashes: Diagnostics = tree
-        .statics
+    let clashes = static_clashes(&tree.statics, |rel| generated.contains(rel));
+    if !clashes.is_empty() {
+        return Err(BuildError::Content {
+            diagnostics: clashes,
+        });
+    }
+    tree.statics
+        .par_iter()
+        .try_for_each(|s| sink.copy(&s.rel, &s.abs))?;
+    Ok((pages, written.len() + tree.statics.len()))
+}
+
+/// Static files that would take the output path of a generated file (`is_generated`). The
+/// theme's own static files are the exception: a site's copy replaces the built-in one.
+pub(crate) fn static_clashes(
+    statics: &[AssetFile],
+    is_generated: impl Fn(&str) -> bool,
+) -> Diagnostics {
+    statics
         .iter()
-        .filter(|s| generated.contains(s.rel.as_str()) && !crate::render::theme::is_theme_static(&s.rel))
+        .filter(|s| is_generated(&s.rel) && !crate::render::theme::is_theme_static(&s.rel))
         .map(|s| {
             let d = Diagnostic::error(
                 format!("static/{}", s.rel),
@@ -302,14 +319,5 @@ fn write_site_with(
                 d.hint("rename or move it; static files may not replace pages")
             }
         })
-        .collect();
-    if !clashes.is_empty() {
-        return Err(BuildError::Content {
-            diagnostics: clashes,
-        });
-    }
-    tree.statics
-        .par_iter()
-        .try_for_each(|s| sink.copy(&s.rel, &s.abs))?;
-    Ok((pages, written.len() + tree.statics.len()))
+        .collect()
 }

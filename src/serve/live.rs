@@ -476,23 +476,11 @@ impl LiveSite {
                     return self.failed(diags, started);
                 }
             };
-        let clashes: Vec<Diagnostic> = self
-            .statics
-            .iter()
-            .filter(|s| {
-                rendition.fingerprints.contains_key(&s.rel)
-                    && !crate::render::theme::is_theme_static(&s.rel)
-            })
-            .map(|s| {
-                Diagnostic::error(
-                    format!("static/{}", s.rel),
-                    "this file has the same output path as a generated page",
-                )
-                .hint("rename or move it; static files may not replace pages")
-            })
-            .collect();
+        let clashes = crate::site::static_clashes(&self.statics, |rel| {
+            rendition.fingerprints.contains_key(rel)
+        });
         if !clashes.is_empty() {
-            diags.extend(clashes);
+            diags.extend(clashes.into_vec());
             return self.failed(diags, started);
         }
         let bodies_rendered = self.cache.rendered_last;
