@@ -2,14 +2,15 @@
 //! feeds and the search page. Builds typed context for templates from the linked site; like the rest
 //! of render it hands bytes to the `Sink` and never opens an output file itself.
 
-use super::{feed_entry, ArticleCard, FeedEntry, Prepared};
+use super::context::ArticleCard;
+use super::Prepared;
 use crate::chart::{self, DatedPoint, DotRow, Labels};
-use crate::link::{ArticleNode, SiteGraph};
+use crate::link::SiteGraph;
 use crate::model::Kind;
 use serde::Serialize;
 use tera::Context;
 
-/// Where the search index and the search script are written.
+/// Where the search index is written.
 pub const SEARCH_INDEX: &str = "search/index.json";
 
 /// How many companies the models-index chart draws; the table under it lists every model.
@@ -42,16 +43,15 @@ pub struct EntityExtras<'a> {
     pub charts: Vec<ChartCtx>,
 }
 
-/// Adds `related` (the article's related reading) to an article page's context.
-pub fn insert_related(ctx: &mut Context, a: &ArticleNode, p: &Prepared<'_>) {
-    let related: Vec<&ArticleCard<'_>> = a.related.iter().map(|&i| p.card(i)).collect();
-    ctx.insert("related", &related);
-}
-
 /// Adds `extras` to a company, model or theme page's context.
 pub fn insert_entity_extras(ctx: &mut Context, p: &Prepared<'_>, kind: Kind, i: usize) {
     let graph = p.graph;
-    let (name, url, mentioned) = entity(graph, kind, i);
+    let EntityRef {
+        name,
+        url,
+        mentioned_in,
+        ..
+    } = entity(graph, kind, i);
     let charts = match kind {
         Kind::Company => company_charts(graph, i),
         Kind::Theme => {
@@ -67,7 +67,7 @@ pub fn insert_entity_extras(ctx: &mut Context, p: &Prepared<'_>, kind: Kind, i: 
             url: graph.base.link(&format!("{url}feed.xml")),
             title: format!("{name} · {}", graph.config.title),
         },
-        also_mentioned: mentioned.iter().map(|&a| p.card(a)).collect(),
+        also_mentioned: mentioned_in.iter().map(|&a| p.card(a)).collect(),
         charts,
     };
     ctx.insert("extras", &extras);
@@ -133,6 +133,20 @@ pub fn insert_models_chart(ctx: &mut Context, graph: &SiteGraph) {
         },
         &shown,
     );
+    ctx.insert(
+        "chart",
+        &ChartCtx {
+            id: "models-releases".into(),
+            title: title.into(),
+            svg,
+            columns: ["Model".into(), "Released".into()],
+            rows: releases_table(graph),
+        },
+    );
+}
+
+/// Every model release, oldest first: the table behind the models chart.
+fn releases_table(graph: &SiteGraph) -> Vec<[String; 2]> {
     let mut table: Vec<(chrono::NaiveDate, [String; 2])> = graph
         .models
         .iter()
@@ -151,83 +165,41 @@ pub fn insert_models_chart(ctx: &mut Context, graph: &SiteGraph) {
         })
         .collect();
     table.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1[0].cmp(&b.1[0])));
-    ctx.insert(
-        "chart",
-        &ChartCtx {
-            id: "models-releases".into(),
-            title: title.into(),
-            svg,
-            columns: ["Model".into(), "Released".into()],
-            rows: table.into_iter().map(|(_, r)| r).collect(),
-        },
-    );
+    table.into_iter().map(|(_, r)| r).collect()
 }
 
-/// The context for an entity's Atom feed (the site feed's template): its newest articles, with
-/// summaries only, so a thousand entity feeds stay small.
-pub fn insert_entity_feed(ctx: &mut Context, p: &Prepared<'_>, kind: Kind, i: usize) {
-    let graph = p.graph;
-    let (name, url, _) = entity(graph, kind, i);
-    let entries: Vec<FeedEntry<'_>> = entity_feed_articles(graph, kind, i)
-        .map(|a| FeedEntry {
-            content: "",
-            ..feed_entry(&graph.articles[a], p.card(a), &p.theme_links)
-        })
-        .collect();
-    let path = format!("{url}feed.xml");
-    super::insert_feed(ctx, graph.base.permalink(&path), &entries);
-    ctx.insert("feed_title", &format!("{name} · {}", graph.config.title));
-    ctx.insert("feed_alternate", &graph.base.permalink(url));
+/// One company, model or theme as pages see it.
+pub(super) struct EntityRef<'g> {
+    pub name: &'g str,
+    /// Site-relative.
+    pub url: &'g str,
+    /// Articles whose front matter names it; newest first.
+    pub articles: &'g [usize],
+    /// Articles that name it in their text only; newest first.
+    pub mentioned_in: &'g [usize],
 }
 
-/// The articles an entity's feed lists: its newest public ones (a preview's drafts never go in a
-/// feed).
-pub fn entity_feed_articles(
-    graph: &SiteGraph,
-    kind: Kind,
-    i: usize,
-) -> impl Iterator<Item = usize> + '_ {
-    let list = match kind {
-        Kind::Company => &graph.companies[i].articles,
-        Kind::Model => &graph.models[i].articles,
-        _ => &graph.themes[i].articles,
-    };
-    list.iter()
-        .copied()
-        .filter(|&a| graph.articles[a].public)
-        .take(graph.config.feed_limit)
-}
-
-/// An entity's name and site-relative URL.
-pub fn entity_name_url(graph: &SiteGraph, kind: Kind, i: usize) -> (&str, &str) {
-    let (name, url, _) = entity(graph, kind, i);
-    (name, url)
-}
-
-/// Adds what the search page needs: the index and script URLs.
-pub fn insert_search(ctx: &mut Context, graph: &SiteGraph) {
-    ctx.insert("search_index_url", &graph.base.link(SEARCH_INDEX));
-    ctx.insert(
-        "search_script_url",
-        &graph.base.link(crate::render::theme::SEARCH_SCRIPT),
-    );
-}
-
-/// Name, site-relative URL and backlinks of one entity.
-fn entity(graph: &SiteGraph, kind: Kind, i: usize) -> (&str, &str, &[usize]) {
-    match kind {
+/// Entity `i` of `kind` (a company, model or theme).
+pub(super) fn entity(graph: &SiteGraph, kind: Kind, i: usize) -> EntityRef<'_> {
+    let (name, url, articles, mentioned_in) = match kind {
         Kind::Company => {
             let c = &graph.companies[i];
-            (&c.company.name, &c.url, &c.mentioned_in)
+            (&c.company.name, &c.url, &c.articles, &c.mentioned_in)
         }
         Kind::Model => {
             let m = &graph.models[i];
-            (&m.model.name, &m.url, &m.mentioned_in)
+            (&m.model.name, &m.url, &m.articles, &m.mentioned_in)
         }
         _ => {
             let t = &graph.themes[i];
-            (&t.theme.name, &t.url, &t.mentioned_in)
+            (&t.theme.name, &t.url, &t.articles, &t.mentioned_in)
         }
+    };
+    EntityRef {
+        name,
+        url,
+        articles,
+        mentioned_in,
     }
 }
 

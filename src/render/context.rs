@@ -1,0 +1,340 @@
+//! The typed context templates see: one serialisable struct per thing a page shows (the site, an
+//! article card, an entity card, a page of each kind). The template contract lives here; nothing
+//! here renders, reads YAML or touches the output.
+
+use crate::error::Diagnostic;
+use crate::link::{ArticleNode, SiteGraph, Standing};
+use crate::model::{display_path, Extra, Status};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Site-wide values every template sees as `site`.
+#[derive(Serialize)]
+pub struct SiteCtx<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub base_url: &'a str,
+    /// The path part of base_url (`/` or `/briefing/`); every internal link starts with it.
+    pub base_path: &'a str,
+    pub language: &'a str,
+    pub author: Option<&'a str>,
+    pub feed_url: String,
+    pub stylesheet_url: String,
+    /// The search page; the masthead's search form sends `?q=` there.
+    pub search_url: String,
+    /// True in a preview build (`--drafts`): pages carry `noindex`.
+    pub preview: bool,
+    pub nav: Vec<NavItem>,
+    pub extra: &'a BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+pub struct NavItem {
+    pub title: String,
+    pub url: String,
+    /// The section this item stands for (`articles`, `companies`, ...), matched against `section`.
+    pub section: String,
+}
+
+/// A link to a company, model or theme.
+#[derive(Serialize, Clone, Hash)]
+pub struct EntityLink<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub url: String,
+}
+
+/// An article as lists show it.
+#[derive(Serialize, Hash)]
+pub struct ArticleCard<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub permalink: String,
+    /// `2023-09-25`
+    pub date: String,
+    /// `25 September 2023`
+    pub date_display: String,
+    pub date_rfc3339: String,
+    pub summary: &'a str,
+    pub authors: &'a [String],
+    pub status: Status,
+    /// Published, scheduled, review or draft, on the build's date.
+    pub standing: Standing,
+    /// In a preview, for articles readers cannot see yet: "Draft — not published", "In review",
+    /// "Scheduled for 1 May 2031". None otherwise.
+    pub banner: Option<String>,
+    pub word_count: usize,
+    pub reading_minutes: usize,
+    pub companies: Vec<EntityLink<'a>>,
+    pub models: Vec<EntityLink<'a>>,
+    pub themes: Vec<EntityLink<'a>>,
+}
+
+/// An article's own page: its card plus body and the rest of its front matter.
+#[derive(Serialize)]
+pub struct ArticlePage<'a> {
+    #[serde(flatten)]
+    pub card: &'a ArticleCard<'a>,
+    pub body: &'a str,
+    /// False when the body opens with the summary's words, so the page doesn't say them twice.
+    pub show_summary: bool,
+    pub source: Option<&'a crate::model::SourceRef>,
+    pub extra: &'a Extra,
+}
+
+#[derive(Serialize, Hash)]
+pub struct CompanyCard<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub url: String,
+    pub summary: Option<&'a str>,
+    pub country: Option<&'a str>,
+    pub aliases: &'a [String],
+    pub model_count: usize,
+    pub article_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct CompanyPage<'a> {
+    #[serde(flatten)]
+    pub card: &'a CompanyCard<'a>,
+    pub website: Option<&'a str>,
+    pub profile: &'a str,
+    pub models: Vec<&'a ModelCard<'a>>,
+    pub articles: Vec<&'a ArticleCard<'a>>,
+    pub extra: &'a Extra,
+}
+
+#[derive(Serialize, Hash)]
+pub struct ModelCard<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub url: String,
+    pub summary: Option<&'a str>,
+    pub company: Option<EntityLink<'a>>,
+    pub aliases: &'a [String],
+    pub released: Option<String>,
+    pub released_display: Option<String>,
+    pub modalities: &'a [String],
+    pub domain: Option<&'a str>,
+    pub article_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct ModelPage<'a> {
+    #[serde(flatten)]
+    pub card: &'a ModelCard<'a>,
+    pub profile: &'a str,
+    pub articles: Vec<&'a ArticleCard<'a>>,
+    pub extra: &'a Extra,
+}
+
+#[derive(Serialize, Hash)]
+pub struct ThemeCard<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub url: String,
+    pub summary: Option<&'a str>,
+    pub article_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct ThemePage<'a> {
+    #[serde(flatten)]
+    pub card: &'a ThemeCard<'a>,
+    pub profile: &'a str,
+    pub keywords: &'a [String],
+    pub articles: Vec<&'a ArticleCard<'a>>,
+    pub extra: &'a Extra,
+}
+
+#[derive(Serialize)]
+pub struct PageCtx<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub summary: Option<&'a str>,
+    pub body: &'a str,
+    pub extra: &'a Extra,
+}
+
+/// Home-page pagination.
+#[derive(Serialize)]
+pub struct Paginator {
+    /// 1-based.
+    pub current: usize,
+    pub total: usize,
+    pub first: String,
+    pub last: String,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    /// A window of page numbers around the current one.
+    pub pages: Vec<PageNumber>,
+}
+
+#[derive(Serialize)]
+pub struct PageNumber {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Serialize)]
+pub struct YearGroup<'a> {
+    pub year: i32,
+    pub articles: Vec<&'a ArticleCard<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct FeedEntry<'a> {
+    pub title: &'a str,
+    pub permalink: String,
+    pub published: String,
+    pub updated: String,
+    pub summary: &'a str,
+    pub content: &'a str,
+    pub authors: &'a [String],
+    pub categories: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct SitemapUrl {
+    pub loc: String,
+    pub lastmod: Option<String>,
+}
+
+/// A row of the review desk: an unpublished article and what is still wrong with it.
+#[derive(Serialize)]
+pub struct DeskRow<'a> {
+    #[serde(flatten)]
+    pub card: &'a ArticleCard<'a>,
+    /// The source file, as the editor knows it (`content/articles/x.md`).
+    pub path: String,
+    pub problems: Vec<DeskProblem<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct DeskProblem<'a> {
+    pub severity: crate::error::Severity,
+    /// `content/articles/x.md:4:13`
+    pub location: String,
+    pub message: &'a str,
+    pub hint: Option<&'a str>,
+}
+
+pub(super) fn article_card<'a>(
+    a: &'a ArticleNode,
+    graph: &'a SiteGraph,
+    companies: &[EntityLink<'a>],
+    models: &[EntityLink<'a>],
+    themes: &[EntityLink<'a>],
+) -> ArticleCard<'a> {
+    let base = &graph.base;
+    ArticleCard {
+        title: &a.article.title,
+        url: base.link(&a.url),
+        permalink: base.permalink(&a.url),
+        date: a.article.date.iso_date(),
+        date_display: a.article.date.display(),
+        date_rfc3339: a.article.date.rfc3339(),
+        summary: a.summary(),
+        authors: &a.article.authors,
+        status: a.article.status,
+        standing: a.standing,
+        banner: if a.public {
+            None
+        } else {
+            a.standing.banner(&a.article.date)
+        },
+        word_count: a.body.word_count,
+        reading_minutes: a.body.word_count.div_ceil(230).max(1),
+        companies: a.companies.iter().map(|&i| companies[i].clone()).collect(),
+        models: a.models.iter().map(|&i| models[i].clone()).collect(),
+        themes: a.themes.iter().map(|&i| themes[i].clone()).collect(),
+    }
+}
+
+pub(super) fn feed_entry<'a>(
+    a: &'a ArticleNode,
+    card: &ArticleCard<'a>,
+    themes: &[EntityLink<'a>],
+) -> FeedEntry<'a> {
+    FeedEntry {
+        title: &a.article.title,
+        permalink: card.permalink.clone(),
+        published: card.date_rfc3339.clone(),
+        updated: card.date_rfc3339.clone(),
+        summary: a.summary(),
+        content: &a.body.html,
+        authors: &a.article.authors,
+        categories: a.themes.iter().map(|&i| themes[i].name).collect(),
+    }
+}
+
+pub(super) fn paginator(current: usize, total: usize, url: impl Fn(usize) -> String) -> Paginator {
+    let lo = current.saturating_sub(2).max(1);
+    let hi = (current + 2).min(total);
+    Paginator {
+        current,
+        total,
+        first: url(1),
+        last: url(total),
+        previous: (current > 1).then(|| url(current - 1)),
+        next: (current < total).then(|| url(current + 1)),
+        pages: (lo..=hi)
+            .map(|n| PageNumber {
+                number: n,
+                url: url(n),
+                current: n == current,
+            })
+            .collect(),
+    }
+}
+
+/// Whether `text` begins with `prefix`, ignoring whitespace and a trailing ellipsis.
+pub(super) fn opens_with(text: &str, prefix: &str) -> bool {
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let prefix = norm(prefix.trim_end_matches('…'));
+    !prefix.is_empty() && norm(text).starts_with(&prefix)
+}
+
+/// `path:line:col`, as a diagnostic prints its position.
+pub(super) fn location(d: &Diagnostic) -> String {
+    let mut s = display_path(&d.path);
+    if let Some(l) = d.line {
+        s.push_str(&format!(":{l}"));
+        if let Some(c) = d.column {
+            s.push_str(&format!(":{c}"));
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paginator_windows_and_edges() {
+        let p = paginator(1, 5, |n| format!("/p{n}"));
+        assert_eq!(p.previous, None);
+        assert_eq!(p.next.as_deref(), Some("/p2"));
+        assert_eq!(
+            p.pages.iter().map(|x| x.number).collect::<Vec<_>>(),
+            [1, 2, 3]
+        );
+        let p = paginator(5, 5, |n| format!("/p{n}"));
+        assert_eq!(p.next, None);
+        assert_eq!(p.pages.len(), 3);
+    }
+
+    #[test]
+    fn a_summary_that_opens_the_body_is_not_repeated() {
+        assert!(opens_with(
+            "Since the start.  More text.",
+            "Since the start."
+        ));
+        assert!(opens_with("A long first sentence goes on", "A long first…"));
+        assert!(!opens_with("Something else entirely.", "Since the start."));
+        assert!(!opens_with("Anything", ""));
+    }
+}

@@ -1,0 +1,59 @@
+//! An article's own page: its card, body, source and related reading; a preview's banner.
+
+use super::{each, hash_cards, Job, PageKind};
+use crate::model::Origin;
+use crate::render::context::{opens_with, ArticleCard, ArticlePage};
+use crate::render::Prepared;
+use rustc_hash::FxHasher;
+use std::hash::Hash;
+use tera::Context;
+
+/// `/articles/<slug>/`: article `i` of the graph.
+pub(super) struct Article(usize);
+
+impl Article {
+    pub(super) fn jobs(p: &Prepared<'_>) -> Vec<Job> {
+        each(p.graph.articles.len(), |i| Box::new(Article(i)))
+    }
+}
+
+impl PageKind for Article {
+    fn template(&self) -> &'static str {
+        "article.html"
+    }
+    fn url(&self, p: &Prepared<'_>) -> String {
+        p.graph.articles[self.0].url.clone()
+    }
+    fn title(&self, p: &Prepared<'_>) -> String {
+        p.graph.articles[self.0].article.title.clone()
+    }
+    fn section(&self, _p: &Prepared<'_>) -> &'static str {
+        "articles"
+    }
+    fn context(&self, p: &Prepared<'_>, ctx: &mut Context) {
+        let a = &p.graph.articles[self.0];
+        let card = p.card(self.0);
+        ctx.insert(
+            "article",
+            &ArticlePage {
+                card,
+                body: &a.body.html,
+                show_summary: !opens_with(&a.body.first_paragraph, a.summary()),
+                source: a.article.source.as_ref(),
+                extra: &a.article.extra,
+            },
+        );
+        ctx.insert("banner", &card.banner);
+        ctx.insert("standing", &card.standing);
+        let related: Vec<&ArticleCard<'_>> = p.pick(&a.related);
+        ctx.insert("related", &related);
+    }
+    fn fingerprint(&self, p: &Prepared<'_>, cards: &[u64], h: &mut FxHasher) {
+        let a = &p.graph.articles[self.0];
+        (cards[self.0], a.article.origin.digest, a.body.digest).hash(h);
+        hash_cards(a.related.iter().copied(), cards, h);
+    }
+    fn source<'g>(&self, p: &Prepared<'g>) -> Option<&'g Origin> {
+        Some(&p.graph.articles[self.0].article.origin)
+    }
+}
