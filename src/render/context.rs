@@ -20,6 +20,8 @@ pub struct SiteCtx<'a> {
     pub author: Option<&'a str>,
     pub feed_url: String,
     pub stylesheet_url: String,
+    /// The site's icon (`favicon.svg`).
+    pub favicon_url: String,
     /// The search page; the masthead's search form sends `?q=` there.
     pub search_url: String,
     /// True in a preview build (`--drafts`): pages carry `noindex`.

@@ -172,6 +172,7 @@ fn site_ctx(graph: &SiteGraph) -> SiteCtx<'_> {
         author: graph.config.author.as_deref(),
         feed_url: base.link("feed.xml"),
         stylesheet_url: base.link(theme::STYLESHEET),
+        favicon_url: base.link(theme::FAVICON),
         search_url: base.link("search/"),
         preview,
         nav: nav(graph),

@@ -34,12 +34,16 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 pub const STYLESHEET: &str = "assets/briefing.css";
 /// Where the search page's script is written.
 pub const SEARCH_SCRIPT: &str = "assets/search.js";
+/// Where the site's icon is written; pages name it with `<link rel="icon">`, so it works under a
+/// project site's sub-path, where a browser's guess of `/favicon.ico` would miss.
+pub const FAVICON: &str = "favicon.svg";
 
 /// The theme's static files, by output path. A site's `static/` file at the same path replaces
 /// one of these (it is the one place a static file may take a generated path).
 pub const STATIC: &[(&str, &str)] = &[
     (STYLESHEET, include_str!("../../static/assets/briefing.css")),
     (SEARCH_SCRIPT, include_str!("../../static/assets/search.js")),
+    (FAVICON, include_str!("../../static/favicon.svg")),
 ];
 
 /// Whether a site's static file at `rel` replaces one of the theme's.

@@ -22,6 +22,32 @@ fn every_build_writes_nojekyll_and_cname_when_set() {
 }
 
 #[test]
+fn every_page_links_the_theme_favicon_under_the_base_path_and_a_site_may_replace_it() {
+    let site = SiteTest::minimal();
+    site.run(&["build", "--base-url", "https://org.github.io/repo/"])
+        .assert_ok();
+    assert!(
+        site.read("favicon.svg").starts_with("<svg"),
+        "the theme's icon"
+    );
+    for page in [
+        "index.html",
+        "articles/first/index.html",
+        "companies/huawei-cloud/index.html",
+        "404.html",
+    ] {
+        assert!(
+            site.read(page)
+                .contains(r#"<link rel="icon" href="/repo/favicon.svg" type="image/svg+xml">"#),
+            "{page} names the icon under the sub-path"
+        );
+    }
+    site.write("static/favicon.svg", "<svg id=\"ours\"></svg>");
+    site.build().assert_ok();
+    assert_eq!(site.read("favicon.svg"), "<svg id=\"ours\"></svg>");
+}
+
+#[test]
 fn a_cname_that_is_not_a_host_name_is_an_error_at_its_line() {
     let site = SiteTest::minimal().file(
         "site.yaml",
