@@ -38,6 +38,12 @@ impl Changes {
     pub fn is_empty(&self) -> bool {
         self.content.is_empty() && !self.config && !self.templates && !self.statics && !self.rescan
     }
+
+    /// Whether the content file at `path` (root-relative, as a diagnostic names it) is among
+    /// the ones changed.
+    pub fn saved(&self, path: &Path) -> bool {
+        self.content.contains(&display_path(path))
+    }
 }
 
 /// The outcome of one rebuild.
