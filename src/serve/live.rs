@@ -38,6 +38,12 @@ impl Changes {
     pub fn is_empty(&self) -> bool {
         self.content.is_empty() && !self.config && !self.templates && !self.statics && !self.rescan
     }
+
+    /// Whether the content file at `path` (root-relative, as a diagnostic names it) is among
+    /// the ones changed.
+    pub fn saved(&self, path: &Path) -> bool {
+        self.content.contains(&display_path(path))
+    }
 }
 
 /// The outcome of one rebuild.
@@ -89,6 +95,20 @@ impl From<Result<Item, Vec<Diagnostic>>> for Source {
             Err(ds) => Source::Broken(ds),
         }
     }
+}
+
+/// The saved files' own pages, rendered ahead of the rest of a rebuild.
+struct Ahead {
+    out: MemoryOutput,
+    /// Their output paths.
+    done: HashSet<String>,
+    /// When they were handed to `early`, from the rebuild's start; None: nothing went ahead.
+    served: Option<Duration>,
+}
+
+/// Whether another save is waiting (the watcher's flag, when there is one).
+fn raised(flag: &Option<Arc<AtomicBool>>) -> bool {
+    flag.as_ref().is_some_and(|f| f.load(Ordering::SeqCst))
 }
 
 pub struct LiveSite {
@@ -420,62 +440,26 @@ impl LiveSite {
             _ => return self.failed(diags, started),
         };
         let prepared = render::Prepared::new(graph);
-        // The saved files' own pages first, so the page being edited is served without waiting
-        // for the lists (the archive lists every article).
-        let first = MemoryOutput::new();
-        let mut done = HashSet::new();
-        let mut first_served = None;
-        let first_jobs = prepared.jobs_of_sources(saved);
-        if !first_jobs.is_empty() && !self.fingerprints.is_empty() {
-            if let Ok(paths) = prepared.render_some(&first_jobs, tera, &first) {
-                let mut files = self.served_files();
-                for (path, bytes) in first.snapshot() {
-                    files.insert(path, bytes);
-                }
-                early(Early {
-                    files: Arc::new(files),
-                    changed: paths.clone(),
-                });
-                done.extend(paths);
-                first_served = Some(started.elapsed());
-            }
-        }
-        let waiting = self
-            .interrupt
-            .as_ref()
-            .is_some_and(|f| f.load(Ordering::SeqCst));
-        if first_served.is_some() && waiting {
-            // Another save is waiting: the edited page is served; the lists that show it are left
-            // for the next rebuild, whose fingerprints still differ from the ones kept here. The
-            // early pages lose theirs, so the next rebuild renders them again from its graph.
-            for (path, bytes) in first.into_files() {
-                self.fingerprints.remove(&path);
-                self.pages.insert(path, bytes);
-            }
-            return Rebuilt {
-                files: Arc::new(self.served_files()),
-                errors: None,
-                warnings: diags,
-                changed: Some(done.iter().cloned().collect()),
-                first_served,
-                pages_rendered: done.len(),
-                bodies_rendered: self.cache.rendered_last,
-                elapsed: started.elapsed(),
-            };
+        let ahead = self.render_ahead(&prepared, tera, saved, early, started);
+        if ahead.served.is_some() && raised(&self.interrupt) {
+            return self.yield_to_next_save(ahead, diags, started);
         }
         let out = MemoryOutput::new();
-        let rendition =
-            match render::render_changed(&prepared, tera, &self.fingerprints, &done, &out, &|| {
-                self.interrupt
-                    .as_ref()
-                    .is_some_and(|f| f.load(Ordering::SeqCst))
-            }) {
-                Ok(r) => r,
-                Err(e) => {
-                    diags.push(self.render_diagnostic(e));
-                    return self.failed(diags, started);
-                }
-            };
+        let stop = || raised(&self.interrupt);
+        let rendition = match render::render_changed(
+            &prepared,
+            tera,
+            &self.fingerprints,
+            &ahead.done,
+            &out,
+            &stop,
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                diags.push(self.render_diagnostic(e));
+                return self.failed(diags, started);
+            }
+        };
         let clashes = crate::site::static_clashes(&self.statics, |rel| {
             rendition.fingerprints.contains_key(rel)
         });
@@ -483,14 +467,87 @@ impl LiveSite {
             diags.extend(clashes.into_vec());
             return self.failed(diags, started);
         }
+        self.keep(ahead, out, rendition, diags, started)
+    }
+
+    /// Renders the saved files' own pages first and hands them to `early`, so the page being
+    /// edited is served without waiting for the lists (the archive lists every article). Nothing
+    /// goes ahead on the first build, or when the saved files have no page of their own.
+    fn render_ahead(
+        &self,
+        prepared: &render::Prepared<'_>,
+        tera: &Tera,
+        saved: &HashSet<String>,
+        early: &mut dyn FnMut(Early),
+        started: Instant,
+    ) -> Ahead {
+        let mut ahead = Ahead {
+            out: MemoryOutput::new(),
+            done: HashSet::new(),
+            served: None,
+        };
+        let jobs = prepared.jobs_of_sources(saved);
+        if jobs.is_empty() || self.fingerprints.is_empty() {
+            return ahead;
+        }
+        if let Ok(paths) = prepared.render_some(&jobs, tera, &ahead.out) {
+            let mut files = self.served_files();
+            for (path, bytes) in ahead.out.snapshot() {
+                files.insert(path, bytes);
+            }
+            early(Early {
+                files: Arc::new(files),
+                changed: paths.clone(),
+            });
+            ahead.done.extend(paths);
+            ahead.served = Some(started.elapsed());
+        }
+        ahead
+    }
+
+    /// Another save is waiting: the edited page is served; the lists that show it are left for the
+    /// next rebuild, whose fingerprints still differ from the ones kept here. The early pages lose
+    /// theirs, so the next rebuild renders them again from its graph.
+    fn yield_to_next_save(
+        &mut self,
+        ahead: Ahead,
+        diags: Diagnostics,
+        started: Instant,
+    ) -> Rebuilt {
+        for (path, bytes) in ahead.out.into_files() {
+            self.fingerprints.remove(&path);
+            self.pages.insert(path, bytes);
+        }
+        Rebuilt {
+            files: Arc::new(self.served_files()),
+            errors: None,
+            warnings: diags,
+            pages_rendered: ahead.done.len(),
+            changed: Some(ahead.done.into_iter().collect()),
+            first_served: ahead.served,
+            bodies_rendered: self.cache.rendered_last,
+            elapsed: started.elapsed(),
+        }
+    }
+
+    /// Keeps a finished render as the last good build: the pages rendered ahead and the rest go
+    /// in, pages no longer built go out, and the fingerprints become this render's.
+    fn keep(
+        &mut self,
+        ahead: Ahead,
+        out: MemoryOutput,
+        rendition: render::Rendition,
+        diags: Diagnostics,
+        started: Instant,
+    ) -> Rebuilt {
         let bodies_rendered = self.cache.rendered_last;
-        for (path, bytes) in first.into_files().into_iter().chain(out.into_files()) {
+        for (path, bytes) in ahead.out.into_files().into_iter().chain(out.into_files()) {
             self.pages.insert(path, bytes);
         }
         let mut changed = rendition.changed;
         let pages_rendered = changed.len();
         // Pages published early are the same now: their tabs have reloaded already.
-        changed.retain(|p| !done.contains(p));
+        changed.retain(|p| !ahead.done.contains(p));
         changed.extend(
             self.fingerprints
                 .keys()
@@ -500,13 +557,12 @@ impl LiveSite {
         self.pages
             .retain(|path, _| rendition.fingerprints.contains_key(path));
         self.fingerprints = rendition.fingerprints;
-        let files = self.served_files();
         Rebuilt {
-            files: Arc::new(files),
+            files: Arc::new(self.served_files()),
             errors: None,
             warnings: diags,
             changed: Some(changed),
-            first_served,
+            first_served: ahead.served,
             pages_rendered,
             bodies_rendered,
             elapsed: started.elapsed(),
