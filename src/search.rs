@@ -333,90 +333,23 @@ pub fn terms(lower: &str) -> impl Iterator<Item = &str> + '_ {
     out.into_iter()
 }
 
+#[rustfmt::skip] // a table: one line per word length reads better than one word per line
 fn is_stop(w: &str) -> bool {
     // A match compiles to a switch on length and a few comparisons: this runs for every word.
     matches!(
         w,
-        "about"
-            | "after"
-            | "again"
-            | "also"
-            | "among"
-            | "and"
-            | "any"
-            | "are"
-            | "because"
-            | "been"
-            | "before"
-            | "being"
-            | "between"
-            | "both"
-            | "but"
-            | "can"
-            | "could"
-            | "did"
-            | "does"
-            | "each"
-            | "for"
-            | "from"
-            | "had"
-            | "has"
-            | "have"
-            | "her"
-            | "here"
-            | "his"
-            | "how"
-            | "into"
-            | "its"
-            | "just"
-            | "more"
-            | "most"
-            | "new"
-            | "not"
-            | "now"
-            | "one"
-            | "only"
-            | "other"
-            | "our"
-            | "out"
-            | "over"
-            | "said"
-            | "same"
-            | "she"
-            | "should"
-            | "since"
-            | "some"
-            | "such"
-            | "than"
-            | "that"
-            | "the"
-            | "their"
-            | "them"
-            | "then"
-            | "there"
-            | "these"
-            | "they"
-            | "this"
-            | "those"
-            | "through"
-            | "under"
-            | "until"
-            | "very"
-            | "was"
-            | "were"
-            | "what"
-            | "when"
-            | "where"
-            | "which"
-            | "while"
-            | "who"
-            | "will"
-            | "with"
-            | "would"
-            | "year"
-            | "years"
-            | "you"
-            | "your"
+        "and" | "any" | "are" | "but" | "can" | "did" | "for" | "had" | "has" | "her" | "his" |
+        "how" | "its" | "new" | "not" | "now" | "one" | "our" | "out" | "she" | "the" | "was" |
+        "who" | "you" |
+        "also" | "been" | "both" | "does" | "each" | "from" | "have" | "here" | "into" | "just" |
+        "more" | "most" | "only" | "over" | "said" | "same" | "some" | "such" | "than" | "that" |
+        "them" | "then" | "they" | "this" | "very" | "were" | "what" | "when" | "will" | "with" |
+        "year" | "your" |
+        "about" | "after" | "again" | "among" | "being" | "could" | "other" | "since" | "their" |
+        "there" | "these" | "those" | "under" | "until" | "where" | "which" | "while" | "would" |
+        "years" |
+        "before" | "should" |
+        "because" | "between" | "through"
     )
 }
 
