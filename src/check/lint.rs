@@ -6,7 +6,7 @@ use crate::check::{rules, Finding};
 use crate::error::Diagnostic;
 use crate::link::SiteGraph;
 use crate::markdown::Rendered;
-use crate::model::{display_path, Origin, Status};
+use crate::model::{display_path, Kind, Origin, Status};
 use chrono::NaiveDate;
 use std::collections::hash_map::{Entry, HashMap};
 
@@ -48,40 +48,43 @@ pub(crate) fn lint(graph: &SiteGraph, today: NaiveDate) -> Vec<Finding> {
 
 /// A company, model or theme as the rules see it.
 struct Entity<'a> {
+    kind: Kind,
     origin: &'a Origin,
     name: &'a str,
     has_summary: bool,
     /// Indices into `SiteGraph::articles` of the articles that list it.
     articles: &'a [usize],
-    noun: &'static str,
+}
+
+impl Entity<'_> {
+    fn noun(&self) -> &'static str {
+        self.kind.noun()
+    }
     /// The front-matter key articles list it under, which is also its list page's name.
-    plural: &'static str,
+    fn plural(&self) -> &'static str {
+        self.kind.folder()
+    }
 }
 
 fn entities(graph: &SiteGraph) -> impl Iterator<Item = Entity<'_>> {
-    let companies = graph.companies.iter().map(|c| Entity {
-        origin: &c.company.origin,
-        name: &c.company.name,
-        has_summary: c.company.summary.is_some(),
-        articles: &c.articles,
-        noun: "company",
-        plural: "companies",
+    let entity = |kind, origin, name, summary: &Option<String>, articles| Entity {
+        kind,
+        origin,
+        name,
+        has_summary: summary.is_some(),
+        articles,
+    };
+    let companies = graph.companies.iter().map(move |n| {
+        let c = &n.company;
+        entity(Kind::Company, &c.origin, &c.name, &c.summary, &n.articles)
     });
-    let models = graph.models.iter().map(|m| Entity {
-        origin: &m.model.origin,
-        name: &m.model.name,
-        has_summary: m.model.summary.is_some(),
-        articles: &m.articles,
-        noun: "model",
-        plural: "models",
+    let models = graph.models.iter().map(move |n| {
+        let m = &n.model;
+        entity(Kind::Model, &m.origin, &m.name, &m.summary, &n.articles)
     });
-    let themes = graph.themes.iter().map(|t| Entity {
-        origin: &t.theme.origin,
-        name: &t.theme.name,
-        has_summary: t.theme.summary.is_some(),
-        articles: &t.articles,
-        noun: "theme",
-        plural: "themes",
+    let themes = graph.themes.iter().map(move |n| {
+        let t = &n.theme;
+        entity(Kind::Theme, &t.origin, &t.name, &t.summary, &n.articles)
     });
     companies.chain(models).chain(themes)
 }
@@ -92,7 +95,7 @@ fn duplicate_titles(site: &Site<'_>, out: &mut Vec<Diagnostic>) {
         let a = &a.article;
         (&a.origin, a.title.as_str(), "title", "article")
     });
-    let entities = entities(site.graph).map(|e| (e.origin, e.name, "name", e.noun));
+    let entities = entities(site.graph).map(|e| (e.origin, e.name, "name", e.noun()));
     let mut named: Vec<_> = articles.chain(entities).collect();
     // The first file by path is the original; the later ones are the duplicates.
     named.sort_by(|a, b| a.0.rel.cmp(&b.0.rel));
@@ -146,7 +149,7 @@ fn missing_summaries(site: &Site<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     for e in entities(site.graph).filter(|e| !e.has_summary) {
-        let message = format!("this {} has no summary", e.noun);
+        let message = format!("this {} has no summary", e.noun());
         out.push(
             at_field(
                 Diagnostic::warning(&e.origin.rel, message),
@@ -156,7 +159,7 @@ fn missing_summaries(site: &Site<'_>, out: &mut Vec<Diagnostic>) {
             )
             .hint(format!(
                 "add `summary:` with one sentence; the {} list shows it under the name",
-                e.plural
+                e.plural()
             )),
         );
     }
@@ -178,11 +181,11 @@ fn unnamed_entities(site: &Site<'_>, out: &mut Vec<Diagnostic>) {
             .iter()
             .map(|&i| display_path(&articles[i].article.origin.rel))
             .collect();
-        let noun = e.noun;
+        let noun = e.noun();
         let (message, hint) = if drafts.is_empty() {
             (
                 format!("no article names this {noun}"),
-                format!("list its id in an article's `{}:`, or delete the file if the site no longer covers it", e.plural),
+                format!("list its id in an article's `{}:`, or delete the file if the site no longer covers it", e.plural()),
             )
         } else {
             (
