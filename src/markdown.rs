@@ -93,210 +93,329 @@ pub fn render_with(
     resolve: &mut dyn FnMut(&str) -> LinkTarget,
     autolink: Option<&Autolink<'_>>,
 ) -> Rendered {
-    let mut out = Rendered::default();
-    let mut events: Vec<Event<'_>> = Vec::with_capacity(source.len() / 16);
-    let mut used_ids = UsedIds::default();
-    // Open heading: index of its Start event in `events`, its level, and its text so far.
-    let mut heading: Option<(usize, String)> = None;
-    let mut in_first_paragraph = 0u8; // 0 = not yet, 1 = inside, 2 = done
-    let mut unlinked_depth: Vec<bool> = Vec::new();
-    let mut image_alt: Option<(Pos, String)> = None;
-    // Images dropped (their alt text kept) because their source would run script.
-    let mut unimaged_depth: Vec<bool> = Vec::new();
-    let mut lines = LineIndex::new(source);
-    let mut names = NameScan::new(autolink);
-    let mut in_code_block = false;
-    // Open raw-HTML elements whose text must not be linked (`<a>`, `<code>`, ...).
-    let mut raw_depth = 0usize;
-
+    let mut body = Body::new(source, raw_html, resolve, autolink);
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
-        match &event {
-            Event::Text(t) | Event::Code(t) => {
-                out.word_count += crate::text::count_words(t);
-                if let Some((_, text)) = heading.as_mut() {
-                    text.push_str(t);
-                }
-                if in_first_paragraph == 1 {
-                    out.first_paragraph.push_str(t);
-                }
-                if let Some((_, alt)) = image_alt.as_mut() {
-                    alt.push_str(t);
-                }
-            }
-            Event::SoftBreak | Event::HardBreak if in_first_paragraph == 1 => {
-                out.first_paragraph.push(' ')
-            }
-            Event::Start(Tag::Paragraph) if in_first_paragraph == 0 && heading.is_none() => {
-                in_first_paragraph = 1
-            }
-            Event::End(TagEnd::Paragraph) if in_first_paragraph == 1 => in_first_paragraph = 2,
-            _ => {}
+        body.event(event, range.start);
+    }
+    body.finish(source.len())
+}
+
+/// One body being rendered: the events to write so far, and what each concern keeps between
+/// events. Each event goes through the same four steps (see `event`).
+struct Body<'a, 'r> {
+    raw_html: RawHtml,
+    resolve: &'r mut dyn FnMut(&str) -> LinkTarget,
+    lines: LineIndex<'a>,
+    out: Rendered,
+    events: Vec<Event<'a>>,
+    prose: Prose,
+    headings: Headings,
+    links: Links,
+    names: NameScan<'r, 'r>,
+    in_code_block: bool,
+    /// Open raw-HTML elements whose text must not be linked (`<a>`, `<code>`, ...).
+    raw_depth: usize,
+}
+
+impl<'a, 'r> Body<'a, 'r> {
+    fn new(
+        source: &'a str,
+        raw_html: RawHtml,
+        resolve: &'r mut dyn FnMut(&str) -> LinkTarget,
+        autolink: Option<&'r Autolink<'r>>,
+    ) -> Self {
+        Body {
+            raw_html,
+            resolve,
+            lines: LineIndex::new(source),
+            out: Rendered::default(),
+            events: Vec::with_capacity(source.len() / 16),
+            prose: Prose::default(),
+            headings: Headings::default(),
+            links: Links::default(),
+            names: NameScan::new(autolink),
+            in_code_block: false,
+            raw_depth: 0,
         }
-        // Runs of text (and the soft breaks inside them) are held back and scanned for names
-        // as one string, so a name wrapped over two source lines is still found.
-        match &event {
-            Event::Text(t) if !in_code_block => {
-                names.pending.push_str(t);
-                continue;
+    }
+
+    /// One event at byte `offset` of the source: its text is gathered, text runs are held back
+    /// for the name scan, the context (code block, raw HTML) is tracked, and the event is
+    /// rewritten (heading ids, links, images, escaped HTML) and kept, or dropped.
+    fn event(&mut self, event: Event<'a>, offset: usize) {
+        self.gather_text(&event);
+        if self.hold_text(&event) {
+            return;
+        }
+        self.track_context(&event);
+        if let Some(event) = self.rewrite(event, offset) {
+            self.events.push(event);
+        }
+    }
+
+    /// Text goes to the word count and the first paragraph, and to the open heading or alt text.
+    fn gather_text(&mut self, event: &Event<'_>) {
+        self.prose.see(event, self.headings.is_open());
+        if let Event::Text(t) | Event::Code(t) = event {
+            self.headings.text(t);
+            self.links.alt_text(t);
+        }
+    }
+
+    /// Runs of text (and the soft breaks inside them) are held back and scanned for names as one
+    /// string, so a name wrapped over two source lines is still found. Any other event first
+    /// emits the run held so far. True when the event was held back.
+    fn hold_text(&mut self, event: &Event<'_>) -> bool {
+        match event {
+            Event::Text(t) if !self.in_code_block => {
+                self.names.pending.push_str(t);
+                true
             }
             Event::SoftBreak => {
-                names.pending.push('\n');
-                continue;
+                self.names.pending.push('\n');
+                true
             }
             _ => {
-                let linkable = heading.is_none()
-                    && unlinked_depth.is_empty()
-                    && image_alt.is_none()
-                    && raw_depth == 0;
-                names.flush(&mut events, linkable);
+                let linkable =
+                    !self.headings.is_open() && self.links.outside() && self.raw_depth == 0;
+                self.names.flush(&mut self.events, linkable);
+                false
             }
         }
-        match &event {
-            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
-            Event::End(TagEnd::CodeBlock) => in_code_block = false,
-            Event::InlineHtml(h) if raw_html == RawHtml::Allow => {
-                raw_depth = raw_element_depth(raw_depth, h)
+    }
+
+    /// Code blocks, and raw-HTML elements whose text is not prose, until the block ends.
+    fn track_context(&mut self, event: &Event<'_>) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => self.in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => self.in_code_block = false,
+            Event::InlineHtml(h) if self.raw_html == RawHtml::Allow => {
+                self.raw_depth = raw_element_depth(self.raw_depth, h)
             }
             Event::End(
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item,
-            ) => raw_depth = 0,
+            ) => self.raw_depth = 0,
             _ => {}
         }
-        let event = match event {
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => {
-                heading = Some((events.len(), String::new()));
-                Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs,
-                })
+    }
+
+    /// The event as written out, or None when it is dropped.
+    fn rewrite(&mut self, event: Event<'a>, offset: usize) -> Option<Event<'a>> {
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                self.headings.open(self.events.len());
+                Some(event)
             }
-            Event::End(TagEnd::Heading(level)) => {
-                if let Some((start, text)) = heading.take() {
-                    set_heading_id(&mut events[start], &text, &mut used_ids, &mut out.anchors);
-                }
-                Event::End(TagEnd::Heading(level))
+            Event::End(TagEnd::Heading(_)) => {
+                self.headings.close(&mut self.events, &mut self.out.anchors);
+                Some(event)
             }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let pos = lines.pos(range.start);
-                out.links.push((pos, dest_url.to_string()));
-                if raw_html == RawHtml::Escape && is_script_url(&dest_url) {
-                    unlinked_depth.push(true);
-                    continue;
-                }
-                let target = resolve(&dest_url);
-                if let LinkTarget::Rewrite(url) = &target {
-                    names.explicit_link(url);
-                }
-                match target {
-                    LinkTarget::Keep => {
-                        unlinked_depth.push(false);
-                        Event::Start(Tag::Link {
-                            link_type,
-                            dest_url,
-                            title,
-                            id,
-                        })
-                    }
-                    LinkTarget::Rewrite(url) => {
-                        unlinked_depth.push(false);
-                        Event::Start(Tag::Link {
-                            link_type,
-                            dest_url: url.into(),
-                            title,
-                            id,
-                        })
-                    }
-                    LinkTarget::Unlink => {
-                        unlinked_depth.push(true);
-                        continue;
-                    }
-                    LinkTarget::Broken { message, hint } => {
-                        out.problems.push(LinkProblem { pos, message, hint });
-                        unlinked_depth.push(false);
-                        Event::Start(Tag::Link {
-                            link_type,
-                            dest_url,
-                            title,
-                            id,
-                        })
-                    }
-                }
-            }
-            Event::End(TagEnd::Link) => {
-                if unlinked_depth.pop() == Some(true) {
-                    continue;
-                }
-                Event::End(TagEnd::Link)
-            }
+            }) => self.start_link(offset, dest_url).map(|dest_url| {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }),
+            Event::End(TagEnd::Link) => self.links.end_link().then_some(event),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let pos = lines.pos(range.start);
-                image_alt = Some((pos, String::new()));
-                out.links.push((pos, dest_url.to_string()));
-                if raw_html == RawHtml::Escape && is_script_url(&dest_url) {
-                    unimaged_depth.push(true);
-                    continue;
-                }
-                unimaged_depth.push(false);
-                let dest_url = match resolve(&dest_url) {
-                    LinkTarget::Rewrite(url) => CowStr::from(url),
-                    LinkTarget::Broken { message, hint } => {
-                        out.problems.push(LinkProblem { pos, message, hint });
-                        dest_url
-                    }
-                    LinkTarget::Keep | LinkTarget::Unlink => dest_url,
-                };
+            }) => self.start_image(offset, dest_url).map(|dest_url| {
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
                     id,
                 })
+            }),
+            Event::End(TagEnd::Image) => self
+                .links
+                .end_image(&mut self.out.images_without_alt)
+                .then_some(event),
+            Event::Html(h) | Event::InlineHtml(h) if self.raw_html == RawHtml::Escape => {
+                Some(Event::Text(h))
             }
-            Event::End(TagEnd::Image) => {
-                if let Some((offset, alt)) = image_alt.take() {
-                    if alt.trim().is_empty() {
-                        out.images_without_alt.push(offset);
-                    }
-                }
-                if unimaged_depth.pop() == Some(true) {
-                    continue;
-                }
-                Event::End(TagEnd::Image)
-            }
-            Event::Html(h) | Event::InlineHtml(h) if raw_html == RawHtml::Escape => Event::Text(h),
-            other => other,
-        };
-        events.push(event);
+            other => Some(other),
+        }
     }
-    names.flush(&mut events, true);
-    out.mentions = names.mentioned;
-    out.mentions.sort_unstable();
-    out.mentions.dedup();
-    out.first_paragraph = out
-        .first_paragraph
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    out.html.reserve(source.len() * 5 / 4);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
-    out
+
+    /// A Markdown link: recorded, then kept, rewritten, unlinked (its text kept) or reported.
+    /// The destination to write, or None when the link is dropped.
+    fn start_link(&mut self, offset: usize, dest_url: CowStr<'a>) -> Option<CowStr<'a>> {
+        let pos = self.lines.pos(offset);
+        self.out.links.push((pos, dest_url.to_string()));
+        if self.raw_html == RawHtml::Escape && is_script_url(&dest_url) {
+            self.links.unlinked.push(true);
+            return None;
+        }
+        let dest_url = match (self.resolve)(&dest_url) {
+            LinkTarget::Keep => dest_url,
+            LinkTarget::Rewrite(url) => {
+                self.names.explicit_link(&url);
+                url.into()
+            }
+            LinkTarget::Unlink => {
+                self.links.unlinked.push(true);
+                return None;
+            }
+            LinkTarget::Broken { message, hint } => {
+                self.out.problems.push(LinkProblem { pos, message, hint });
+                dest_url
+            }
+        };
+        self.links.unlinked.push(false);
+        Some(dest_url)
+    }
+
+    /// An image: recorded (and its alt text gathered), its source rewritten or reported; None
+    /// when it is dropped (a source that would run script), its alt text kept.
+    fn start_image(&mut self, offset: usize, dest_url: CowStr<'a>) -> Option<CowStr<'a>> {
+        let pos = self.lines.pos(offset);
+        self.links.image_alt = Some((pos, String::new()));
+        self.out.links.push((pos, dest_url.to_string()));
+        if self.raw_html == RawHtml::Escape && is_script_url(&dest_url) {
+            self.links.unimaged.push(true);
+            return None;
+        }
+        self.links.unimaged.push(false);
+        Some(match (self.resolve)(&dest_url) {
+            LinkTarget::Rewrite(url) => CowStr::from(url),
+            LinkTarget::Broken { message, hint } => {
+                self.out.problems.push(LinkProblem { pos, message, hint });
+                dest_url
+            }
+            LinkTarget::Keep | LinkTarget::Unlink => dest_url,
+        })
+    }
+
+    /// The last text run, the mentions, the first paragraph on one line, and the HTML.
+    fn finish(mut self, source_len: usize) -> Rendered {
+        self.names.flush(&mut self.events, true);
+        let mut out = self.out;
+        out.mentions = self.names.mentioned;
+        out.mentions.sort_unstable();
+        out.mentions.dedup();
+        out.word_count = self.prose.words;
+        out.first_paragraph = self
+            .prose
+            .first_paragraph
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.html.reserve(source_len * 5 / 4);
+        pulldown_cmark::html::push_html(&mut out.html, self.events.into_iter());
+        out
+    }
+}
+
+/// The words of a body and its first paragraph as plain text.
+#[derive(Default)]
+struct Prose {
+    words: usize,
+    first_paragraph: String,
+    state: FirstParagraph,
+}
+
+#[derive(Default, PartialEq, Eq)]
+enum FirstParagraph {
+    #[default]
+    NotYet,
+    Inside,
+    Done,
+}
+
+impl Prose {
+    /// `in_heading`: a heading is open; the first paragraph never starts inside one.
+    fn see(&mut self, event: &Event<'_>, in_heading: bool) {
+        let inside = self.state == FirstParagraph::Inside;
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                self.words += crate::text::count_words(t);
+                if inside {
+                    self.first_paragraph.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak if inside => self.first_paragraph.push(' '),
+            Event::Start(Tag::Paragraph) if self.state == FirstParagraph::NotYet && !in_heading => {
+                self.state = FirstParagraph::Inside
+            }
+            Event::End(TagEnd::Paragraph) if inside => self.state = FirstParagraph::Done,
+            _ => {}
+        }
+    }
+}
+
+/// The open heading (the index of its Start event in the body's events, its text so far), and
+/// the ids given out.
+#[derive(Default)]
+struct Headings {
+    open: Option<(usize, String)>,
+    used: UsedIds,
+}
+
+impl Headings {
+    fn is_open(&self) -> bool {
+        self.open.is_some()
+    }
+    fn open(&mut self, start: usize) {
+        self.open = Some((start, String::new()));
+    }
+    fn text(&mut self, t: &str) {
+        if let Some((_, text)) = self.open.as_mut() {
+            text.push_str(t);
+        }
+    }
+    /// Gives the heading that ends here its id, now that its whole text is known.
+    fn close(&mut self, events: &mut [Event<'_>], anchors: &mut Vec<String>) {
+        if let Some((start, text)) = self.open.take() {
+            set_heading_id(&mut events[start], &text, &mut self.used, anchors);
+        }
+    }
+}
+
+/// The links and images open around the current event.
+#[derive(Default)]
+struct Links {
+    /// One per open link: true when it was dropped (its text kept), so its end is dropped too.
+    unlinked: Vec<bool>,
+    /// One per open image: true when it was dropped because its source would run script.
+    unimaged: Vec<bool>,
+    /// The open image's position and alt text so far.
+    image_alt: Option<(Pos, String)>,
+}
+
+impl Links {
+    /// Outside every link and image alt text: where names may be auto-linked.
+    fn outside(&self) -> bool {
+        self.unlinked.is_empty() && self.image_alt.is_none()
+    }
+    fn alt_text(&mut self, t: &str) {
+        if let Some((_, alt)) = self.image_alt.as_mut() {
+            alt.push_str(t);
+        }
+    }
+    /// Whether the link's end is written.
+    fn end_link(&mut self) -> bool {
+        self.unlinked.pop() != Some(true)
+    }
+    /// Whether the image's end is written; an image without alt text is recorded.
+    fn end_image(&mut self, without_alt: &mut Vec<Pos>) -> bool {
+        if let Some((pos, alt)) = self.image_alt.take() {
+            if alt.trim().is_empty() {
+                without_alt.push(pos);
+            }
+        }
+        self.unimaged.pop() != Some(true)
+    }
 }
 
 /// Held-back text, and what auto-linking has done so far in one body.

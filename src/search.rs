@@ -8,7 +8,7 @@
 //!   "terms":{term: [doc, gap, gap...]}}`. Doc and entity references are indices into those arrays;
 //! postings are ascending doc indices written as the first one and then the gaps between them.
 
-use crate::link::SiteGraph;
+use crate::link::{ArticleNode, SiteGraph};
 use crate::model::Kind;
 use crate::text::is_cjk;
 use rayon::prelude::*;
@@ -52,11 +52,17 @@ pub const SUMMARY_CHARS: usize = 140;
 /// (The benchmark corpus of 10,000 articles measures 3.1 MB, 0.76 MB gzipped.)
 pub const BUDGET_BYTES_PER_ARTICLE: usize = 500;
 
+/// One article in the index: title, slug, date, short summary, and its entities (indices into
+/// `entities`): those its front matter lists, then those only named in its text.
+type Doc<'a> = (&'a str, &'a str, String, String, Vec<usize>);
+/// One entity in the index: kind code, id, name, aliases.
+type EntityEntry<'a> = (&'static str, &'a str, &'a str, &'a [String]);
+
 #[derive(Serialize)]
 struct Index<'a> {
     v: u32,
-    docs: Vec<(&'a str, &'a str, String, String, Vec<usize>)>,
-    entities: Vec<(&'static str, &'a str, &'a str, &'a [String])>,
+    docs: Vec<Doc<'a>>,
+    entities: Vec<EntityEntry<'a>>,
     terms: BTreeMap<&'a str, Vec<usize>>,
 }
 
@@ -68,9 +74,33 @@ pub fn index_json(graph: &SiteGraph) -> String {
 /// `index_json`, given up (None) as soon as `stop` says so: `serve` asks whether another save is
 /// waiting, since tokenising every article takes longer than serving the next edit should.
 pub fn index_json_until(graph: &SiteGraph, stop: &(dyn Fn() -> bool + Sync)) -> Option<String> {
-    let nc = graph.companies.len();
-    let nm = graph.models.len();
-    let mut entities = Vec::with_capacity(nc + nm + graph.themes.len());
+    let entities = entity_entries(graph);
+    let docs: Vec<Doc<'_>> = graph.articles.iter().map(|a| doc(graph, a)).collect();
+    // Each body is tokenised once, in parallel, into a compact bag of its distinct terms (one
+    // string of them and their counts): the lowercased bodies and the hash maps that count them
+    // never exist for every article at once, which kept a fifth of a 10k build's memory.
+    let bags: Vec<Option<Bag>> = graph
+        .articles
+        .par_iter()
+        .zip(&docs)
+        .map(|(a, d)| (!stop()).then(|| body_terms(a, &d.4, &entities)))
+        .collect();
+    let bags: Vec<Bag> = bags.into_iter().collect::<Option<_>>()?;
+    let df = document_frequencies(&bags);
+    let n = bags.len().max(1) as f64;
+    let top: Vec<Vec<&str>> = bags.par_iter().map(|bag| top_terms(bag, &df, n)).collect();
+    Some(write_json(Index {
+        v: 1,
+        docs,
+        entities,
+        terms: postings(top),
+    }))
+}
+
+/// Companies, then models, then themes: an entity's index is its place in this list.
+fn entity_entries(graph: &SiteGraph) -> Vec<EntityEntry<'_>> {
+    let mut entities =
+        Vec::with_capacity(graph.companies.len() + graph.models.len() + graph.themes.len());
     entities.extend(graph.companies.iter().map(|c| {
         (
             kind_code(Kind::Company),
@@ -95,73 +125,64 @@ pub fn index_json_until(graph: &SiteGraph, stop: &(dyn Fn() -> bool + Sync)) -> 
             &[][..],
         )
     }));
+    entities
+}
 
-    let docs: Vec<_> = graph
-        .articles
+fn doc<'a>(graph: &SiteGraph, a: &'a ArticleNode) -> Doc<'a> {
+    let nc = graph.companies.len();
+    let nm = graph.models.len();
+    // Front matter first, then entities only named in the text.
+    let mut ents: Vec<usize> = a.companies.to_vec();
+    ents.extend(a.models.iter().map(|m| nc + m));
+    ents.extend(a.themes.iter().map(|t| nc + nm + t));
+    for e in a
+        .mentions
+        .companies
         .iter()
-        .map(|a| {
-            // Front matter first, then entities only named in the text.
-            let mut ents: Vec<usize> = a.companies.to_vec();
-            ents.extend(a.models.iter().map(|m| nc + m));
-            ents.extend(a.themes.iter().map(|t| nc + nm + t));
-            for e in a
-                .mentions
-                .companies
-                .iter()
-                .copied()
-                .chain(a.mentions.models.iter().map(|m| nc + m))
-                .chain(a.mentions.themes.iter().map(|t| nc + nm + t))
-            {
-                if !ents.contains(&e) {
-                    ents.push(e);
-                }
-            }
-            (
-                a.article.title.as_str(),
-                a.article.slug.as_str(),
-                a.article.date.iso_date(),
-                crate::text::shorten(a.summary(), SUMMARY_CHARS),
-                ents,
-            )
-        })
-        .collect();
+        .copied()
+        .chain(a.mentions.models.iter().map(|m| nc + m))
+        .chain(a.mentions.themes.iter().map(|t| nc + nm + t))
+    {
+        if !ents.contains(&e) {
+            ents.push(e);
+        }
+    }
+    (
+        a.article.title.as_str(),
+        a.article.slug.as_str(),
+        a.article.date.iso_date(),
+        crate::text::shorten(a.summary(), SUMMARY_CHARS),
+        ents,
+    )
+}
 
-    // Each body is tokenised once, in parallel, into a compact bag of its distinct terms (one
-    // string of them and their counts): the lowercased bodies and the hash maps that count them
-    // never exist for every article at once, which kept a fifth of a 10k build's memory.
-    let bags: Vec<Option<Bag>> = graph
-        .articles
-        .par_iter()
-        .zip(&docs)
-        .map(|(a, d)| {
-            if stop() {
-                return None;
-            }
-            // Words already findable through the title, summary or entity names need no postings.
-            let mut known = format!("{} {}", a.article.title, a.summary());
-            for &e in &d.4 {
-                known.push(' ');
-                known.push_str(entities[e].2);
-                for alias in entities[e].3 {
-                    known.push(' ');
-                    known.push_str(alias);
-                }
-            }
-            let known = known.to_lowercase();
-            let known: TermSet<'_> = terms(&known).collect();
-            let body = html_text(&a.body.html).to_lowercase();
-            let mut tf: TermMap<'_, u32> = TermMap::default();
-            for t in terms(&body) {
-                if !known.contains(t) {
-                    *tf.entry(t).or_default() += 1;
-                }
-            }
-            Some(Bag::from_counts(tf))
-        })
-        .collect();
-    let bags: Vec<Bag> = bags.into_iter().collect::<Option<_>>()?;
-    let df: TermMap<'_, u32> = bags
-        .par_iter()
+/// The distinct terms of an article's body and their counts, less the words already findable
+/// through its title, summary or the names of `ents`, which need no postings.
+fn body_terms(a: &ArticleNode, ents: &[usize], entities: &[EntityEntry<'_>]) -> Bag {
+    let mut known = format!("{} {}", a.article.title, a.summary());
+    for &e in ents {
+        known.push(' ');
+        known.push_str(entities[e].2);
+        for alias in entities[e].3 {
+            known.push(' ');
+            known.push_str(alias);
+        }
+    }
+    let known = known.to_lowercase();
+    let known: TermSet<'_> = terms(&known).collect();
+    let body = html_text(&a.body.html).to_lowercase();
+    let mut tf: TermMap<'_, u32> = TermMap::default();
+    for t in terms(&body) {
+        if !known.contains(t) {
+            *tf.entry(t).or_default() += 1;
+        }
+    }
+    Bag::from_counts(tf)
+}
+
+/// For each term, the number of articles whose bag holds it.
+fn document_frequencies(bags: &[Bag]) -> TermMap<'_, u32> {
+    bags.par_iter()
         .fold(TermMap::default, |mut df: TermMap<'_, u32>, bag| {
             for (t, _) in bag.iter() {
                 *df.entry(t).or_default() += 1;
@@ -173,29 +194,32 @@ pub fn index_json_until(graph: &SiteGraph, stop: &(dyn Fn() -> bool + Sync)) -> 
                 *a.entry(t).or_default() += n;
             }
             a
-        });
-    let n = bags.len().max(1) as f64;
-    let top: Vec<Vec<&str>> = bags
-        .par_iter()
-        .map(|bag| {
-            let mut scored: Vec<(f64, &str)> = bag
-                .iter()
-                .map(|(t, f)| {
-                    // Smoothed so that a one-article site still has terms.
-                    let idf = (1.0 + n / df.get(t).copied().unwrap_or(1) as f64).ln();
-                    (f as f64 * idf, t)
-                })
-                .collect();
-            let by_score =
-                |a: &(f64, &str), b: &(f64, &str)| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1));
-            if scored.len() > TERMS_PER_ARTICLE {
-                scored.select_nth_unstable_by(TERMS_PER_ARTICLE, by_score);
-                scored.truncate(TERMS_PER_ARTICLE);
-            }
-            scored.sort_by(by_score);
-            scored.into_iter().map(|(_, t)| t).collect()
+        })
+}
+
+/// The `TERMS_PER_ARTICLE` terms of `bag` with the highest tf-idf over `n` articles, best first.
+fn top_terms<'a>(bag: &'a Bag, df: &TermMap<'_, u32>, n: f64) -> Vec<&'a str> {
+    let mut scored: Vec<(f64, &str)> = bag
+        .iter()
+        .map(|(t, f)| {
+            // Smoothed so that a one-article site still has terms.
+            let idf = (1.0 + n / df.get(t).copied().unwrap_or(1) as f64).ln();
+            (f as f64 * idf, t)
         })
         .collect();
+    let by_score =
+        |a: &(f64, &str), b: &(f64, &str)| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1));
+    if scored.len() > TERMS_PER_ARTICLE {
+        scored.select_nth_unstable_by(TERMS_PER_ARTICLE, by_score);
+        scored.truncate(TERMS_PER_ARTICLE);
+    }
+    scored.sort_by(by_score);
+    scored.into_iter().map(|(_, t)| t).collect()
+}
+
+/// For each term, the articles (indices into `docs`) it is kept for, as the first index and then
+/// the gaps between them.
+fn postings(top: Vec<Vec<&str>>) -> BTreeMap<&str, Vec<usize>> {
     let mut postings: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (doc, list) in top.into_iter().enumerate() {
         for t in list {
@@ -212,14 +236,12 @@ pub fn index_json_until(graph: &SiteGraph, stop: &(dyn Fn() -> bool + Sync)) -> 
             prev = abs;
         }
     }
-    let json = serde_json::to_string(&Index {
-        v: 1,
-        docs,
-        entities,
-        terms: postings,
-    })
-    .expect("the index is plain data");
-    Some(escape_markup(&json))
+    postings
+}
+
+fn write_json(index: Index<'_>) -> String {
+    let json = serde_json::to_string(&index).expect("the index is plain data");
+    escape_markup(&json)
 }
 
 /// JSON with `<`, `>` and `&` written as `\u` escapes: the same data for a JSON parser, but no
@@ -311,90 +333,23 @@ pub fn terms(lower: &str) -> impl Iterator<Item = &str> + '_ {
     out.into_iter()
 }
 
+#[rustfmt::skip] // a table: one line per word length reads better than one word per line
 fn is_stop(w: &str) -> bool {
     // A match compiles to a switch on length and a few comparisons: this runs for every word.
     matches!(
         w,
-        "about"
-            | "after"
-            | "again"
-            | "also"
-            | "among"
-            | "and"
-            | "any"
-            | "are"
-            | "because"
-            | "been"
-            | "before"
-            | "being"
-            | "between"
-            | "both"
-            | "but"
-            | "can"
-            | "could"
-            | "did"
-            | "does"
-            | "each"
-            | "for"
-            | "from"
-            | "had"
-            | "has"
-            | "have"
-            | "her"
-            | "here"
-            | "his"
-            | "how"
-            | "into"
-            | "its"
-            | "just"
-            | "more"
-            | "most"
-            | "new"
-            | "not"
-            | "now"
-            | "one"
-            | "only"
-            | "other"
-            | "our"
-            | "out"
-            | "over"
-            | "said"
-            | "same"
-            | "she"
-            | "should"
-            | "since"
-            | "some"
-            | "such"
-            | "than"
-            | "that"
-            | "the"
-            | "their"
-            | "them"
-            | "then"
-            | "there"
-            | "these"
-            | "they"
-            | "this"
-            | "those"
-            | "through"
-            | "under"
-            | "until"
-            | "very"
-            | "was"
-            | "were"
-            | "what"
-            | "when"
-            | "where"
-            | "which"
-            | "while"
-            | "who"
-            | "will"
-            | "with"
-            | "would"
-            | "year"
-            | "years"
-            | "you"
-            | "your"
+        "and" | "any" | "are" | "but" | "can" | "did" | "for" | "had" | "has" | "her" | "his" |
+        "how" | "its" | "new" | "not" | "now" | "one" | "our" | "out" | "she" | "the" | "was" |
+        "who" | "you" |
+        "also" | "been" | "both" | "does" | "each" | "from" | "have" | "here" | "into" | "just" |
+        "more" | "most" | "only" | "over" | "said" | "same" | "some" | "such" | "than" | "that" |
+        "them" | "then" | "they" | "this" | "very" | "were" | "what" | "when" | "will" | "with" |
+        "year" | "your" |
+        "about" | "after" | "again" | "among" | "being" | "could" | "other" | "since" | "their" |
+        "there" | "these" | "those" | "under" | "until" | "where" | "which" | "while" | "would" |
+        "years" |
+        "before" | "should" |
+        "because" | "between" | "through"
     )
 }
 

@@ -8,7 +8,7 @@ use crate::text::decode_entities;
 use crate::url::{has_scheme, percent_decode_lossy, BaseUrl};
 use rayon::prelude::*;
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 /// One URL as written in an output file, with its 1-based position.
@@ -28,6 +28,68 @@ impl Output {
     fn has_file(&self, rel: &str) -> bool {
         self.files.contains(rel)
     }
+}
+
+/// Why `check --links` could not run at all (broken links themselves are findings).
+#[derive(Debug, thiserror::Error)]
+pub enum LinksError {
+    #[error("cannot read {} for base_url; pass --base-url with the URL the site is served at", .path.display())]
+    ReadConfig {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read base_url from {}", .path.display())]
+    Config {
+        path: PathBuf,
+        #[source]
+        source: serde_yaml::Error,
+    },
+    /// The base URL, given or read, is not one a site can be served at.
+    #[error("{message}")]
+    BaseUrl { message: String },
+    #[error("could not audit the links in {}", .dir.display())]
+    Audit {
+        dir: PathBuf,
+        #[source]
+        source: BuildError,
+    },
+}
+
+/// `check --links DIR`: audits `dir` as served under `base_url`, or when none is given under the
+/// `base_url` of the site.yaml in `root`. Also returns the base URL it audited against.
+pub fn check_links(
+    root: &Path,
+    dir: &Path,
+    base_url: Option<&str>,
+) -> Result<(CheckReport, BaseUrl), LinksError> {
+    let raw = match base_url {
+        Some(url) => url.to_string(),
+        None => configured_base_url(root)?,
+    };
+    let base = BaseUrl::parse(&raw).map_err(|message| LinksError::BaseUrl { message })?;
+    let report = audit(dir, &base).map_err(|source| LinksError::Audit {
+        dir: dir.to_path_buf(),
+        source,
+    })?;
+    Ok((report, base))
+}
+
+/// The `base_url` of site.yaml in `root`, read on its own: the audit needs nothing else of the
+/// site, and a site.yaml the build would reject elsewhere should not stop it.
+fn configured_base_url(root: &Path) -> Result<String, LinksError> {
+    #[derive(serde::Deserialize)]
+    struct Settings {
+        base_url: String,
+    }
+    let path = root.join(crate::load::CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|source| LinksError::ReadConfig {
+        path: path.clone(),
+        source,
+    })?;
+    let settings: Settings =
+        serde_yaml::from_str(&text).map_err(|source| LinksError::Config { path, source })?;
+    Ok(settings.base_url)
 }
 
 /// Audits the output folder `dir` as it will be served under `base`.

@@ -4,7 +4,6 @@
 use anyhow::Context as _;
 use briefing::check::audit;
 use briefing::check::{self, CheckReport};
-use briefing::link::BaseUrl;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -34,9 +33,7 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     let (report, what) = match &args.links {
         Some(dir) => {
-            let base = base_url(&args)?;
-            let report = audit::audit(dir, &base)
-                .with_context(|| format!("could not audit the links in {}", dir.display()))?;
+            let (report, base) = audit::check_links(&args.root, dir, args.base_url.as_deref())?;
             (report, format!("output files served under {}", base.path))
         }
         None => {
@@ -71,28 +68,4 @@ fn text(report: &CheckReport, what: &str) -> String {
     };
     out.push_str(&format!("checked {} {what}: {found}\n", report.files));
     out
-}
-
-/// `--base-url`, else the `base_url` of site.yaml in `--root`.
-fn base_url(args: &Args) -> anyhow::Result<BaseUrl> {
-    let raw = match &args.base_url {
-        Some(u) => u.clone(),
-        None => {
-            #[derive(serde::Deserialize)]
-            struct Settings {
-                base_url: String,
-            }
-            let path = args.root.join(briefing::load::CONFIG_FILE);
-            let text = std::fs::read_to_string(&path).with_context(|| {
-                format!(
-                    "cannot read {} for base_url; pass --base-url with the URL the site is served at",
-                    path.display()
-                )
-            })?;
-            let settings: Settings = serde_yaml::from_str(&text)
-                .with_context(|| format!("cannot read base_url from {}", path.display()))?;
-            settings.base_url
-        }
-    };
-    BaseUrl::parse(&raw).map_err(anyhow::Error::msg)
 }
