@@ -15,6 +15,7 @@ pub mod parse;
 pub mod publish;
 pub mod related;
 pub mod render;
+pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod site;

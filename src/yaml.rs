@@ -1,6 +1,8 @@
 //! YAML as text: guards for untrusted YAML (front matter, site.yaml), applied before serde_yaml
-//! builds values (bounds on size, on `[`/`{` nesting and on what aliases expand to), and where a
-//! key or value stands in it. Pure functions over text; knows nothing about which fields a file has.
+//! builds values (bounds on size, on `[`/`{` nesting and on what aliases expand to); where a key
+//! or value stands in it; and the one writer of YAML scalars and lists, whose output always passes
+//! the guards (`briefing new` and `import` write front matter with it). Pure functions over text;
+//! knows nothing about which fields a file has.
 //!
 //! Why: serde_yaml 0.9 refuses nesting deeper than 128 and alias chains that jump more than 100
 //! times per event, but only after its parser (libyaml) has read the whole document, and libyaml
@@ -9,6 +11,7 @@
 
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
 use std::fmt;
+use std::fmt::Write as _;
 
 /// Largest YAML document accepted. Front matter is metadata; long text belongs in the body.
 pub const MAX_BYTES: usize = 256 * 1024;
@@ -211,6 +214,114 @@ impl<'de> Visitor<'de> for &mut Budget {
     }
 }
 
+/// Byte offset of a top-level `key:` in YAML text.
+pub fn locate_key(yaml: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix(key) {
+            if rest.trim_start().starts_with(':') {
+                return Some(offset);
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Byte offset of `value` in the block of top-level `key` (inline list or `- item` lines).
+pub fn locate_value(yaml: &str, key: &str, value: &str) -> Option<usize> {
+    let start = locate_key(yaml, key)?;
+    let after_key = start + key.len();
+    let mut end = yaml.len();
+    let mut offset = start;
+    for (i, line) in yaml[start..].split_inclusive('\n').enumerate() {
+        if i > 0 && !line.starts_with([' ', '\t', '-']) && !line.trim().is_empty() {
+            end = offset;
+            break;
+        }
+        offset += line.len();
+    }
+    let block = &yaml[after_key..end];
+    let mut from = 0;
+    while let Some(i) = block[from..].find(value) {
+        let at = from + i;
+        let before = block[..at].chars().next_back();
+        let after = block[at + value.len()..].chars().next();
+        let edge =
+            |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'));
+        if edge(before) && edge(after) {
+            return Some(after_key + at);
+        }
+        from = at + value.len().max(1);
+    }
+    None
+}
+
+/// More `[` and `{` than this in one string are written as escapes (below).
+const MAX_LITERAL_BRACKETS: usize = 8;
+
+/// `s` as a YAML scalar that reads back as the same string: plain when that is safe, else
+/// double-quoted (`write_quoted`).
+pub fn write_string(s: &str) -> String {
+    let plain = !s.is_empty()
+        && !many_brackets(s)
+        && s.trim() == s
+        && !s.starts_with([
+            '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%',
+            '@', '`',
+        ])
+        && !s.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == '+')
+        && !s.contains(": ")
+        && !s.contains(" #")
+        && !s.ends_with(':')
+        && !s.chars().any(|c| c.is_control() || c == '\u{feff}')
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~" | "y" | "n"
+        );
+    if plain {
+        s.to_string()
+    } else {
+        write_quoted(s)
+    }
+}
+
+/// `s` as a double-quoted YAML scalar. The guard (`check`) counts every `[` and `{` in a document,
+/// quoted or not, so a string with many of them writes them as `\x5B` and `\x7B`: what is written
+/// here always passes `check` (a title of 70 `[` once made `briefing new` write a file that
+/// `check` refused).
+pub fn write_quoted(s: &str) -> String {
+    let escape_brackets = many_brackets(s);
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '[' if escape_brackets => out.push_str("\\x5B"),
+            '{' if escape_brackets => out.push_str("\\x7B"),
+            c if c.is_control() || c == '\u{feff}' => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A flow list of strings, each written by `write_string`: `[a, "b: c"]`.
+pub fn write_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let items: Vec<String> = items.into_iter().map(write_string).collect();
+    format!("[{}]", items.join(", "))
+}
+
+fn many_brackets(s: &str) -> bool {
+    s.chars().filter(|c| matches!(c, '[' | '{')).count() > MAX_LITERAL_BRACKETS
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,49 +388,6 @@ mod tests {
     }
 }
 
-/// Byte offset of a top-level `key:` in YAML text.
-pub fn locate_key(yaml: &str, key: &str) -> Option<usize> {
-    let mut offset = 0;
-    for line in yaml.split_inclusive('\n') {
-        if let Some(rest) = line.strip_prefix(key) {
-            if rest.trim_start().starts_with(':') {
-                return Some(offset);
-            }
-        }
-        offset += line.len();
-    }
-    None
-}
-
-/// Byte offset of `value` in the block of top-level `key` (inline list or `- item` lines).
-pub fn locate_value(yaml: &str, key: &str, value: &str) -> Option<usize> {
-    let start = locate_key(yaml, key)?;
-    let after_key = start + key.len();
-    let mut end = yaml.len();
-    let mut offset = start;
-    for (i, line) in yaml[start..].split_inclusive('\n').enumerate() {
-        if i > 0 && !line.starts_with([' ', '\t', '-']) && !line.trim().is_empty() {
-            end = offset;
-            break;
-        }
-        offset += line.len();
-    }
-    let block = &yaml[after_key..end];
-    let mut from = 0;
-    while let Some(i) = block[from..].find(value) {
-        let at = from + i;
-        let before = block[..at].chars().next_back();
-        let after = block[at + value.len()..].chars().next();
-        let edge =
-            |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'));
-        if edge(before) && edge(after) {
-            return Some(after_key + at);
-        }
-        from = at + value.len().max(1);
-    }
-    None
-}
-
 #[cfg(test)]
 mod position_tests {
     use super::*;
@@ -333,5 +401,60 @@ mod position_tests {
         let off = locate_value(y, "models", "tongyi").unwrap();
         assert_eq!(line_col(y, off), (5, 5));
         assert!(locate_value(y, "themes", "x").is_none());
+    }
+}
+
+#[cfg(test)]
+mod writer_tests {
+    use super::*;
+
+    #[test]
+    fn write_strings_read_back_the_same() {
+        for s in [
+            "AI Large Models Expand Across Industries",
+            "Why: a colon",
+            "\"Quoted\" start",
+            "- dash",
+            "yes",
+            "2023",
+            "with # hash",
+            "tab\there",
+            "back\\slash",
+            "中文标题",
+            "ends with colon:",
+            "a: b",
+        ] {
+            let y = format!("k: {}\n", write_string(s));
+            let v: std::collections::BTreeMap<String, String> =
+                serde_yaml::from_str(&y).unwrap_or_else(|e| panic!("{y}: {e}"));
+            assert_eq!(v["k"], s, "{y}");
+        }
+        assert_eq!(write_string("Plain Title"), "Plain Title");
+        assert_eq!(write_string("[Update] GPT-4"), "\"[Update] GPT-4\"");
+    }
+
+    /// Found by the `import` fuzz target: a paragraph with many `{` became a summary whose front
+    /// matter the YAML guard refuses as nested too deep, so the imported article could not build.
+
+    #[test]
+    fn quoted_strings_survive_yaml_and_the_guard() {
+        let q = write_quoted("Tongyi: \"Qwen\" # 2");
+        let back: String = serde_yaml::from_str(&q).unwrap();
+        assert_eq!(back, "Tongyi: \"Qwen\" # 2");
+        assert_eq!(write_quoted("Moonshot AI"), "\"Moonshot AI\"");
+        for s in [
+            "[".repeat(70) + " Title",
+            "{[".repeat(300),
+            "\u{85}\u{7f}\r x".into(),
+        ] {
+            for y in [write_string(&s), write_quoted(&s)] {
+                let doc = format!("title: {y}\n");
+                assert_eq!(check(&doc), Ok(()), "{doc}");
+                let v: std::collections::BTreeMap<String, String> =
+                    serde_yaml::from_str(&doc).unwrap();
+                assert_eq!(v["title"], s);
+            }
+        }
+        assert_eq!(write_list(["a", "b: c", "2023"]), "[a, \"b: c\", \"2023\"]");
     }
 }

@@ -1,29 +1,30 @@
 //! Fuzzes `import`: `import::import` on any bytes, with a few known companies, models and themes to
-//! match, and `import::yaml_string` on any text. Must never panic or hang; what import writes must
+//! match, and `yaml::write_string` on any text. Must never panic or hang; what import writes must
 //! be an article `parse` accepts, whose front matter is YAML that reads back the title it was given,
 //! and whose body holds no raw HTML (import always escapes).
 #![no_main]
 
-use briefing::import::{self, Entity, ImportOptions, Matcher};
+use briefing::import::{self, Entity, ImportOptions, SiteNames};
 use briefing::load::SourceFile;
 use briefing::markdown;
 use briefing::model::{EntityId, Kind, Status};
 use briefing::parse;
+use briefing::yaml;
 use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
 use pulldown_cmark::{Event, Parser};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-fn matcher() -> &'static Matcher {
-    static MATCHER: OnceLock<Matcher> = OnceLock::new();
+fn matcher() -> &'static SiteNames {
+    static MATCHER: OnceLock<SiteNames> = OnceLock::new();
     MATCHER.get_or_init(|| {
         let entity = |kind, id: &str, names: &[&str]| Entity {
             kind,
             id: EntityId::parse(id).expect("a valid id"),
             names: names.iter().map(|n| n.to_string()).collect(),
         };
-        Matcher::new(vec![
+        SiteNames::new(vec![
             entity(Kind::Company, "openai", &["OpenAI", "Open AI"]),
             entity(Kind::Company, "huawei-cloud", &["Huawei Cloud", "华为云"]),
             entity(Kind::Model, "gpt-4", &["GPT-4", "GPT4"]),
@@ -35,11 +36,11 @@ fn matcher() -> &'static Matcher {
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        let quoted = import::yaml_string(text);
+        let quoted = yaml::write_string(text);
         let back: String = serde_yaml::from_str(&format!("v: {quoted}\n"))
             .map(|m: std::collections::BTreeMap<String, String>| m["v"].clone())
             .unwrap_or_else(|e| panic!("{quoted} is not YAML: {e}"));
-        assert_eq!(back, text, "yaml_string round trip");
+        assert_eq!(back, text, "write_string round trip");
     }
 
     let opts = ImportOptions {

@@ -301,3 +301,94 @@ fn new_entities_have_every_field_and_build() {
     assert!(site.exists("themes/long-context/index.html"));
     site.run(&["new", "company", "Moonshot AI"]).assert_fails();
 }
+
+/// The front matter of a file `briefing new` wrote, as YAML.
+fn front_matter_of(site: &SiteTest, rel: &str) -> serde_yaml::Mapping {
+    let text = fs::read_to_string(site.root().join(rel)).unwrap();
+    let yaml = text
+        .strip_prefix("---\n")
+        .and_then(|rest| rest.split("\n---\n").next())
+        .unwrap_or_else(|| panic!("no front matter in {rel}:\n{text}"));
+    serde_yaml::from_str(yaml).unwrap_or_else(|e| panic!("{rel}: {e}\n{text}"))
+}
+
+/// Bug: `new` wrote the title as a JSON string, so 70 `[` in it were 70 levels of nesting to the
+/// YAML guard, and `check` refused the file `new` had just written (import wrote the same title
+/// fine). Both now write through one YAML writer.
+#[test]
+fn new_article_with_a_title_of_many_brackets_builds() {
+    let site = SiteTest::minimal();
+    let title = format!("{} Bracket Story", "[".repeat(70));
+    site.run(&["new", "article", &title]).assert_ok();
+    let rel = "content/articles/bracket-story.md";
+    let fm = front_matter_of(&site, rel);
+    assert_eq!(fm["title"].as_str(), Some(title.as_str()));
+    site.run(&["check"]).assert_ok();
+    site.run(&["build", "--drafts"]).assert_ok();
+    assert!(preview_file(&site, "articles/bracket-story/index.html").contains(&title));
+}
+
+#[test]
+fn new_entities_with_awkward_names_and_ids_build() {
+    let site = SiteTest::minimal();
+    let names = [
+        (
+            "company",
+            format!("{} Bracket Co", "{[".repeat(40)),
+            "bracket-co",
+        ),
+        ("company", "2023".to_string(), "2023"),
+        (
+            "theme",
+            "Why: a colon # and a hash".to_string(),
+            "why-a-colon-and-a-hash",
+        ),
+        ("theme", "长上下文".to_string(), "long-context"),
+    ];
+    for (what, name, id) in &names {
+        site.run(&["new", what, name, "--id", id]).assert_ok();
+    }
+    let model = "- \"Quoted\" [Model] 'x'";
+    // A leading `-` is a flag to clap unless it comes after `--`.
+    site.run(&[
+        "new",
+        "model",
+        "--company",
+        "2023",
+        "--id",
+        "quoted-model",
+        "--",
+        model,
+    ])
+    .assert_ok();
+    site.run(&[
+        "new",
+        "article",
+        "Numbers Story",
+        "--company",
+        "2023",
+        "--model",
+        "quoted-model",
+    ])
+    .assert_ok();
+    for (what, name, id) in &names {
+        let folder = if *what == "company" {
+            "companies"
+        } else {
+            "themes"
+        };
+        let fm = front_matter_of(&site, &format!("content/{folder}/{id}.md"));
+        assert_eq!(fm["name"].as_str(), Some(name.as_str()), "{id}");
+    }
+    let fm = front_matter_of(&site, "content/models/quoted-model.md");
+    assert_eq!(fm["name"].as_str(), Some(model));
+    assert_eq!(fm["company"].as_str(), Some("2023"));
+    site.run(&["check"]).assert_ok();
+    site.build().assert_ok();
+    assert!(site
+        .read("themes/long-context/index.html")
+        .contains("长上下文"));
+    assert!(site
+        .read("models/quoted-model/index.html")
+        .contains(r#"href="/companies/2023/""#));
+}
