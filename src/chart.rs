@@ -28,14 +28,14 @@ const LABEL_CHARS: usize = 24;
 
 /// A calendar quarter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Quarter {
+pub(crate) struct Quarter {
     pub year: i32,
     /// 1 to 4.
     pub q: u8,
 }
 
 impl Quarter {
-    pub fn of(d: NaiveDate) -> Self {
+    pub(crate) fn of(d: NaiveDate) -> Self {
         Quarter {
             year: d.year(),
             q: (d.month0() / 3 + 1) as u8,
@@ -55,14 +55,14 @@ impl Quarter {
         }
     }
     /// `2023 Q3`
-    pub fn label(self) -> String {
+    pub(crate) fn label(self) -> String {
         format!("{} Q{}", self.year, self.q)
     }
 }
 
 /// Counts per quarter from the first to the last date, empty quarters included (a gap in coverage
 /// is information too).
-pub fn per_quarter(dates: impl IntoIterator<Item = NaiveDate>) -> Vec<(Quarter, usize)> {
+pub(crate) fn per_quarter(dates: impl IntoIterator<Item = NaiveDate>) -> Vec<(Quarter, usize)> {
     let mut qs: Vec<Quarter> = dates.into_iter().map(Quarter::of).collect();
     qs.sort_unstable();
     let (Some(&first), Some(&last)) = (qs.first(), qs.last()) else {
@@ -85,14 +85,14 @@ pub fn per_quarter(dates: impl IntoIterator<Item = NaiveDate>) -> Vec<(Quarter, 
 }
 
 /// What every chart says about itself: an id prefix unique on its page, a title and a description.
-pub struct Labels<'a> {
+pub(crate) struct Labels<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub desc: &'a str,
 }
 
 /// A bar per quarter; `unit` names what is counted ("article").
-pub fn quarter_bars(labels: &Labels<'_>, bars: &[(Quarter, usize)], unit: &str) -> String {
+pub(crate) fn quarter_bars(labels: &Labels<'_>, bars: &[(Quarter, usize)], unit: &str) -> String {
     let plot_h = 110.0;
     let top = TOP + 14.0;
     let base = top + plot_h;
@@ -147,13 +147,13 @@ pub fn quarter_bars(labels: &Labels<'_>, bars: &[(Quarter, usize)], unit: &str) 
 }
 
 /// One dated point with its label, e.g. a model and its release date.
-pub struct DatedPoint<'a> {
+pub(crate) struct DatedPoint<'a> {
     pub date: NaiveDate,
     pub label: &'a str,
 }
 
 /// A row per point, oldest at the top: a dot at its date and its label beside it.
-pub fn timeline(labels: &Labels<'_>, points: &[DatedPoint<'_>]) -> String {
+pub(crate) fn timeline(labels: &Labels<'_>, points: &[DatedPoint<'_>]) -> String {
     let mut sorted: Vec<&DatedPoint<'_>> = points.iter().collect();
     sorted.sort_by(|a, b| a.date.cmp(&b.date).then(a.label.cmp(b.label)));
     let plot_h = sorted.len().max(1) as f64 * ROW;
@@ -184,13 +184,13 @@ pub fn timeline(labels: &Labels<'_>, points: &[DatedPoint<'_>]) -> String {
 }
 
 /// One labelled row of dated points, e.g. a company and its model releases.
-pub struct DotRow<'a> {
+pub(crate) struct DotRow<'a> {
     pub label: &'a str,
     pub points: Vec<DatedPoint<'a>>,
 }
 
 /// A band per group, its name above a line with a dot per point, on a shared time axis.
-pub fn dot_rows(labels: &Labels<'_>, rows: &[DotRow<'_>]) -> String {
+pub(crate) fn dot_rows(labels: &Labels<'_>, rows: &[DotRow<'_>]) -> String {
     let plot_h = rows.len().max(1) as f64 * GROUP;
     let scale = TimeScale::new(rows.iter().flat_map(|r| r.points.iter().map(|p| p.date)));
     let mut s = open(labels, TOP + plot_h + AXIS);

@@ -26,21 +26,19 @@ pub const MAX_CHAIN: usize = 32;
 pub const MAX_RANGE: usize = 100_000;
 /// Stack for each render thread. With the limits above a page needs a few MB even in a debug
 /// build; the rest is headroom. Only touched pages of it are ever committed.
-pub const RENDER_STACK: usize = 64 * 1024 * 1024;
+pub(crate) const RENDER_STACK: usize = 64 * 1024 * 1024;
 /// Default time one page may take to render.
 pub const DEFAULT_PAGE_BUDGET: Duration = Duration::from_secs(30);
 
 /// One template's source, as `check_sources` sees it.
-pub struct Source<'a> {
-    /// Tera's name for it (`article.html`).
-    pub name: &'a str,
+pub(crate) struct Source<'a> {
     /// Where the user finds it (`templates/article.html`, or the built-in theme).
     pub path: &'a str,
     pub text: &'a str,
 }
 
 /// Refuses templates nested deeper than `MAX_NESTING`, before Tera's recursive parser sees them.
-pub fn check_sources(sources: &[Source<'_>]) -> Diagnostics {
+pub(crate) fn check_sources(sources: &[Source<'_>]) -> Diagnostics {
     let mut diags = Diagnostics::new();
     for s in sources {
         if let Some((line, what)) = too_deep(s.text) {
@@ -166,7 +164,7 @@ impl Unit {
 /// Refuses templates that include, import or extend themselves through any chain, macros that
 /// call themselves (directly or through other macros), and chains longer than `MAX_CHAIN`.
 /// `path_of` maps a template name to the path shown to the user.
-pub fn check_graph(tera: &Tera, path_of: &dyn Fn(&str) -> String) -> Diagnostics {
+pub(crate) fn check_graph(tera: &Tera, path_of: &dyn Fn(&str) -> String) -> Diagnostics {
     let mut edges: HashMap<Unit, Vec<Unit>> = HashMap::new();
     let mut names: Vec<&str> = tera.get_template_names().collect();
     names.sort_unstable();
@@ -433,7 +431,7 @@ fn visit(
 }
 
 /// Tera's `range`, bounded: at most `MAX_RANGE` numbers, and `step_by` of at least 1.
-pub fn range(args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+pub(crate) fn range(args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
     let arg = |key: &str, default: Option<usize>| -> tera::Result<usize> {
         match args.get(key) {
             Some(v) => v.as_u64().map(|n| n as usize).ok_or_else(|| {
@@ -468,14 +466,14 @@ pub fn range(args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
 
 /// Pages being rendered right now, so a watchdog can tell which one takes too long.
 #[derive(Default)]
-pub struct Watch {
+pub(crate) struct Watch {
     next: AtomicU64,
     running: Mutex<HashMap<u64, (String, String, Instant)>>,
     cancelled: AtomicBool,
 }
 
 /// Removes its page from the `Watch` when dropped.
-pub struct Ticket<'a> {
+pub(crate) struct Ticket<'a> {
     watch: &'a Watch,
     id: u64,
 }
@@ -492,7 +490,7 @@ impl Watch {
     }
 
     /// Records that `template` started rendering `page`.
-    pub fn start(&self, template: &str, page: &str) -> Ticket<'_> {
+    pub(crate) fn start(&self, template: &str, page: &str) -> Ticket<'_> {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         self.running()
             .insert(id, (template.to_string(), page.to_string(), Instant::now()));
@@ -500,7 +498,7 @@ impl Watch {
     }
 
     /// The (template, page) that has been rendering for longer than `budget`, if any.
-    pub fn overdue(&self, budget: Duration) -> Option<(String, String)> {
+    pub(crate) fn overdue(&self, budget: Duration) -> Option<(String, String)> {
         self.running()
             .values()
             .filter(|(_, _, t)| t.elapsed() > budget)
@@ -508,18 +506,18 @@ impl Watch {
             .map(|(tpl, page, _)| (tpl.clone(), page.clone()))
     }
 
-    pub fn cancel(&self) {
+    pub(crate) fn cancel(&self) {
         self.cancelled.store(true, Ordering::SeqCst);
     }
 
-    pub fn is_cancelled(&self) -> bool {
+    pub(crate) fn is_cancelled(&self) -> bool {
         self.cancelled.load(Ordering::SeqCst)
     }
 }
 
 /// How a watched piece of work ended, when it did not return.
 #[derive(Debug)]
-pub enum Stopped {
+pub(crate) enum Stopped {
     /// `template` rendered `page` for longer than the budget; the work was abandoned.
     Overdue { template: String, page: String },
     /// A render thread panicked.
@@ -530,7 +528,7 @@ pub enum Stopped {
 /// `Watch`. If a page renders for longer than `budget`, returns `Stopped::Overdue` at once and
 /// leaves the workers behind (Rust cannot stop a thread; they end with the process, and the
 /// cancelled `Watch` makes them stop at their next write).
-pub fn run_watched<T: Send + 'static>(
+pub(crate) fn run_watched<T: Send + 'static>(
     budget: Duration,
     work: impl FnOnce(&Watch) -> T + Send + 'static,
 ) -> Result<T, Stopped> {
@@ -585,14 +583,14 @@ pub fn run_watched<T: Send + 'static>(
 
 /// A page's output in memory, refusing to grow past `limit` bytes or to go on once the build was
 /// cancelled: a template that loops while printing stops here instead of filling memory.
-pub struct PageBuffer<'a> {
+pub(crate) struct PageBuffer<'a> {
     pub bytes: Vec<u8>,
     limit: usize,
     watch: &'a Watch,
 }
 
 impl<'a> PageBuffer<'a> {
-    pub fn new(limit: usize, watch: &'a Watch) -> Self {
+    pub(crate) fn new(limit: usize, watch: &'a Watch) -> Self {
         PageBuffer {
             bytes: Vec::new(),
             limit,
@@ -708,11 +706,7 @@ mod tests {
         assert!(check_graph(&t, &|n| n.to_string()).is_empty());
         let sources: Vec<Source<'_>> = crate::render::theme::TEMPLATES
             .iter()
-            .map(|(n, t)| Source {
-                name: n,
-                path: n,
-                text: t,
-            })
+            .map(|(n, t)| Source { path: n, text: t })
             .collect();
         assert!(check_sources(&sources).is_empty());
     }
@@ -757,11 +751,7 @@ mod tests {
             "{% if a %}{% endif %}".repeat(1000),
             "{{ \"((((\" }}"
         );
-        let s = |name, text| Source {
-            name,
-            path: name,
-            text,
-        };
+        let s = |name, text| Source { path: name, text };
         let sources = [
             s("deep", &deep),
             s("parens", &parens),

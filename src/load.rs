@@ -37,7 +37,7 @@ pub struct SourceTree {
     pub templates: Vec<AssetFile>,
 }
 
-pub const CONFIG_FILE: &str = "site.yaml";
+pub(crate) const CONFIG_FILE: &str = "site.yaml";
 
 /// Largest content file read. A 10 MB article builds in well under a second; a file this size is
 /// most likely a mistake (a data dump saved as .md), and reading it would hold it all in memory.
@@ -45,7 +45,7 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads the site at `root`. Problems with single files (not UTF-8, unknown folder, symlink out of the
 /// site) become diagnostics so that one run reports them all.
-pub fn load(root: &Path, diags: &mut Diagnostics) -> Result<SourceTree, BuildError> {
+pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Result<SourceTree, BuildError> {
     let config_path = root.join(CONFIG_FILE);
     let config_text = match read_bounded(&config_path) {
         Ok(bytes) => decode(bytes, Path::new(CONFIG_FILE), diags).unwrap_or_default(),
@@ -140,7 +140,7 @@ fn classify(rel: &str) -> Option<Result<Kind, Diagnostic>> {
 
 /// One content file read again after an edit, under the same rules as `load`.
 #[derive(Debug)]
-pub enum Reread {
+pub(crate) enum Reread {
     /// Not (or no longer) a content file: deleted, renamed away, or not something briefing reads.
     Gone,
     File(SourceFile),
@@ -148,7 +148,7 @@ pub enum Reread {
 }
 
 /// Reads the content file at `rel` (`content/articles/x.md`) again, for `serve`.
-pub fn reread(root: &Path, rel: &str) -> Reread {
+pub(crate) fn reread(root: &Path, rel: &str) -> Reread {
     let kind = match classify(rel) {
         None => return Reread::Gone,
         Some(Err(d)) => return Reread::Problem(d),
@@ -197,7 +197,7 @@ pub fn reread(root: &Path, rel: &str) -> Reread {
 }
 
 /// The files of `static/` or `templates/`, read again after an edit (for `serve`).
-pub fn assets(
+pub(crate) fn assets(
     root: &Path,
     folder: &str,
     diags: &mut Diagnostics,

@@ -20,7 +20,7 @@ pub enum LinkTarget {
 }
 
 /// A 1-based line and column in the Markdown source.
-pub type Pos = (usize, usize);
+pub(crate) type Pos = (usize, usize);
 
 /// A problem found while rendering, at its position in the Markdown source.
 #[derive(Debug, Clone)]
@@ -54,7 +54,7 @@ pub struct Rendered {
 
 /// What auto-linking needs from the caller: the names to look for and where each entity lives.
 /// Entity keys are the caller's; this module only passes them through.
-pub struct Autolink<'a> {
+pub(crate) struct Autolink<'a> {
     pub matcher: &'a Matcher,
     /// The URL of each entity key; `None`: record mentions of it, never link them.
     pub urls: &'a [Option<String>],
@@ -67,7 +67,7 @@ pub struct Autolink<'a> {
     pub first_only: bool,
 }
 
-pub fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -77,7 +77,7 @@ pub fn options() -> Options {
 }
 
 /// Renders `source`; `resolve` is asked about every link and image destination.
-pub fn render(
+pub(crate) fn render(
     source: &str,
     raw_html: RawHtml,
     resolve: &mut dyn FnMut(&str) -> LinkTarget,
@@ -87,7 +87,7 @@ pub fn render(
 
 /// `render`, with entity names found in the text and, where `autolink` allows, linked: never inside
 /// code, headings, links (Markdown or raw HTML) or image alt text.
-pub fn render_with(
+pub(crate) fn render_with(
     source: &str,
     raw_html: RawHtml,
     resolve: &mut dyn FnMut(&str) -> LinkTarget,
@@ -603,7 +603,7 @@ fn set_heading_id(
 }
 
 /// A heading's anchor: lowercase words joined by `-`; letters of any script are kept.
-pub fn heading_slug(text: &str) -> String {
+pub(crate) fn heading_slug(text: &str) -> String {
     let mut out = String::new();
     let mut dash = false;
     for c in text.chars() {

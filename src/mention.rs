@@ -12,14 +12,14 @@ use std::ops::Range;
 
 /// Names shorter than this (in characters) are never linked: a one-letter alias or a single CJK
 /// character would turn half the prose into links.
-pub const MIN_NAME_CHARS: usize = 2;
+pub(crate) const MIN_NAME_CHARS: usize = 2;
 
 /// The middle dots that join the parts of a name (`Jiutian · Haizheng`).
 pub(crate) const DOTS: &[char] = &['·', '・', '•', '‧', '⋅', '･'];
 
 /// One occurrence of a name in a text: byte offsets and the entity it names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Mention {
+pub(crate) struct Mention {
     pub start: usize,
     pub end: usize,
     pub entity: usize,
@@ -27,7 +27,7 @@ pub struct Mention {
 
 /// How a name may be written in the text for it to count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Spelling {
+pub(crate) enum Spelling {
     /// Letter for letter as the site writes it; a line break or tab in the text matches a space
     /// of the name (a soft line break inside a Markdown paragraph is a space).
     #[default]
@@ -44,7 +44,7 @@ pub enum Spelling {
 
 /// A name that several entities share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shared {
+pub(crate) enum Shared {
     /// Matches nothing: linking either entity would be a guess.
     Dropped,
     /// Names each of them, one mention per entity at the same place: import lists every
@@ -54,7 +54,7 @@ pub enum Shared {
 
 /// What a matcher accepts. The word boundaries are the same under every rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rules {
+pub(crate) struct Rules {
     pub spelling: Spelling,
     pub shared: Shared,
     /// Names with fewer characters (spaces collapsed) are left out.
@@ -63,14 +63,14 @@ pub struct Rules {
 
 impl Rules {
     /// Auto-links and backlinks in rendered Markdown.
-    pub const LINKS: Rules = Rules {
+    pub(crate) const LINKS: Rules = Rules {
         spelling: Spelling::Exact,
         shared: Shared::Dropped,
         min_chars: MIN_NAME_CHARS,
     };
     /// Company and model names in a plain-text article to import: every name counts, even one
     /// letter long, since the editor reviews what was found.
-    pub const PLAIN_TEXT: Rules = Rules {
+    pub(crate) const PLAIN_TEXT: Rules = Rules {
         spelling: Spelling::Loose {
             sentence_case: false,
         },
@@ -78,7 +78,7 @@ impl Rules {
         min_chars: 1,
     };
     /// Theme names and keywords in a plain-text article to import.
-    pub const PLAIN_TEXT_THEMES: Rules = Rules {
+    pub(crate) const PLAIN_TEXT_THEMES: Rules = Rules {
         spelling: Spelling::Loose {
             sentence_case: true,
         },
@@ -100,7 +100,7 @@ struct Target {
 
 /// Every entity name of a site, compiled once.
 #[derive(Debug, Clone, Default)]
-pub struct Matcher {
+pub(crate) struct Matcher {
     ac: Option<AhoCorasick>,
     /// The entities each pattern stands for, by pattern index.
     targets: Vec<Vec<Target>>,
@@ -109,12 +109,12 @@ pub struct Matcher {
 
 impl Matcher {
     /// The matcher for auto-links (`Rules::LINKS`) from `(name, entity)` pairs.
-    pub fn new<S: AsRef<str>>(names: impl IntoIterator<Item = (S, usize)>) -> Matcher {
+    pub(crate) fn new<S: AsRef<str>>(names: impl IntoIterator<Item = (S, usize)>) -> Matcher {
         Matcher::with_rules(names, Rules::LINKS)
     }
 
     /// Builds the matcher from `(name, entity)` pairs under `rules`.
-    pub fn with_rules<S: AsRef<str>>(
+    pub(crate) fn with_rules<S: AsRef<str>>(
         names: impl IntoIterator<Item = (S, usize)>,
         rules: Rules,
     ) -> Matcher {
@@ -164,13 +164,9 @@ impl Matcher {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.ac.is_none()
-    }
-
     /// The mentions in `text`, left to right, never overlapping; at one start the longest name
     /// wins. Under `Shared::NamesAll` a shared name gives one mention per entity, at one place.
-    pub fn find(&self, text: &str) -> Vec<Mention> {
+    pub(crate) fn find(&self, text: &str) -> Vec<Mention> {
         let Some(ac) = &self.ac else {
             return Vec::new();
         };

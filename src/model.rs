@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Editor-defined front-matter keys that the content model does not know; they reach templates as `extra`.
-pub type Extra = BTreeMap<String, serde_json::Value>;
+pub(crate) type Extra = BTreeMap<String, serde_json::Value>;
 
 /// An entity's id: its file stem, lowercase ASCII letters, digits and `-`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -40,7 +40,7 @@ impl fmt::Display for EntityId {
     }
 }
 
-pub fn is_valid_id(s: &str) -> bool {
+pub(crate) fn is_valid_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 200
         && !s.starts_with('-')
@@ -49,7 +49,7 @@ pub fn is_valid_id(s: &str) -> bool {
 }
 
 /// A URL-safe slug: lowercase ASCII words joined by `-`.
-pub fn slugify(s: &str) -> String {
+pub(crate) fn slugify(s: &str) -> String {
     let mut out = String::new();
     let mut dash = false;
     for c in s.chars() {
@@ -391,7 +391,7 @@ fn default_feed_limit() -> usize {
 /// Everything loaded and parsed from one site, before linking. Items are shared (`Arc`) so that
 /// `serve` can keep them between links and relink without copying them.
 #[derive(Debug, Default, Clone)]
-pub struct Content {
+pub(crate) struct Content {
     pub articles: Vec<Arc<Article>>,
     pub companies: Vec<Arc<Company>>,
     pub models: Vec<Arc<Model>>,
@@ -400,7 +400,7 @@ pub struct Content {
 }
 
 /// A hash of a file's text, to tell whether it changed (fast; not for security).
-pub fn digest(text: &str) -> u64 {
+pub(crate) fn digest(text: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = rustc_hash::FxHasher::default();
     text.hash(&mut h);
@@ -408,7 +408,7 @@ pub fn digest(text: &str) -> u64 {
 }
 
 /// A path inside the site root shown to users and used as a lookup key: always `/`-separated.
-pub fn display_path(p: &std::path::Path) -> String {
+pub(crate) fn display_path(p: &std::path::Path) -> String {
     p.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
@@ -416,7 +416,7 @@ pub fn display_path(p: &std::path::Path) -> String {
 }
 
 /// A file stem from a relative path.
-pub fn stem_of(rel: &std::path::Path) -> String {
+pub(crate) fn stem_of(rel: &std::path::Path) -> String {
     rel.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()

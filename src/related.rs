@@ -5,18 +5,18 @@
 use rayon::prelude::*;
 
 /// Weight of one shared model, company and theme.
-pub const MODEL_WEIGHT: u32 = 3;
-pub const COMPANY_WEIGHT: u32 = 2;
-pub const THEME_WEIGHT: u32 = 1;
+pub(crate) const MODEL_WEIGHT: u32 = 3;
+pub(crate) const COMPANY_WEIGHT: u32 = 2;
+pub(crate) const THEME_WEIGHT: u32 = 1;
 
 /// How many of an entity's articles are looked at for one article: the `WINDOW` nearest to it in
 /// date order. It bounds the work per article whatever an entity's popularity (a theme with
 /// thousands of articles costs no more than one with `WINDOW`), and it favours articles from the
 /// same period, which is what a reader means by related.
-pub const WINDOW: usize = 256;
+pub(crate) const WINDOW: usize = 256;
 
 /// One kind of entity that articles can share.
-pub struct Facet<'a> {
+pub(crate) struct Facet<'a> {
     pub weight: u32,
     /// Each article's entities of this kind (indices into `articles_of`).
     pub of_article: Vec<&'a [usize]>,
@@ -27,7 +27,7 @@ pub struct Facet<'a> {
 /// For each of `n` articles, at most `count` others, best first: the highest summed weight of shared
 /// entities, then the newest (the lower index). Work is at most `WINDOW` score updates per entity of
 /// an article, so the whole site costs O(n · entities per article · WINDOW), never O(n²).
-pub fn related(n: usize, facets: &[Facet<'_>], count: usize) -> Vec<Vec<usize>> {
+pub(crate) fn related(n: usize, facets: &[Facet<'_>], count: usize) -> Vec<Vec<usize>> {
     if count == 0 {
         return vec![Vec::new(); n];
     }

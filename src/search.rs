@@ -46,7 +46,7 @@ type TermSet<'a> = HashSet<&'a str, BuildHasherDefault<Fnv>>;
 /// in its title, summary or entity names.
 pub const TERMS_PER_ARTICLE: usize = 12;
 /// Summaries are cut to this many characters in the index; the article has the rest.
-pub const SUMMARY_CHARS: usize = 140;
+pub(crate) const SUMMARY_CHARS: usize = 140;
 /// The size the index must stay under per article: at most 5 MB of JSON for 10,000 articles, about
 /// 1.3 MB gzipped as static hosts serve it — one large photo, loaded only on the search page.
 /// (The benchmark corpus of 10,000 articles measures 3.1 MB, 0.76 MB gzipped.)
@@ -67,13 +67,16 @@ struct Index<'a> {
 }
 
 /// The index for the site, as compact JSON.
-pub fn index_json(graph: &SiteGraph) -> String {
+pub(crate) fn index_json(graph: &SiteGraph) -> String {
     index_json_until(graph, &|| false).expect("never stopped")
 }
 
 /// `index_json`, given up (None) as soon as `stop` says so: `serve` asks whether another save is
 /// waiting, since tokenising every article takes longer than serving the next edit should.
-pub fn index_json_until(graph: &SiteGraph, stop: &(dyn Fn() -> bool + Sync)) -> Option<String> {
+pub(crate) fn index_json_until(
+    graph: &SiteGraph,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<String> {
     let entities = entity_entries(graph);
     let docs: Vec<Doc<'_>> = graph.articles.iter().map(|a| doc(graph, a)).collect();
     // Each body is tokenised once, in parallel, into a compact bag of its distinct terms (one
@@ -300,7 +303,7 @@ fn kind_code(k: Kind) -> &'static str {
 
 /// Search terms of a lowercased text, as the script makes them from a query: words of three or
 /// more letters that are not stop words nor plain numbers, and pairs of adjacent CJK characters.
-pub fn terms(lower: &str) -> impl Iterator<Item = &str> + '_ {
+pub(crate) fn terms(lower: &str) -> impl Iterator<Item = &str> + '_ {
     let mut out = Vec::new();
     let mut word: Option<usize> = None;
     let mut prev_cjk: Option<usize> = None;
@@ -355,7 +358,7 @@ fn is_stop(w: &str) -> bool {
 
 /// The text of rendered HTML: tags dropped (each leaves a space), the entities the renderer writes
 /// decoded.
-pub fn html_text(html: &str) -> String {
+pub(crate) fn html_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(i) = rest.find('<') {

@@ -3,7 +3,7 @@
 
 /// Escapes text for HTML and XML content and quoted attributes. Unlike Tera's default it leaves `/`
 /// alone, so URLs stay readable in the page source.
-pub fn escape_html(input: &str) -> String {
+pub(crate) fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
     // Copies the runs between special bytes whole: Tera calls this for every `{{ }}`, and pushing
     // one char at a time was 5% of a build (bench/RESULTS.md). The special bytes are ASCII, so the
@@ -77,7 +77,7 @@ pub(crate) fn decode_entities(s: &str) -> String {
 }
 
 /// Words as a reader counts them: runs of letters, and each CJK character on its own.
-pub fn count_words(text: &str) -> usize {
+pub(crate) fn count_words(text: &str) -> usize {
     let mut n = 0;
     let mut in_word = false;
     // ASCII bytes are classified directly: decoding every char showed up as a tenth of a build's
@@ -133,12 +133,12 @@ fn count_words_by_char(text: &str) -> usize {
     n
 }
 
-pub fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
 }
 
 /// At most `max` chars, cut at a word boundary, with an ellipsis when cut.
-pub fn shorten(text: &str, max: usize) -> String {
+pub(crate) fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }

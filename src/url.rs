@@ -127,7 +127,7 @@ const KNOWN_SCHEMES: &[&str] = &[
 
 /// Whether an external URL is well formed: a known or plausible scheme, `//` and a host name with
 /// a domain for web URLs, no spaces, valid `%` escapes. Err: what is wrong and the fix.
-pub fn check_url(url: &str) -> Result<(), (String, String)> {
+pub(crate) fn check_url(url: &str) -> Result<(), (String, String)> {
     if let Some(c) = url.chars().find(|c| c.is_whitespace()) {
         let what = if c == ' ' { "a space" } else { "white space" };
         return Err((
@@ -263,7 +263,7 @@ fn check_authority(after: &str, scheme: &str) -> Result<(), (String, String)> {
 
 /// Checks that `s` is a bare host name, as GitHub Pages expects in `CNAME`: `briefing.example.org`,
 /// with no scheme, port, path or wildcard. The error says what to write instead.
-pub fn check_host_name(s: &str) -> Result<(), String> {
+pub(crate) fn check_host_name(s: &str) -> Result<(), String> {
     let shown = s.escape_debug();
     let bare = s
         .split_once("://")

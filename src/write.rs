@@ -25,7 +25,7 @@ pub trait Sink: Sync {
 }
 
 /// Marks a folder as written by briefing, so that a later build may replace it.
-pub const MARKER: &str = ".briefing-output";
+pub(crate) const MARKER: &str = ".briefing-output";
 const STAGING: &str = "briefing-staging";
 const RETIRED: &str = "briefing-old";
 /// The previous output, kept beside the new one so that the next build rewrites its files in place.
@@ -60,7 +60,7 @@ fn is_in_use(p: &Path) -> bool {
 }
 
 /// A build's output in progress: a staging folder that becomes `target` on `commit`.
-pub struct OutputDir {
+pub(crate) struct OutputDir {
     target: PathBuf,
     staging: PathBuf,
     /// Set when the staging folder is a recycled spare: the paths this build wrote, so that
@@ -74,7 +74,7 @@ pub struct OutputDir {
 impl OutputDir {
     /// Checks that `target` is a safe place to write and creates a fresh staging folder beside it.
     /// `root` is the site; `force` allows replacing a folder that briefing did not write.
-    pub fn begin(target: &Path, root: &Path, force: bool) -> Result<Self, BuildError> {
+    pub(crate) fn begin(target: &Path, root: &Path, force: bool) -> Result<Self, BuildError> {
         let target = absolute(target)?;
         check_target(&target, root, force)?;
         let parent = target
@@ -107,18 +107,18 @@ impl OutputDir {
 
     /// Abandons the build: removes the staging folder now and refuses every later write. For a
     /// build that cannot wait for its workers (a render that never finishes).
-    pub fn discard(&self) {
+    pub(crate) fn discard(&self) {
         self.closed.store(true, Ordering::SeqCst);
         let _ = fs::remove_dir_all(&self.staging);
     }
 
-    pub fn target(&self) -> &Path {
+    pub(crate) fn target(&self) -> &Path {
         &self.target
     }
 
     /// Swaps the staging folder into place. The old output is moved aside only after the new one is
     /// there, and kept as the next build's spare.
-    pub fn commit(self) -> Result<(), BuildError> {
+    pub(crate) fn commit(self) -> Result<(), BuildError> {
         if let Some(written) = &self.written {
             let written = written.lock().unwrap_or_else(|e| e.into_inner());
             remove_stale(&self.staging, &written)
@@ -261,20 +261,20 @@ fn check_rel(rel: &str) -> Result<(), BuildError> {
 /// A built site held in memory, by output path (`articles/x/index.html`): what `serve` serves.
 /// Nothing reaches the disk.
 #[derive(Debug, Default)]
-pub struct MemoryOutput {
+pub(crate) struct MemoryOutput {
     files: Mutex<HashMap<String, Arc<[u8]>>>,
 }
 
 impl MemoryOutput {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
     /// Every file written so far, by output path (shared, not copied).
-    pub fn snapshot(&self) -> HashMap<String, Arc<[u8]>> {
+    pub(crate) fn snapshot(&self) -> HashMap<String, Arc<[u8]>> {
         self.files.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
     /// Every file written, by output path.
-    pub fn into_files(self) -> HashMap<String, Arc<[u8]>> {
+    pub(crate) fn into_files(self) -> HashMap<String, Arc<[u8]>> {
         self.files.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -293,7 +293,7 @@ impl Sink for MemoryOutput {
 
 /// Creates the file `path` with `text`, and its folder if needed. Never replaces an existing file:
 /// that is a `Refused` error naming it.
-pub fn create_new_file(path: &Path, text: &str) -> Result<(), BuildError> {
+pub(crate) fn create_new_file(path: &Path, text: &str) -> Result<(), BuildError> {
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).map_err(|e| BuildError::write(dir, e))?;
     }

@@ -28,7 +28,7 @@ pub const MAX_EXTRA_TEXT: usize = 1024 * 1024;
 
 /// Why a YAML document was refused before parsing.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refused {
+pub(crate) struct Refused {
     /// 1-based line in the document the problem was found on, when there is one.
     pub line: Option<usize>,
     pub message: String,
@@ -36,7 +36,7 @@ pub struct Refused {
 }
 
 /// Checks `text` against every bound; `Ok` means serde_yaml may parse it in bounded time and memory.
-pub fn check(text: &str) -> Result<(), Refused> {
+pub(crate) fn check(text: &str) -> Result<(), Refused> {
     if text.len() > MAX_BYTES {
         return Err(Refused {
             line: None,
@@ -215,7 +215,7 @@ impl<'de> Visitor<'de> for &mut Budget {
 }
 
 /// Byte offset of a top-level `key:` in YAML text.
-pub fn locate_key(yaml: &str, key: &str) -> Option<usize> {
+pub(crate) fn locate_key(yaml: &str, key: &str) -> Option<usize> {
     let mut offset = 0;
     for line in yaml.split_inclusive('\n') {
         if let Some(rest) = line.strip_prefix(key) {
@@ -229,7 +229,7 @@ pub fn locate_key(yaml: &str, key: &str) -> Option<usize> {
 }
 
 /// Byte offset of `value` in the block of top-level `key` (inline list or `- item` lines).
-pub fn locate_value(yaml: &str, key: &str, value: &str) -> Option<usize> {
+pub(crate) fn locate_value(yaml: &str, key: &str, value: &str) -> Option<usize> {
     let start = locate_key(yaml, key)?;
     let after_key = start + key.len();
     let mut end = yaml.len();
@@ -262,7 +262,7 @@ const MAX_LITERAL_BRACKETS: usize = 8;
 
 /// `s` as a YAML scalar that reads back as the same string: plain when that is safe, else
 /// double-quoted (`write_quoted`).
-pub fn write_string(s: &str) -> String {
+pub(crate) fn write_string(s: &str) -> String {
     let plain = !s.is_empty()
         && !many_brackets(s)
         && s.trim() == s
@@ -290,7 +290,7 @@ pub fn write_string(s: &str) -> String {
 /// quoted or not, so a string with many of them writes them as `\x5B` and `\x7B`: what is written
 /// here always passes `check` (a title of 70 `[` once made `briefing new` write a file that
 /// `check` refused).
-pub fn write_quoted(s: &str) -> String {
+pub(crate) fn write_quoted(s: &str) -> String {
     let escape_brackets = many_brackets(s);
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -313,7 +313,7 @@ pub fn write_quoted(s: &str) -> String {
 }
 
 /// A flow list of strings, each written by `write_string`: `[a, "b: c"]`.
-pub fn write_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+pub(crate) fn write_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     let items: Vec<String> = items.into_iter().map(write_string).collect();
     format!("[{}]", items.join(", "))
 }

@@ -26,7 +26,7 @@ pub(crate) struct Args {
     #[arg(long)]
     pub future: bool,
     /// Seconds one page may take to render before the build stops (a template may loop forever)
-    #[arg(long, value_name = "SECONDS", default_value_t = briefing::guard::DEFAULT_PAGE_BUDGET.as_secs())]
+    #[arg(long, value_name = "SECONDS", default_value_t = briefing::limits::DEFAULT_PAGE_BUDGET.as_secs())]
     pub render_timeout: u64,
 }
 

@@ -3,7 +3,7 @@
 //! work is `import::import_files`; this maps the flags to its request and prints its report.
 
 use briefing::import::{self, ImportRequest};
-use briefing::model::Status;
+use briefing::Status;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 /// Rendered bodies kept between links of one site (by `serve`), keyed by source path.
 #[derive(Debug, Default)]
-pub struct BodyCache {
+pub(crate) struct BodyCache {
     env: Option<LinkEnv>,
     entries: HashMap<OsString, CachedBody>,
     /// How many bodies the last link rendered rather than reused.

@@ -20,11 +20,10 @@ mod resolve;
 mod select;
 mod urls;
 
-pub use crate::url::BaseUrl;
-pub use bodies::BodyCache;
-pub use patch::relink_articles;
-pub use select::{Selection, Standing};
-pub use urls::RESERVED_TOP;
+pub(crate) use crate::url::BaseUrl;
+pub(crate) use bodies::BodyCache;
+pub(crate) use patch::relink_articles;
+pub(crate) use select::{Selection, Standing};
 
 use crate::error::{Diagnostic, Diagnostics};
 use crate::markdown::Rendered;
@@ -230,7 +229,7 @@ impl SiteGraph {
 /// Links parsed content into the site's graph, as of `selection`. Problems go to `diags` (those of
 /// articles readers do not see in a preview go to their `problems`). With a cache (serve), bodies
 /// are reused where they can be and what is rendered is kept for the next link.
-pub fn link(
+pub(crate) fn link(
     config: SiteConfig,
     base: BaseUrl,
     mut content: Content,

@@ -21,7 +21,7 @@ use std::sync::Arc;
 ///
 /// One thing a full link would also redo is left as it was: warnings in *other* files about links
 /// to headings of the edited articles.
-pub fn relink_articles(
+pub(crate) fn relink_articles(
     graph: &mut SiteGraph,
     edited: &[Arc<Article>],
     selection: Selection,

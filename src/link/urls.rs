@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use super::Selection;
 
 /// Output paths the generator itself writes at the top level; pages may not take them.
-pub const RESERVED_TOP: &[&str] = &[
+pub(crate) const RESERVED_TOP: &[&str] = &[
     "articles",
     "companies",
     "models",

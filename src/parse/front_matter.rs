@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// A file cut into its YAML front matter and its Markdown body.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Split<'a> {
+pub(crate) struct Split<'a> {
     pub yaml: &'a str,
     /// 1-based line of the file where the YAML starts (the line after the opening `---`).
     pub yaml_line: usize,
@@ -23,7 +23,7 @@ pub struct Split<'a> {
 /// opening `---` must be.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {message}")]
-pub struct SplitError {
+pub(crate) struct SplitError {
     /// 1-based line of the file.
     pub line: usize,
     pub message: &'static str,
@@ -48,7 +48,7 @@ impl SplitError {
 }
 
 /// Finds the front matter between the first two `---` lines. Accepts CRLF line ends.
-pub fn split_front_matter(text: &str) -> Result<Split<'_>, SplitError> {
+pub(crate) fn split_front_matter(text: &str) -> Result<Split<'_>, SplitError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(SplitError::at_start(

@@ -5,7 +5,7 @@
 mod front_matter;
 mod kinds;
 
-pub use front_matter::{split_front_matter, Split, SplitError};
+pub(crate) use front_matter::split_front_matter;
 
 use crate::error::Diagnostic;
 use crate::load::SourceFile;
@@ -14,7 +14,7 @@ use front_matter::FrontMatter;
 
 /// One parsed content file.
 #[derive(Debug)]
-pub enum Item {
+pub(crate) enum Item {
     Article(Article),
     Company(Company),
     Model(Model),
@@ -23,7 +23,7 @@ pub enum Item {
 }
 
 /// Parses one file. All of a file's problems are returned together.
-pub fn parse_file(file: &SourceFile) -> Result<Item, Vec<Diagnostic>> {
+pub(crate) fn parse_file(file: &SourceFile) -> Result<Item, Vec<Diagnostic>> {
     let rel = file.rel.as_path();
     let split = split_front_matter(&file.text).map_err(|e| vec![e.diagnostic(rel)])?;
     let fm = FrontMatter::new(rel, &split)?;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 /// Site-wide values every template sees as `site`.
 #[derive(Serialize)]
-pub struct SiteCtx<'a> {
+pub(super) struct SiteCtx<'a> {
     pub title: &'a str,
     pub description: Option<&'a str>,
     pub base_url: &'a str,
@@ -31,7 +31,7 @@ pub struct SiteCtx<'a> {
 }
 
 #[derive(Serialize)]
-pub struct NavItem {
+pub(super) struct NavItem {
     pub title: String,
     pub url: String,
     /// The section this item stands for (`articles`, `companies`, ...), matched against `section`.
@@ -40,7 +40,7 @@ pub struct NavItem {
 
 /// A link to a company, model or theme.
 #[derive(Serialize, Clone, Hash)]
-pub struct EntityLink<'a> {
+pub(crate) struct EntityLink<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub url: String,
@@ -48,7 +48,7 @@ pub struct EntityLink<'a> {
 
 /// An article as lists show it.
 #[derive(Serialize, Hash)]
-pub struct ArticleCard<'a> {
+pub(crate) struct ArticleCard<'a> {
     pub title: &'a str,
     pub url: String,
     pub permalink: String,
@@ -74,7 +74,7 @@ pub struct ArticleCard<'a> {
 
 /// An article's own page: its card plus body and the rest of its front matter.
 #[derive(Serialize)]
-pub struct ArticlePage<'a> {
+pub(super) struct ArticlePage<'a> {
     #[serde(flatten)]
     pub card: &'a ArticleCard<'a>,
     pub body: &'a str,
@@ -85,7 +85,7 @@ pub struct ArticlePage<'a> {
 }
 
 #[derive(Serialize, Hash)]
-pub struct CompanyCard<'a> {
+pub(super) struct CompanyCard<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub url: String,
@@ -97,7 +97,7 @@ pub struct CompanyCard<'a> {
 }
 
 #[derive(Serialize)]
-pub struct CompanyPage<'a> {
+pub(super) struct CompanyPage<'a> {
     #[serde(flatten)]
     pub card: &'a CompanyCard<'a>,
     pub website: Option<&'a str>,
@@ -108,7 +108,7 @@ pub struct CompanyPage<'a> {
 }
 
 #[derive(Serialize, Hash)]
-pub struct ModelCard<'a> {
+pub(super) struct ModelCard<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub url: String,
@@ -123,7 +123,7 @@ pub struct ModelCard<'a> {
 }
 
 #[derive(Serialize)]
-pub struct ModelPage<'a> {
+pub(super) struct ModelPage<'a> {
     #[serde(flatten)]
     pub card: &'a ModelCard<'a>,
     pub profile: &'a str,
@@ -132,7 +132,7 @@ pub struct ModelPage<'a> {
 }
 
 #[derive(Serialize, Hash)]
-pub struct ThemeCard<'a> {
+pub(super) struct ThemeCard<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub url: String,
@@ -141,7 +141,7 @@ pub struct ThemeCard<'a> {
 }
 
 #[derive(Serialize)]
-pub struct ThemePage<'a> {
+pub(super) struct ThemePage<'a> {
     #[serde(flatten)]
     pub card: &'a ThemeCard<'a>,
     pub profile: &'a str,
@@ -151,7 +151,7 @@ pub struct ThemePage<'a> {
 }
 
 #[derive(Serialize)]
-pub struct PageCtx<'a> {
+pub(super) struct PageCtx<'a> {
     pub title: &'a str,
     pub url: String,
     pub summary: Option<&'a str>,
@@ -161,7 +161,7 @@ pub struct PageCtx<'a> {
 
 /// Home-page pagination.
 #[derive(Serialize)]
-pub struct Paginator {
+pub(super) struct Paginator {
     /// 1-based.
     pub current: usize,
     pub total: usize,
@@ -174,20 +174,20 @@ pub struct Paginator {
 }
 
 #[derive(Serialize)]
-pub struct PageNumber {
+pub(super) struct PageNumber {
     pub number: usize,
     pub url: String,
     pub current: bool,
 }
 
 #[derive(Serialize)]
-pub struct YearGroup<'a> {
+pub(super) struct YearGroup<'a> {
     pub year: i32,
     pub articles: Vec<&'a ArticleCard<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct FeedEntry<'a> {
+pub(super) struct FeedEntry<'a> {
     pub title: &'a str,
     pub permalink: String,
     pub published: String,
@@ -199,14 +199,14 @@ pub struct FeedEntry<'a> {
 }
 
 #[derive(Serialize)]
-pub struct SitemapUrl {
+pub(super) struct SitemapUrl {
     pub loc: String,
     pub lastmod: Option<String>,
 }
 
 /// A row of the review desk: an unpublished article and what is still wrong with it.
 #[derive(Serialize)]
-pub struct DeskRow<'a> {
+pub(super) struct DeskRow<'a> {
     #[serde(flatten)]
     pub card: &'a ArticleCard<'a>,
     /// The source file, as the editor knows it (`content/articles/x.md`).
@@ -215,7 +215,7 @@ pub struct DeskRow<'a> {
 }
 
 #[derive(Serialize)]
-pub struct DeskProblem<'a> {
+pub(super) struct DeskProblem<'a> {
     pub severity: crate::error::Severity,
     /// `content/articles/x.md:4:13`
     pub location: String,

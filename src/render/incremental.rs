@@ -17,13 +17,11 @@ use tera::Tera;
 
 /// What `render_changed` did: the fingerprint of every page now in the site, and what it rendered.
 #[derive(Debug, Default)]
-pub struct Rendition {
+pub(crate) struct Rendition {
     /// Output path -> fingerprint of what the page shows.
     pub fingerprints: HashMap<String, u64>,
     /// Pages whose fingerprint was new or changed (rendered now, or already by the caller).
     pub changed: Vec<String>,
-    /// False when `stop` cut the rendering short.
-    pub complete: bool,
 }
 
 /// The fingerprint the search index gets when it is due but was not written (a save was waiting).
@@ -34,9 +32,8 @@ const DUE: u64 = 1;
 /// are gone are simply absent from the returned fingerprints.
 ///
 /// `stop` is asked between batches of pages: when it says yes (another save is waiting), the
-/// pages not rendered yet keep their previous fingerprints, so the next call renders them, and
-/// `Rendition::complete` is false.
-pub fn render_changed(
+/// pages not rendered yet keep their previous fingerprints, so the next call renders them.
+pub(crate) fn render_changed(
     prepared: &Prepared<'_>,
     tera: &Tera,
     previous: &HashMap<String, u64>,
@@ -95,7 +92,6 @@ pub fn render_changed(
     Ok(Rendition {
         fingerprints,
         changed,
-        complete,
     })
 }
 

@@ -18,12 +18,12 @@ mod prepared;
 mod reader;
 mod run;
 mod templates;
-pub mod theme;
+pub(crate) mod theme;
 
-pub use incremental::{render_changed, Rendition};
-pub use prepared::Prepared;
-pub use reader::SEARCH_INDEX;
-pub use templates::load_templates;
+pub(crate) use incremental::{render_changed, Rendition};
+pub(crate) use prepared::Prepared;
+pub(crate) use reader::SEARCH_INDEX;
+pub(crate) use templates::load_templates;
 pub(crate) use templates::template_error_parts;
 
 use crate::error::BuildError;
@@ -72,19 +72,10 @@ impl Prepared<'_> {
     }
 }
 
-/// Renders every page of the site into `sink`. Returns the paths written, or every template error.
-/// Runs on the caller's threads with no time budget; `build` uses `render_site_watched`.
-pub fn render_site(
-    graph: &SiteGraph,
-    tera: &Tera,
-    sink: &dyn Sink,
-) -> Result<Vec<String>, BuildError> {
-    render_site_watched(graph, tera, sink, &Watch::default())
-}
-
-/// `render_site`, recording each page in `watch` while it renders, so that a watchdog can tell a
+/// Renders every page of the site into `sink` and returns the paths written, or the first
+/// template error. Records each page in `watch` while it renders, so that a watchdog can tell a
 /// page that never finishes; stops early once `watch` is cancelled.
-pub fn render_site_watched(
+pub(crate) fn render_site_watched(
     graph: &SiteGraph,
     tera: &Tera,
     sink: &dyn Sink,
@@ -105,7 +96,7 @@ pub fn render_site_watched(
 /// The most one page may grow to: far more than any page of the site needs (the feed repeats
 /// article bodies), small enough that a template printing in a loop stops long before memory
 /// runs out.
-pub fn page_limit(graph: &SiteGraph) -> usize {
+pub(crate) fn page_limit(graph: &SiteGraph) -> usize {
     let profiles = graph
         .companies
         .iter()

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use std::sync::OnceLock;
 
 /// Everything the pages of one build share, built once: the site context and every card.
-pub struct Prepared<'g> {
+pub(crate) struct Prepared<'g> {
     pub(super) graph: &'g SiteGraph,
     pub(super) site: SiteCtx<'g>,
     /// Every article card, in the graph's order; each is built once, on first use, and shared by
@@ -27,7 +27,7 @@ pub struct Prepared<'g> {
 }
 
 impl<'g> Prepared<'g> {
-    pub fn new(graph: &'g SiteGraph) -> Self {
+    pub(crate) fn new(graph: &'g SiteGraph) -> Self {
         let company_links = entity_links(
             graph
                 .companies
@@ -85,7 +85,7 @@ impl<'g> Prepared<'g> {
     }
 
     /// Builds every card now, in parallel (a full build needs them all).
-    pub fn build_cards(&self) {
+    pub(crate) fn build_cards(&self) {
         (0..self.cards.len()).into_par_iter().for_each(|i| {
             self.card(i);
         });

@@ -11,14 +11,14 @@ use serde::Serialize;
 use tera::Context;
 
 /// Where the search index is written.
-pub const SEARCH_INDEX: &str = "search/index.json";
+pub(crate) const SEARCH_INDEX: &str = "search/index.json";
 
 /// How many companies the models-index chart draws; the table under it lists every model.
-pub const CHART_MAX_COMPANIES: usize = 12;
+pub(super) const CHART_MAX_COMPANIES: usize = 12;
 
 /// A chart and its data as text, for a `<figure>` with a table behind a disclosure.
 #[derive(Serialize)]
-pub struct ChartCtx {
+pub(super) struct ChartCtx {
     pub id: String,
     pub title: String,
     pub svg: String,
@@ -29,14 +29,14 @@ pub struct ChartCtx {
 
 /// An entity's Atom feed, for `<link rel="alternate">` and a visible link.
 #[derive(Serialize)]
-pub struct FeedLink {
+pub(super) struct FeedLink {
     pub url: String,
     pub title: String,
 }
 
 /// What an entity page shows besides its own data.
 #[derive(Serialize)]
-pub struct EntityExtras<'a> {
+pub(super) struct EntityExtras<'a> {
     pub feed: FeedLink,
     /// Articles that name the entity in their text only; newest first.
     pub also_mentioned: Vec<&'a ArticleCard<'a>>,
@@ -44,7 +44,7 @@ pub struct EntityExtras<'a> {
 }
 
 /// Adds `extras` to a company, model or theme page's context.
-pub fn insert_entity_extras(ctx: &mut Context, p: &Prepared<'_>, kind: Kind, i: usize) {
+pub(super) fn insert_entity_extras(ctx: &mut Context, p: &Prepared<'_>, kind: Kind, i: usize) {
     let graph = p.graph;
     let EntityRef {
         name,
@@ -74,7 +74,7 @@ pub fn insert_entity_extras(ctx: &mut Context, p: &Prepared<'_>, kind: Kind, i: 
 }
 
 /// Adds `chart` (releases over time by company) to the models index's context.
-pub fn insert_models_chart(ctx: &mut Context, graph: &SiteGraph) {
+pub(super) fn insert_models_chart(ctx: &mut Context, graph: &SiteGraph) {
     let mut rows: Vec<(usize, DotRow<'_>)> = graph
         .companies
         .iter()

@@ -10,7 +10,10 @@ use std::collections::{BTreeMap, HashMap};
 use tera::Tera;
 
 /// The Tera instance for one build: the built-in theme with the site's overrides on top.
-pub fn load_templates(overrides: &[AssetFile], base_path: &str) -> Result<Tera, Diagnostics> {
+pub(crate) fn load_templates(
+    overrides: &[AssetFile],
+    base_path: &str,
+) -> Result<Tera, Diagnostics> {
     let mut sources: BTreeMap<String, (String, Option<String>)> = theme::TEMPLATES
         .iter()
         .map(|(name, text)| (name.to_string(), (text.to_string(), None)))
@@ -39,7 +42,6 @@ pub fn load_templates(overrides: &[AssetFile], base_path: &str) -> Result<Tera, 
     let checked: Vec<guard::Source<'_>> = sources
         .iter()
         .map(|(name, (text, path))| guard::Source {
-            name,
             path: path.as_deref().unwrap_or(name),
             text,
         })

@@ -3,7 +3,7 @@
 //! one of these. Holds no theme text itself, and never reads the disk.
 
 /// Every built-in template, by name.
-pub const TEMPLATES: &[(&str, &str)] = &[
+pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("index.html", include_str!("../../templates/index.html")),
@@ -31,22 +31,22 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// Where the theme's stylesheet is written; a file at `static/assets/briefing.css` replaces it.
-pub const STYLESHEET: &str = "assets/briefing.css";
+pub(crate) const STYLESHEET: &str = "assets/briefing.css";
 /// Where the search page's script is written.
-pub const SEARCH_SCRIPT: &str = "assets/search.js";
+pub(crate) const SEARCH_SCRIPT: &str = "assets/search.js";
 /// Where the site's icon is written; pages name it with `<link rel="icon">`, so it works under a
 /// project site's sub-path, where a browser's guess of `/favicon.ico` would miss.
-pub const FAVICON: &str = "favicon.svg";
+pub(crate) const FAVICON: &str = "favicon.svg";
 
 /// The theme's static files, by output path. A site's `static/` file at the same path replaces
 /// one of these (it is the one place a static file may take a generated path).
-pub const STATIC: &[(&str, &str)] = &[
+pub(crate) const STATIC: &[(&str, &str)] = &[
     (STYLESHEET, include_str!("../../static/assets/briefing.css")),
     (SEARCH_SCRIPT, include_str!("../../static/assets/search.js")),
     (FAVICON, include_str!("../../static/favicon.svg")),
 ];
 
 /// Whether a site's static file at `rel` replaces one of the theme's.
-pub fn is_theme_static(rel: &str) -> bool {
+pub(crate) fn is_theme_static(rel: &str) -> bool {
     STATIC.iter().any(|(path, _)| *path == rel)
 }

@@ -393,7 +393,7 @@ fn search_index_stays_within_its_size_budget() {
     }
     site.build().assert_ok();
     let bytes = site.read("search/index.json").len();
-    let budget = briefing::search::BUDGET_BYTES_PER_ARTICLE * n;
+    let budget = briefing::limits::BUDGET_BYTES_PER_ARTICLE * n;
     assert!(
         bytes <= budget,
         "index is {bytes} bytes for {n} articles, over the budget of {budget}"
@@ -407,7 +407,7 @@ fn search_index_stays_within_its_size_budget() {
         .sum();
     assert_eq!(
         postings,
-        n * briefing::search::TERMS_PER_ARTICLE,
+        n * briefing::limits::TERMS_PER_ARTICLE,
         "each article keeps its most telling terms"
     );
 }

@@ -460,7 +460,7 @@ fn slow_and_silent_clients_do_not_stop_others_being_served() {
 fn connections_past_the_cap_are_answered_503_and_the_server_lives_on() {
     // Silent connections hold their slots until the server's read timeout (`http::IO_TIMEOUT`,
     // 5 s); the test needs far less.
-    const CAP: usize = briefing::serve::http::MAX_CONNECTIONS;
+    const CAP: usize = briefing::limits::MAX_CONNECTIONS;
     let site = SiteTest::minimal();
     let served = Served::start(&site, &[]);
     let held: Vec<TcpStream> = (0..CAP).map(|_| served.connect()).collect();

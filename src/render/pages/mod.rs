@@ -44,7 +44,7 @@ pub(crate) trait PageKind: Send + Sync {
 }
 
 /// One output file to produce.
-pub type Job = Box<dyn PageKind>;
+pub(super) type Job = Box<dyn PageKind>;
 
 /// Every kind of page and the pages of it a site has, in the order they are rendered.
 const KINDS: &[fn(&Prepared<'_>) -> Vec<Job>] = &[

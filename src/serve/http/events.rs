@@ -29,7 +29,7 @@ pub(super) struct Publications {
 
 impl Publications {
     /// Counts one more published snapshot, which changed the pages at `changed` (None: any page).
-    pub fn record(&mut self, changed: Option<Arc<HashSet<String>>>) {
+    pub(super) fn record(&mut self, changed: Option<Arc<HashSet<String>>>) {
         self.generation += 1;
         self.log.push_back((self.generation, changed));
         if self.log.len() > LOG_LEN {

@@ -19,7 +19,7 @@ const HTML: &str = "text/html; charset=utf-8";
 
 impl Response {
     /// A status with its number and reason as a plain-text body.
-    pub fn plain(status: Status) -> Self {
+    pub(super) fn plain(status: Status) -> Self {
         Response {
             status,
             content_type: "text/plain; charset=utf-8",
@@ -29,7 +29,7 @@ impl Response {
     }
 
     /// A request refused with `status`; a 405 says which methods are allowed.
-    pub fn refused(status: Status) -> Self {
+    pub(super) fn refused(status: Status) -> Self {
         let mut resp = Response::plain(status);
         if status.0 == 405 {
             resp.headers.push(("Allow", "GET, HEAD".into()));
@@ -48,7 +48,7 @@ impl Response {
 
     /// The response as sent: head and, unless `head_only` (HEAD), body. Every response closes
     /// its connection and is never cached.
-    pub fn to_bytes(&self, head_only: bool) -> Vec<u8> {
+    pub(super) fn to_bytes(&self, head_only: bool) -> Vec<u8> {
         let mut head = format!(
             "HTTP/1.1 {} {}\r\nServer: briefing\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
              Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n",
