@@ -5,6 +5,9 @@ use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// A `base_url` (site.yaml or `--base-url`) that cannot be used, and why.
+pub use crate::url::BaseUrlError;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {

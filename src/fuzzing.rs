@@ -6,13 +6,12 @@ use crate::import::{self, Entity, ImportOptions, SiteNames};
 use crate::load::SourceFile;
 pub use crate::markdown::LinkTarget;
 use crate::model::{EntityId, Kind, RawHtml, Status};
+pub use crate::parse::SplitError;
 use std::path::PathBuf;
 
 /// A Markdown file's front matter and body, or why it has none.
-pub fn split_front_matter(text: &str) -> Result<(&str, &str), String> {
-    crate::parse::split_front_matter(text)
-        .map(|s| (s.yaml, s.body))
-        .map_err(|e| e.to_string())
+pub fn split_front_matter(text: &str) -> Result<(&str, &str), SplitError> {
+    crate::parse::split_front_matter(text).map(|s| (s.yaml, s.body))
 }
 
 /// Parses `text` as the content file `rel` (`content/<folder>/<name>.md`); the problems if any.

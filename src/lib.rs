@@ -19,6 +19,7 @@ pub mod serve;
 pub mod site;
 
 mod chart;
+mod config;
 mod guard;
 mod link;
 mod load;

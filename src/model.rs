@@ -16,17 +16,22 @@ pub(crate) type Extra = BTreeMap<String, serde_json::Value>;
 #[serde(transparent)]
 pub struct EntityId(String);
 
+/// A string that is not a valid id; says what would be.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{}` is not a valid id: use lowercase ASCII letters, digits and `-` (e.g. `{}`)",
+    .0.escape_debug(),
+    slugify(.0)
+)]
+pub struct InvalidId(String);
+
 impl EntityId {
     /// Accepts only ids that are safe as a URL segment and a folder name.
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub fn parse(s: &str) -> Result<Self, InvalidId> {
         if is_valid_id(s) {
             Ok(EntityId(s.to_string()))
         } else {
-            Err(format!(
-                "`{}` is not a valid id: use lowercase ASCII letters, digits and `-` (e.g. `{}`)",
-                s.escape_debug(),
-                slugify(s)
-            ))
+            Err(InvalidId(s.to_string()))
         }
     }
     pub fn as_str(&self) -> &str {
@@ -126,8 +131,13 @@ pub struct PubDate {
     instant: DateTime<FixedOffset>,
 }
 
+/// Text that is not a date in one of the forms front matter may use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a date: use YYYY-MM-DD (2023-09-25) or RFC 3339 (2023-09-25T08:30:00+08:00)")]
+pub(crate) struct InvalidDate(String);
+
 impl PubDate {
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub(crate) fn parse(s: &str) -> Result<Self, InvalidDate> {
         let s = s.trim();
         if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
             if s.len() == 10 {
@@ -142,9 +152,7 @@ impl PubDate {
                 instant: Utc.from_utc_datetime(&t).fixed_offset(),
             });
         }
-        Err(format!(
-            "`{s}` is not a date: use YYYY-MM-DD (2023-09-25) or RFC 3339 (2023-09-25T08:30:00+08:00)"
-        ))
+        Err(InvalidDate(s.to_string()))
     }
     pub fn from_date(d: NaiveDate) -> Self {
         let t = d.and_hms_opt(0, 0, 0).expect("midnight exists");

@@ -56,8 +56,11 @@ pub enum NewError {
     NotASite { root: PathBuf },
     #[error("cannot make a file name from {name:?}: it has no ASCII letters or digits; pass {flag} with one, e.g. {flag} my-story")]
     NoFileName { name: String, flag: &'static str },
-    #[error("{flag}: {message}")]
-    BadId { flag: &'static str, message: String },
+    #[error("{flag}: {invalid}")]
+    BadId {
+        flag: &'static str,
+        invalid: crate::model::InvalidId,
+    },
     /// Ids given in flags that have no file: one line each.
     #[error("{}", lines(.0))]
     UnknownIds(Vec<UnknownId>),
@@ -238,7 +241,7 @@ fn new_id(given: Option<&str>, name: &str, flag: &'static str) -> Result<String,
             flag,
         });
     }
-    EntityId::parse(&id).map_err(|message| NewError::BadId { flag, message })?;
+    EntityId::parse(&id).map_err(|invalid| NewError::BadId { flag, invalid })?;
     Ok(id)
 }
 

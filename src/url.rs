@@ -12,8 +12,23 @@ pub struct BaseUrl {
     pub path: String,
 }
 
+/// Why a `base_url` cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BaseUrlError {
+    #[error("`{url}` contains {bad:?}, which is not allowed in a URL")]
+    Character { url: String, bad: char },
+    #[error("`{0}` is not an absolute URL: write it like https://org.github.io/briefing/")]
+    NotAbsolute(String),
+    #[error("`{0}` must start with https:// or http://")]
+    Scheme(String),
+    #[error("`{0}` has no host name")]
+    NoHost(String),
+    #[error("`{0}` may not carry a query or fragment")]
+    QueryOrFragment(String),
+}
+
 impl BaseUrl {
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub(crate) fn parse(s: &str) -> Result<Self, BaseUrlError> {
         let s = s.trim();
         // Every link and feed id starts with this: characters that are not allowed in a URL
         // would end up in pages (quotes, angle brackets) or break them.
@@ -21,28 +36,26 @@ impl BaseUrl {
             .chars()
             .find(|c| c.is_whitespace() || c.is_control() || "\"<>\\^`{|}".contains(*c))
         {
-            return Err(format!(
-                "`{}` contains {bad:?}, which is not allowed in a URL",
-                s.escape_debug()
-            ));
+            return Err(BaseUrlError::Character {
+                url: s.escape_debug().to_string(),
+                bad,
+            });
         }
         let Some((scheme, rest)) = s.split_once("://") else {
-            return Err(format!(
-                "`{s}` is not an absolute URL: write it like https://org.github.io/briefing/"
-            ));
+            return Err(BaseUrlError::NotAbsolute(s.to_string()));
         };
         if scheme != "http" && scheme != "https" {
-            return Err(format!("`{s}` must start with https:// or http://"));
+            return Err(BaseUrlError::Scheme(s.to_string()));
         }
         let (host, path) = match rest.find('/') {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, "/"),
         };
         if host.is_empty() || host.contains(char::is_whitespace) {
-            return Err(format!("`{s}` has no host name"));
+            return Err(BaseUrlError::NoHost(s.to_string()));
         }
         if path.contains(['?', '#']) {
-            return Err(format!("`{s}` may not carry a query or fragment"));
+            return Err(BaseUrlError::QueryOrFragment(s.to_string()));
         }
         let path = if path.ends_with('/') {
             path.to_string()
@@ -125,33 +138,45 @@ const KNOWN_SCHEMES: &[&str] = &[
     "irc", "ircs", "news", "git", "ssh", "magnet", "urn", "doi", "file",
 ];
 
+/// What is wrong with an external URL, and the fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub(crate) struct UrlProblem {
+    pub(crate) message: String,
+    pub(crate) hint: String,
+}
+
+fn problem(message: String, hint: String) -> Result<(), UrlProblem> {
+    Err(UrlProblem { message, hint })
+}
+
 /// Whether an external URL is well formed: a known or plausible scheme, `//` and a host name with
-/// a domain for web URLs, no spaces, valid `%` escapes. Err: what is wrong and the fix.
-pub(crate) fn check_url(url: &str) -> Result<(), (String, String)> {
+/// a domain for web URLs, no spaces, valid `%` escapes.
+pub(crate) fn check_url(url: &str) -> Result<(), UrlProblem> {
     if let Some(c) = url.chars().find(|c| c.is_whitespace()) {
         let what = if c == ' ' { "a space" } else { "white space" };
-        return Err((
+        return problem(
             format!("contains {what}"),
             "remove it, or write a space in a URL as %20".into(),
-        ));
+        );
     }
     if let Some(c) = url
         .chars()
         .find(|c| matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '}' | '|'))
     {
-        return Err((
+        return problem(
             format!("contains `{c}`, which URLs may not"),
             "copy the address again from the browser's address bar".into(),
-        ));
+        );
     }
     let bytes = url.as_bytes();
     for (i, _) in url.match_indices('%') {
         let hex = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_hexdigit);
         if !(hex(i + 1) && hex(i + 2)) {
-            return Err((
+            return problem(
                 "has a `%` that is not followed by two hex digits".into(),
                 "write a literal % as %25".into(),
-            ));
+            );
         }
     }
     let (scheme, rest) = match url.strip_prefix("//") {
@@ -162,10 +187,10 @@ pub(crate) fn check_url(url: &str) -> Result<(), (String, String)> {
     match scheme.as_str() {
         "" | "http" | "https" | "ftp" | "ftps" | "ws" | "wss" => {
             let Some(after) = rest.strip_prefix("//") else {
-                return Err((
+                return problem(
                     format!("needs `//` after `{scheme}:`"),
                     format!("write it as `{scheme}://{}`", rest.trim_start_matches('/')),
-                ));
+                );
             };
             check_authority(after, &scheme)
         }
@@ -174,10 +199,10 @@ pub(crate) fn check_url(url: &str) -> Result<(), (String, String)> {
             if addr.contains('@') && !addr.starts_with('@') && !addr.ends_with('@') {
                 Ok(())
             } else {
-                Err((
+                problem(
                     "is not an e-mail address".into(),
                     "write it as `mailto:name@example.org`".into(),
-                ))
+                )
             }
         }
         s if KNOWN_SCHEMES.contains(&s) => Ok(()),
@@ -185,26 +210,26 @@ pub(crate) fn check_url(url: &str) -> Result<(), (String, String)> {
             .into_iter()
             .find(|k| s.len() >= 3 && edit_distance(s, k) <= 2)
         {
-            Some(k) => Err((
+            Some(k) => problem(
                 format!("has the unknown scheme `{s}:`"),
                 format!("did you mean `{k}:`?"),
-            )),
+            ),
             None => Ok(()),
         },
     }
 }
 
-fn check_authority(after: &str, scheme: &str) -> Result<(), (String, String)> {
+fn check_authority(after: &str, scheme: &str) -> Result<(), UrlProblem> {
     let authority = after.split(['/', '?', '#']).next().unwrap_or("");
     let host_port = authority.rsplit('@').next().unwrap_or("");
     let (host, port) = if let Some(v6) = host_port.strip_prefix('[') {
         match v6.split_once(']') {
             Some((_, rest)) => ("[v6]", rest.strip_prefix(':')),
             None => {
-                return Err((
+                return problem(
                     "has an IPv6 address without its closing `]`".into(),
                     "write it as `http://[::1]:8080/`".into(),
-                ))
+                )
             }
         }
     } else {
@@ -214,7 +239,7 @@ fn check_authority(after: &str, scheme: &str) -> Result<(), (String, String)> {
         }
     };
     if host.is_empty() {
-        return Err((
+        return problem(
             "has no host name".into(),
             format!(
                 "write the site's address after `{}//`, e.g. `https://example.org/page`",
@@ -224,14 +249,14 @@ fn check_authority(after: &str, scheme: &str) -> Result<(), (String, String)> {
                     format!("{scheme}:")
                 }
             ),
-        ));
+        );
     }
     if let Some(p) = port {
         if !p.is_empty() && (p.parse::<u16>().is_err() || !p.bytes().all(|b| b.is_ascii_digit())) {
-            return Err((
+            return problem(
                 format!("has the port `{p}`, which is not a number from 0 to 65535"),
                 "remove the `:` after the host name, or fix the port".into(),
-            ));
+            );
         }
     }
     if host == "[v6]" || host.eq_ignore_ascii_case("localhost") {
@@ -247,23 +272,33 @@ fn check_authority(after: &str, scheme: &str) -> Result<(), (String, String)> {
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
     });
     if let Some(l) = bad {
-        return Err((
+        return problem(
             format!("has an invalid host name `{host}` (at `{l}`)"),
             "host names are words of letters, digits and `-` joined by dots".into(),
-        ));
+        );
     }
     if labels.len() < 2 {
-        return Err((
+        return problem(
             format!("has the host `{host}`, which has no domain ending"),
             format!("did you mean `{host}.com` or `{host}.org`?"),
-        ));
+        );
     }
     Ok(())
 }
 
+/// Why a custom domain is not a bare host name; says what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct HostNameError(String);
+
 /// Checks that `s` is a bare host name, as GitHub Pages expects in `CNAME`: `briefing.example.org`,
-/// with no scheme, port, path or wildcard. The error says what to write instead.
-pub(crate) fn check_host_name(s: &str) -> Result<(), String> {
+/// with no scheme, port, path or wildcard.
+pub(crate) fn check_host_name(s: &str) -> Result<(), HostNameError> {
+    host_name_problem(s).map_or(Ok(()), |why| Err(HostNameError(why)))
+}
+
+/// What is wrong with `s` as a host name, in words.
+fn host_name_problem(s: &str) -> Option<String> {
     let shown = s.escape_debug();
     let bare = s
         .split_once("://")
@@ -277,24 +312,24 @@ pub(crate) fn check_host_name(s: &str) -> Result<(), String> {
         format!(": write `{}`", bare.escape_debug())
     };
     if s.contains("://") {
-        return Err(format!("`{shown}` is a URL, not a host name{fix}"));
+        return Some(format!("`{shown}` is a URL, not a host name{fix}"));
     }
     if s.contains(['/', ':', '?', '#']) {
-        return Err(format!(
+        return Some(format!(
             "`{shown}` carries a path or port; a custom domain is a host name only{fix}"
         ));
     }
     if s.is_empty() {
-        return Err("the custom domain is empty".into());
+        return Some("the custom domain is empty".into());
     }
     if s.len() > 253 {
-        return Err(format!(
+        return Some(format!(
             "`{shown}` is longer than the 253 characters a host name may have"
         ));
     }
     let labels: Vec<&str> = s.split('.').collect();
     if labels.len() < 2 {
-        return Err(format!(
+        return Some(format!(
             "`{shown}` is not a full domain name: write it with its top-level domain, e.g. `briefing.example.org`"
         ));
     }
@@ -318,10 +353,10 @@ pub(crate) fn check_host_name(s: &str) -> Result<(), String> {
                     label.escape_debug()
                 )
             };
-            return Err(format!("`{shown}` is not a valid host name: {why}"));
+            return Some(format!("`{shown}` is not a valid host name: {why}"));
         }
     }
-    Ok(())
+    None
 }
 
 #[cfg(test)]
@@ -376,7 +411,7 @@ mod tests {
             ("https://example.org/%zz", "`%`"),
             ("https://example.org/<x>", "`<`"),
         ] {
-            let (msg, _) = check_url(bad).expect_err(bad);
+            let msg = check_url(bad).expect_err(bad).message;
             assert!(msg.contains(says), "{bad}: {msg}");
         }
     }
@@ -402,6 +437,9 @@ mod tests {
             assert!(check_host_name(bad).is_err(), "{bad:?} accepted");
         }
         let e = check_host_name("https://briefing.example.org/").unwrap_err();
-        assert!(e.contains("write `briefing.example.org`"), "{e}");
+        assert!(
+            e.to_string().contains("write `briefing.example.org`"),
+            "{e}"
+        );
     }
 }

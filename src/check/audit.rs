@@ -46,8 +46,8 @@ pub enum LinksError {
         source: serde_yaml::Error,
     },
     /// The base URL, given or read, is not one a site can be served at.
-    #[error("{message}")]
-    BaseUrl { message: String },
+    #[error(transparent)]
+    BaseUrl(#[from] crate::url::BaseUrlError),
     #[error("could not audit the links in {}", .dir.display())]
     Audit {
         dir: PathBuf,
@@ -67,7 +67,7 @@ pub fn check_links(
         Some(url) => url.to_string(),
         None => configured_base_url(root)?,
     };
-    let base = BaseUrl::parse(&raw).map_err(|message| LinksError::BaseUrl { message })?;
+    let base = BaseUrl::parse(&raw)?;
     let report = audit(dir, &base).map_err(|source| LinksError::Audit {
         dir: dir.to_path_buf(),
         source,

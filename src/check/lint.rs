@@ -7,6 +7,7 @@ use crate::error::Diagnostic;
 use crate::link::SiteGraph;
 use crate::markdown::Rendered;
 use crate::model::{display_path, Kind, Origin, Status};
+use crate::url::UrlProblem;
 use chrono::NaiveDate;
 use std::collections::hash_map::{Entry, HashMap};
 
@@ -291,7 +292,7 @@ fn body_urls(origin: &Origin, body: &Rendered, out: &mut Vec<Diagnostic>) {
         if !(dest.starts_with("//") || crate::url::has_scheme(dest)) {
             continue;
         }
-        if let Err((message, hint)) = crate::url::check_url(dest) {
+        if let Err(UrlProblem { message, hint }) = crate::url::check_url(dest) {
             let (line, col) = in_body(origin, *pos);
             out.push(
                 Diagnostic::error(&origin.rel, format!("link to `{dest}`: {message}"))
@@ -312,15 +313,15 @@ fn front_matter_url(origin: &Origin, key: &str, url: &str, out: &mut Vec<Diagnos
             .iter()
             .find_map(|s| lower.strip_prefix(s).map(|_| &url[s.len()..]))
             .map_or(url, |r| r.trim_start_matches([':', '/']));
-        Err((
-            "is not an absolute URL".to_string(),
-            format!(
+        Err(UrlProblem {
+            message: "is not an absolute URL".to_string(),
+            hint: format!(
                 "write it in full, e.g. `https://{}`",
                 rest.trim_start_matches('/')
             ),
-        ))
+        })
     };
-    if let Err((message, hint)) = result {
+    if let Err(UrlProblem { message, hint }) = result {
         let message = format!("`{key}` URL `{url}` {message}");
         out.push(at_field(Diagnostic::error(&origin.rel, message), origin, key, url).hint(hint));
     }

@@ -23,7 +23,7 @@ pub(crate) struct Split<'a> {
 /// opening `---` must be.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {message}")]
-pub(crate) struct SplitError {
+pub struct SplitError {
     /// 1-based line of the file.
     pub line: usize,
     pub message: &'static str,
@@ -271,7 +271,7 @@ impl<'a> FrontMatter<'a> {
                     errors.push(self.error_at_value(
                         key,
                         &s,
-                        &msg,
+                        &msg.to_string(),
                         "refer to entities by their id: the file name without .md",
                     ));
                     None
@@ -286,7 +286,7 @@ impl<'a> FrontMatter<'a> {
         if let Err(msg) = EntityId::parse(slug) {
             errors.push(self.error_at_key(
                 key,
-                &msg,
+                &msg.to_string(),
                 &format!("the slug becomes the {noun}'s URL; rename the file or set `slug:`"),
             ));
         }

@@ -197,7 +197,7 @@ fn model(
             errors.push(fm.error_at_value(
                 "company",
                 &m.company,
-                &msg,
+                &msg.to_string(),
                 "use the company's id: its file name without .md",
             ));
             EntityId::parse("invalid").expect("valid")

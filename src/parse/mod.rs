@@ -6,6 +6,7 @@ mod front_matter;
 mod kinds;
 
 pub(crate) use front_matter::split_front_matter;
+pub use front_matter::SplitError;
 
 use crate::error::Diagnostic;
 use crate::load::SourceFile;

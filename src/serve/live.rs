@@ -3,13 +3,13 @@
 //! touches, and a template edit re-renders without re-parsing. Reads the site's files; never writes
 //! to disk (pages go to a `write::MemoryOutput`).
 
+use crate::config::parse_config;
 use crate::error::{BuildError, Diagnostic, Diagnostics};
 use crate::link::{self, BaseUrl, BodyCache, Selection, SiteGraph};
 use crate::load::{self, AssetFile, Reread};
 use crate::model::{display_path, Article, Company, Content, Model, Page, Theme};
 use crate::parse::{self, Item};
 use crate::render;
-use crate::site::parse_config;
 use crate::write::MemoryOutput;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
