@@ -3,9 +3,10 @@
 //! whatever the title or name, the file passes `check`. Never overwrites a file; refuses ids that
 //! do not exist, with a suggestion. Prints nothing (the command does).
 
-use crate::error::{did_you_mean, BuildError};
+use crate::error::BuildError;
 use crate::load::CONFIG_FILE;
 use crate::model::{slugify, EntityId, Kind};
+use crate::text::did_you_mean;
 use crate::write::create_new_file;
 use crate::yaml;
 use chrono::NaiveDate;

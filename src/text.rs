@@ -1,5 +1,6 @@
 //! Small text helpers every stage shares: HTML escaping and entity decoding, CJK detection, word
-//! counts, shortening at a word. Pure functions over strings; no knowledge of the site.
+//! counts, shortening at a word, "did you mean" by edit distance. Pure functions over strings; no
+//! knowledge of the site.
 
 /// Escapes text for HTML and XML content and quoted attributes. Unlike Tera's default it leaves `/`
 /// alone, so URLs stay readable in the page source.
@@ -113,6 +114,36 @@ pub(crate) fn count_words(text: &str) -> usize {
 }
 
 /// The reference definition of `count_words`, one char at a time; the tests hold the two equal.
+/// The candidate closest to `needle` by edit distance, if it is close enough to be a likely typo.
+pub(crate) fn did_you_mean<'a>(
+    needle: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (needle.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(needle, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over chars; small inputs only (ids, paths).
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
 #[cfg(test)]
 fn count_words_by_char(text: &str) -> usize {
     let mut n = 0;
@@ -199,5 +230,17 @@ mod tests {
     fn shortens_at_words() {
         assert_eq!(shorten("one two three four", 9), "one two…");
         assert_eq!(shorten("short", 9), "short");
+    }
+}
+
+#[cfg(test)]
+mod dym_tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_ids_only() {
+        let ids = ["alibaba-cloud", "huawei-cloud", "baidu"];
+        assert_eq!(did_you_mean("alibaba-clod", ids), Some("alibaba-cloud"));
+        assert_eq!(did_you_mean("tencent", ids), None);
     }
 }

@@ -1,7 +1,7 @@
 //! URLs: the site's `BaseUrl` and every URL form built from it, percent-decoding, and the checks
 //! on URLs and host names that settings and front matter carry. Pure; no knowledge of pages.
 
-use crate::error::edit_distance;
+use crate::text::edit_distance;
 
 /// `base_url` split into what links need: the full URL and its path.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,9 +6,10 @@
 use super::resolve::{anchor_target, SUGGESTIONS_PER_FILE};
 use super::urls::Targets;
 use super::{ArticleNode, BodyRef, SiteGraph};
-use crate::error::{did_you_mean, Diagnostic, Diagnostics, Severity};
+use crate::error::{Diagnostic, Diagnostics, Severity};
 use crate::markdown;
 use crate::model::Origin;
+use crate::text::did_you_mean;
 use rustc_hash::FxHashMap as HashMap;
 
 /// The headings of every page, by site-relative URL: what `#anchor` links are checked against.

@@ -2,8 +2,9 @@
 //! `company` are resolved to indices; an unknown id is an error with a did-you-mean. Used by a full
 //! link and by serve's patch alike; never looks at bodies.
 
-use crate::error::{did_you_mean, Diagnostic, Diagnostics};
+use crate::error::{Diagnostic, Diagnostics};
 use crate::model::{Article, Content, EntityId, Origin};
+use crate::text::did_you_mean;
 use rustc_hash::FxHashMap as HashMap;
 
 /// Every entity's index, by id.

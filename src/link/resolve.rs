@@ -4,9 +4,9 @@
 
 use super::urls::Targets;
 use super::BaseUrl;
-use crate::error::did_you_mean;
 use crate::markdown::LinkTarget;
 use crate::model::Origin;
+use crate::text::did_you_mean;
 use crate::url::{has_scheme, percent_decode_lossy};
 use std::collections::HashSet as StdHashSet;
 use std::path::{Component, Path};
