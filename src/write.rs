@@ -202,16 +202,16 @@ impl OutputDir {
         let Some(written) = &self.written else {
             return attempt().map_err(|e| BuildError::write(path, e));
         };
-        written
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(crate::model::display_path(Path::new(rel)));
-        attempt()
-            .or_else(|_| {
-                clear_way(&self.staging, path)?;
+        let first = attempt();
+        let mut written = written.lock().unwrap_or_else(|e| e.into_inner());
+        let result = first
+            .or_else(|e| {
+                clear_way(&self.staging, path, &written).map_err(|_| e)?;
                 attempt()
             })
-            .map_err(|e| BuildError::write(path, e))
+            .map_err(|e| BuildError::write(path, e));
+        written.insert(crate::model::display_path(Path::new(rel)));
+        result
     }
 }
 
@@ -619,9 +619,10 @@ fn same_bytes(a: &Path, b: &Path) -> std::io::Result<bool> {
     }
 }
 
-/// Clears what stands in the way of writing `path` inside `staging`: a file where a folder of its
-/// path should be, or a folder where the file should be.
-fn clear_way(staging: &Path, path: &Path) -> std::io::Result<()> {
+/// Clears what the previous output left in the way of writing `path` inside `staging`: a file where
+/// a folder of its path should be, or a folder where the file should be. What this build wrote
+/// itself (`written`) is never cleared: two outputs that claim one path are an error.
+fn clear_way(staging: &Path, path: &Path, written: &HashSet<String>) -> std::io::Result<()> {
     let mut at = staging.to_path_buf();
     let rel = path.strip_prefix(staging).map_err(std::io::Error::other)?;
     let mut parts = rel.components().peekable();
@@ -636,6 +637,17 @@ fn clear_way(staging: &Path, path: &Path) -> std::io::Result<()> {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         };
+        let mine = || {
+            let rel = at
+                .strip_prefix(staging)
+                .map(crate::model::display_path)
+                .unwrap_or_default();
+            let folder = format!("{rel}/");
+            written.contains(&rel) || written.iter().any(|w| w.starts_with(&folder))
+        };
+        if last == meta.is_dir() && mine() {
+            return Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists));
+        }
         if last && meta.is_dir() {
             gone(fs::remove_dir_all(&at))?;
         } else if !last && !meta.is_dir() {
