@@ -1,8 +1,10 @@
 //! Stage 5, write: the only code that creates, replaces or deletes anything on disk, or holds a
-//! built site in memory. A build writes into a staging folder beside the output (fresh, or the
-//! spare the build before left) and swaps it into place only when every page rendered, so a failed
-//! build leaves the previous output exactly as it was. `serve` renders into `MemoryOutput`; `new`
-//! creates one file and never replaces one.
+//! built site in memory. A build writes into a staging folder beside the output, seeded with hard
+//! links to the previous output's files, and swaps it into place only when every page rendered, so
+//! a failed build leaves the previous output exactly as it was. A file is never written through a
+//! link: one whose bytes changed is written anew and renamed over its link; one whose bytes did not
+//! change keeps its inode and mtime. `serve` renders into `MemoryOutput`; `new` creates one file and
+//! never replaces one.
 
 use crate::error::BuildError;
 use std::collections::{HashMap, HashSet};
@@ -28,8 +30,10 @@ pub trait Sink: Sync {
 pub(crate) const MARKER: &str = ".briefing-output";
 const STAGING: &str = "briefing-staging";
 const RETIRED: &str = "briefing-old";
-/// The previous output, kept beside the new one so that the next build rewrites its files in place.
-const SPARE: &str = "briefing-spare";
+/// A full copy of the previous output that earlier versions kept beside it; removed on sight.
+const LEGACY_SPARE: &str = "briefing-spare";
+/// The prefix of a changed file's new bytes before they are renamed over the old file's link.
+const FRESH: &str = ".briefing-fresh-";
 
 /// Where /proc cannot say whether the process that left a staging folder is alive, the folder is
 /// taken as abandoned once it has not changed for this long.
@@ -63,9 +67,9 @@ fn is_in_use(p: &Path) -> bool {
 pub(crate) struct OutputDir {
     target: PathBuf,
     staging: PathBuf,
-    /// Set when the staging folder is a recycled spare: the paths this build wrote, so that
-    /// `commit` can remove whatever else the spare still holds.
-    written: Option<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// Set when the staging folder was seeded with links to the previous output: the paths this
+    /// build wrote, so that `commit` can remove whatever else the seed still holds.
+    written: Option<Mutex<HashSet<String>>>,
     committed: AtomicBool,
     /// Set by `discard`: the build was abandoned and nothing more may be written.
     closed: AtomicBool,
@@ -91,15 +95,13 @@ impl OutputDir {
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(|e| BuildError::write(&staging, e))?;
         }
-        let recycled = recycle_spare(&parent.join(format!(".{name}.{SPARE}")), &staging);
-        if !recycled {
-            fs::create_dir(&staging).map_err(|e| BuildError::write(&staging, e))?;
-        }
+        fs::create_dir(&staging).map_err(|e| BuildError::write(&staging, e))?;
         mark_in_use(&staging, true);
+        let seeded = seed_from(&target, &staging);
         Ok(OutputDir {
             target,
             staging,
-            written: recycled.then(Default::default),
+            written: seeded.then(Default::default),
             committed: AtomicBool::new(false),
             closed: AtomicBool::new(false),
         })
@@ -117,7 +119,7 @@ impl OutputDir {
     }
 
     /// Swaps the staging folder into place. The old output is moved aside only after the new one is
-    /// there, and kept as the next build's spare.
+    /// there, then deleted (its unchanged files live on as the new output's links).
     pub(crate) fn commit(self) -> Result<(), BuildError> {
         if let Some(written) = &self.written {
             let written = written.lock().unwrap_or_else(|e| e.into_inner());
@@ -125,11 +127,8 @@ impl OutputDir {
                 .map_err(|e| BuildError::write(&self.staging, e))?;
         }
         let marker = self.staging.join(MARKER);
-        fs::write(
-            &marker,
-            concat!("written by briefing ", env!("CARGO_PKG_VERSION"), "\n"),
-        )
-        .map_err(|e| BuildError::write(&marker, e))?;
+        let stamp = concat!("written by briefing ", env!("CARGO_PKG_VERSION"), "\n");
+        put_file(&marker, stamp.as_bytes()).map_err(|e| BuildError::write(&marker, e))?;
         if self.closed.load(Ordering::SeqCst) {
             return Err(self.stopped());
         }
@@ -160,10 +159,7 @@ impl OutputDir {
         }
         self.committed.store(true, Ordering::SeqCst);
         if had_old {
-            keep_as_spare(
-                &retired,
-                &parent.join(format!(".{}.{SPARE}", file_name(&self.target))),
-            );
+            let _ = fs::remove_dir_all(&retired);
         }
         mark_in_use(&retired, false);
         Ok(())
@@ -188,8 +184,9 @@ impl Drop for OutputDir {
 }
 
 impl OutputDir {
-    /// Creates `path`'s folders and runs `write`. In a recycled spare an old file may stand where a
-    /// folder is needed now, or an old folder where a file is: those are cleared and `write` retried.
+    /// Creates `path`'s folders and runs `write`. In a seeded staging folder an old file may stand
+    /// where a folder is needed now, or an old folder where a file is: those are cleared and `write`
+    /// retried.
     fn place(
         &self,
         rel: &str,
@@ -205,28 +202,28 @@ impl OutputDir {
         let Some(written) = &self.written else {
             return attempt().map_err(|e| BuildError::write(path, e));
         };
-        written
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(crate::model::display_path(Path::new(rel)));
-        attempt()
-            .or_else(|_| {
-                clear_way(&self.staging, path)?;
+        let first = attempt();
+        let mut written = written.lock().unwrap_or_else(|e| e.into_inner());
+        let result = first
+            .or_else(|e| {
+                clear_way(&self.staging, path, &written).map_err(|_| e)?;
                 attempt()
             })
-            .map_err(|e| BuildError::write(path, e))
+            .map_err(|e| BuildError::write(path, e));
+        written.insert(crate::model::display_path(Path::new(rel)));
+        result
     }
 }
 
 impl Sink for OutputDir {
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
         let path = self.inside(rel)?;
-        self.place(rel, &path, |path| overwrite(path, bytes))
+        self.place(rel, &path, |path| put_file(path, bytes))
     }
 
     fn copy(&self, rel: &str, from: &Path) -> Result<(), BuildError> {
         let path = self.inside(rel)?;
-        self.place(rel, &path, |path| fs::copy(from, path).map(|_| ()))
+        self.place(rel, &path, |path| copy_file(from, path))
     }
 }
 
@@ -436,45 +433,47 @@ fn check_target(target: &Path, root: &Path, force: bool) -> Result<(), BuildErro
     }
 }
 
-/// Turns the spare left by the previous build into the staging folder. Rewriting its files reuses
-/// their inodes: on file systems that avoid reusing recently freed inodes (ext4 without a journal),
-/// creating ten thousand files right after deleting ten thousand costs seconds of kernel time.
-/// Anything in it that is neither a plain file nor a folder (a planted symlink) is removed first,
-/// so that no write can be redirected outside the output.
-fn recycle_spare(spare: &Path, staging: &Path) -> bool {
-    let is_dir = fs::symlink_metadata(spare).is_ok_and(|m| m.is_dir());
-    if !is_dir || fs::rename(spare, staging).is_err() {
+/// Fills the empty `staging` with a hard link to every file of the previous output at `target`,
+/// and its folders, so that a build writes only the files whose bytes changed. Creating ten thousand
+/// files right after deleting ten thousand costs seconds of kernel time on some file systems (ext4
+/// without a journal); a link keeps the inode. Only an output briefing wrote is seeded, and only its
+/// plain files and folders: a planted symlink is left behind, so no write can be redirected outside
+/// the output. False (and `staging` emptied) where links cannot be made: the build writes every file.
+fn seed_from(target: &Path, staging: &Path) -> bool {
+    let ours = fs::symlink_metadata(target).is_ok_and(|m| m.is_dir())
+        && fs::symlink_metadata(target.join(MARKER)).is_ok_and(|m| m.is_file());
+    if !ours {
         return false;
     }
-    let Ok(entries) = entries_under(staging) else {
-        let _ = fs::remove_dir_all(staging);
-        return false;
-    };
-    let mut odd = entries
-        .into_iter()
-        .filter(|(_, ty)| !ty.is_file() && !ty.is_dir());
-    if odd.any(|(p, _)| fs::remove_file(p).is_err()) {
-        let _ = fs::remove_dir_all(staging);
-        return false;
+    if link_tree(target, staging).is_ok() {
+        return true;
     }
-    true
+    let _ = fs::remove_dir_all(staging);
+    let _ = fs::create_dir(staging);
+    false
 }
 
-/// Keeps the replaced output as the next build's spare; marks it ignored for git, since it sits
-/// beside the output, usually inside the site's repository. A folder briefing did not write
-/// (replaced with `--force`) is deleted as before, not kept.
-fn keep_as_spare(retired: &Path, spare: &Path) {
-    let kept = retired.join(MARKER).is_file()
-        && fs::write(retired.join(".gitignore"), "*\n").is_ok()
-        && fs::symlink_metadata(spare).is_err()
-        && fs::rename(retired, spare).is_ok();
-    if !kept {
-        let _ = fs::remove_dir_all(retired);
+/// Mirrors the folders of `from` into the existing folder `to` and hard-links its plain files;
+/// subfolders in parallel.
+fn link_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let mut dirs = Vec::new();
+    for e in fs::read_dir(from)? {
+        let e = e?;
+        let ty = e.file_type()?;
+        let dest = to.join(e.file_name());
+        if ty.is_dir() {
+            fs::create_dir(&dest)?;
+            dirs.push((e.path(), dest));
+        } else if ty.is_file() {
+            fs::hard_link(e.path(), &dest)?;
+        }
     }
+    dirs.par_iter().try_for_each(|(f, t)| link_tree(f, t))
 }
 
-/// Removes from a recycled staging folder every file this build did not write, and every folder
-/// that holds none of them.
+/// Removes from a seeded staging folder every file this build did not write, and every folder
+/// that holds none of them. Removing a link leaves the previous output's file as it was.
 fn remove_stale(
     staging: &Path,
     written: &std::collections::HashSet<String>,
@@ -521,8 +520,8 @@ fn remove_stale(
 }
 
 /// Every entry under `dir` (not `dir` itself) with its type as the directory listing gives it
-/// (a symlink is a symlink). Subfolders are read in parallel: walking the recycled spare twice,
-/// one folder at a time, was the largest serial part of a 10k rebuild (perf).
+/// (a symlink is a symlink). Subfolders are read in parallel: walking the staging folder one folder
+/// at a time was the largest serial part of a 10k rebuild (perf).
 fn entries_under(dir: &Path) -> std::io::Result<Vec<(PathBuf, fs::FileType)>> {
     use rayon::prelude::*;
     let mut entries = Vec::new();
@@ -539,26 +538,91 @@ fn entries_under(dir: &Path) -> std::io::Result<Vec<(PathBuf, fs::FileType)>> {
     Ok(entries)
 }
 
-/// Writes `bytes` over whatever file is at `path`, shrinking it only if it was longer. Truncating
-/// an old file to zero first (as `File::create` does) makes ext4 start writing it back on close
-/// (`auto_da_alloc`), which showed up as a twentieth of a rebuild's samples, all in the kernel.
-fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut f = fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)?;
-    f.write_all(bytes)?;
-    let len = bytes.len() as u64;
-    if f.metadata()?.len() > len {
-        f.set_len(len)?;
+/// Puts `bytes` at `path`. A file already there with the same bytes is kept as it is (inode and
+/// mtime, so rsync and a Pages upload see no change); one with other bytes may be a link to the
+/// previous output, so it is never opened for writing: the new bytes go to a fresh file beside it,
+/// renamed over it.
+fn put_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() => {
+            if m.len() == bytes.len() as u64 && fs::read(path)? == bytes {
+                return Ok(());
+            }
+            replace_with(path, |fresh| fs::write(fresh, bytes))
+        }
+        Ok(_) => Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => new_file(path, bytes),
+        Err(e) => Err(e),
     }
-    Ok(())
 }
 
-/// Clears what stands in the way of writing `path` inside `staging`: a file where a folder of its
-/// path should be, or a folder where the file should be.
-fn clear_way(staging: &Path, path: &Path) -> std::io::Result<()> {
+/// Copies the file `from` to `path`, with `put_file`'s rules: unchanged bytes keep the old file.
+fn copy_file(from: &Path, path: &Path) -> std::io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() => {
+            if m.len() == fs::metadata(from)?.len() && same_bytes(from, path)? {
+                return Ok(());
+            }
+            replace_with(path, |fresh| fs::copy(from, fresh).map(|_| ()))
+        }
+        Ok(_) => Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => fs::copy(from, path).map(|_| ()),
+        Err(e) => Err(e),
+    }
+}
+
+fn new_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(bytes)
+}
+
+/// Writes a fresh file with `write` beside `path`, then renames it over `path`.
+fn replace_with(
+    path: &Path,
+    write: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let name = format!("{FRESH}{}", SEQUENCE.fetch_add(1, Ordering::Relaxed));
+    let fresh = path.with_file_name(name);
+    let written = write(&fresh).and_then(|()| fs::rename(&fresh, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&fresh);
+    }
+    written
+}
+
+/// Whether two files hold the same bytes, read in blocks (a static file may be large).
+fn same_bytes(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::io::Read as _;
+    let (mut a, mut b) = (fs::File::open(a)?, fs::File::open(b)?);
+    let (mut x, mut y) = (vec![0; 64 * 1024], vec![0; 64 * 1024]);
+    loop {
+        let n = read_full(&mut a, &mut x)?;
+        if n != read_full(&mut b, &mut y)? || x[..n] != y[..n] {
+            return Ok(false);
+        }
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+    fn read_full(f: &mut fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut n = 0;
+        while n < buf.len() {
+            match f.read(&mut buf[n..])? {
+                0 => break,
+                k => n += k,
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Clears what the previous output left in the way of writing `path` inside `staging`: a file where
+/// a folder of its path should be, or a folder where the file should be. What this build wrote
+/// itself (`written`) is never cleared: two outputs that claim one path are an error.
+fn clear_way(staging: &Path, path: &Path, written: &HashSet<String>) -> std::io::Result<()> {
     let mut at = staging.to_path_buf();
     let rel = path.strip_prefix(staging).map_err(std::io::Error::other)?;
     let mut parts = rel.components().peekable();
@@ -573,6 +637,17 @@ fn clear_way(staging: &Path, path: &Path) -> std::io::Result<()> {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         };
+        let mine = || {
+            let rel = at
+                .strip_prefix(staging)
+                .map(crate::model::display_path)
+                .unwrap_or_default();
+            let folder = format!("{rel}/");
+            written.contains(&rel) || written.iter().any(|w| w.starts_with(&folder))
+        };
+        if last == meta.is_dir() && mine() {
+            return Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists));
+        }
         if last && meta.is_dir() {
             gone(fs::remove_dir_all(&at))?;
         } else if !last && !meta.is_dir() {
@@ -596,6 +671,10 @@ fn clean_leftovers(parent: &Path, name: &str, target: &Path) {
         let Some(rest) = fname.strip_prefix(&format!(".{name}.")) else {
             continue;
         };
+        if rest == LEGACY_SPARE && e.path().join(MARKER).is_file() {
+            let _ = fs::remove_dir_all(e.path());
+            continue;
+        }
         let (retired, tail) = if let Some(t) = rest.strip_prefix(&format!("{STAGING}-")) {
             (false, t)
         } else if let Some(t) = rest.strip_prefix(&format!("{RETIRED}-")) {
@@ -718,14 +797,13 @@ mod tests {
     }
 
     #[test]
-    fn rebuild_recycles_the_spare_and_drops_stale_files() {
+    fn rebuild_seeds_from_the_old_output_and_drops_stale_files() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().to_path_buf();
         let public = root.join("public");
-        let spare = root.join(format!(".public.{SPARE}"));
         for build in 0..3 {
             let out = OutputDir::begin(&public, &root, false).unwrap();
-            assert_eq!(out.written.is_some(), build == 2, "build {build}");
+            assert_eq!(out.written.is_some(), build > 0, "build {build}");
             if build < 2 {
                 out.put("a/index.html", b"an older, longer page").unwrap();
                 out.put("gone/index.html", b"old").unwrap();
@@ -745,44 +823,84 @@ mod tests {
         );
         assert_eq!(fs::read(public.join("a/index.html")).unwrap(), b"new");
         assert_eq!(fs::read(public.join("d")).unwrap(), b"new");
-        assert_eq!(fs::read_to_string(spare.join(".gitignore")).unwrap(), "*\n");
+        let beside: Vec<_> = fs::read_dir(&root).unwrap().flatten().collect();
+        assert_eq!(beside.len(), 1, "no copy kept beside the output");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_file_keeps_its_inode_and_changed_file_never_writes_through_the_link() {
+        use std::os::unix::fs::MetadataExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let public = root.join("public");
+        let out = OutputDir::begin(&public, &root, false).unwrap();
+        out.put("same.html", b"same").unwrap();
+        out.put("changed.html", b"old1").unwrap();
+        out.commit().unwrap();
+        let ino = |f: &str| fs::metadata(public.join(f)).unwrap().ino();
+        let (same, changed) = (ino("same.html"), ino("changed.html"));
+        let keep = root.join("kept-link");
+        fs::hard_link(public.join("changed.html"), &keep).unwrap();
+
+        let out = OutputDir::begin(&public, &root, false).unwrap();
+        out.put("same.html", b"same").unwrap();
+        out.put("changed.html", b"new1").unwrap();
+        out.commit().unwrap();
+        assert_eq!(ino("same.html"), same);
+        assert_ne!(ino("changed.html"), changed);
+        assert_eq!(fs::read(public.join("changed.html")).unwrap(), b"new1");
+        assert_eq!(fs::read(&keep).unwrap(), b"old1", "wrote through a link");
     }
 
     #[test]
-    fn folder_replaced_with_force_is_not_kept_as_spare() {
+    fn folder_replaced_with_force_is_not_seeded() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().to_path_buf();
         fs::create_dir_all(root.join("public")).unwrap();
         fs::write(root.join("public/mine.txt"), "not briefing's").unwrap();
         let out = OutputDir::begin(&root.join("public"), &root, true).unwrap();
+        assert!(out.written.is_none());
         out.put("index.html", b"page").unwrap();
         out.commit().unwrap();
-        assert!(!root.join(format!(".public.{SPARE}")).exists());
         assert_eq!(files_under(&root.join("public")), [MARKER, "index.html"]);
+    }
+
+    #[test]
+    fn spare_copy_left_by_an_older_version_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let spare = root.join(format!(".public.{LEGACY_SPARE}"));
+        fs::create_dir_all(spare.join("a")).unwrap();
+        fs::write(spare.join(MARKER), b"x").unwrap();
+        let out = OutputDir::begin(&root.join("public"), &root, false).unwrap();
+        out.put("index.html", b"page").unwrap();
+        out.commit().unwrap();
+        assert!(!spare.exists());
     }
 
     #[cfg(unix)]
     #[test]
-    fn symlink_planted_in_the_spare_is_not_followed() {
+    fn symlink_planted_in_the_old_output_is_not_followed() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
         let elsewhere = dir.path().join("elsewhere");
         fs::create_dir_all(&root).unwrap();
         fs::create_dir_all(&elsewhere).unwrap();
         let public = root.join("public");
-        for _ in 0..2 {
-            let out = OutputDir::begin(&public, &root, false).unwrap();
-            out.put("x/index.html", b"page").unwrap();
-            out.commit().unwrap();
-        }
-        let spare = root.join(format!(".public.{SPARE}"));
-        fs::remove_dir_all(spare.join("x")).unwrap();
-        std::os::unix::fs::symlink(&elsewhere, spare.join("x")).unwrap();
         let out = OutputDir::begin(&public, &root, false).unwrap();
         out.put("x/index.html", b"page").unwrap();
         out.commit().unwrap();
+        fs::remove_dir_all(public.join("x")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, public.join("x")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.join("f"), public.join("f")).unwrap();
+        let out = OutputDir::begin(&public, &root, false).unwrap();
+        out.put("x/index.html", b"page").unwrap();
+        out.put("f", b"file").unwrap();
+        out.commit().unwrap();
         assert!(fs::read_dir(&elsewhere).unwrap().next().is_none());
         assert!(fs::symlink_metadata(public.join("x")).unwrap().is_dir());
+        assert!(fs::symlink_metadata(public.join("f")).unwrap().is_file());
     }
 
     /// A process id above Linux's largest, so never alive.
