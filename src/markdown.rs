@@ -313,6 +313,11 @@ impl<'a, 'r> Body<'a, 'r> {
             .join(" ");
         out.html.reserve(source_len * 5 / 4);
         pulldown_cmark::html::push_html(&mut out.html, self.events.into_iter());
+        // The one pass that keeps control characters out of the body, whether they came as text,
+        // code or raw HTML; the templates' escaper does the same for every other value.
+        if let std::borrow::Cow::Owned(clean) = crate::text::clean_controls(&out.html) {
+            out.html = clean;
+        }
         out
     }
 }

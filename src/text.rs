@@ -3,28 +3,85 @@
 //! knowledge of the site.
 
 /// Escapes text for HTML and XML content and quoted attributes. Unlike Tera's default it leaves `/`
-/// alone, so URLs stay readable in the page source.
+/// alone, so URLs stay readable in the page source. Characters no page or feed may carry are
+/// dealt with as `clean_controls` does: this is Tera's escaper, so every value a template prints
+/// is clean.
 pub(crate) fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
     // Copies the runs between special bytes whole: Tera calls this for every `{{ }}`, and pushing
-    // one char at a time was 5% of a build (bench/RESULTS.md). The special bytes are ASCII, so the
-    // slice bounds are always char boundaries.
+    // one char at a time was 5% of a build (bench/RESULTS.md). The special bytes are ASCII or the
+    // first byte of a character, so the slice bounds are always char boundaries.
+    let bytes = input.as_bytes();
     let mut plain = 0;
-    for (i, b) in input.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
+    for (i, &b) in bytes.iter().enumerate() {
+        let (entity, len) = match b {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
+            _ => match unwritable_at(bytes, i) {
+                Some(found) => found,
+                None => continue,
+            },
         };
         out.push_str(&input[plain..i]);
         out.push_str(entity);
-        plain = i + 1;
+        plain = i + len;
     }
     out.push_str(&input[plain..]);
     out
+}
+
+/// What a page or feed carries instead of the characters it may not: the C0 controls but tab,
+/// line feed and carriage return, DEL, the C1 controls and the noncharacters U+FFFE and U+FFFF.
+/// XML 1.0 forbids most of them outright (a feed with one does not parse) and HTML reads every
+/// one as a parse error. Those that end a line (vertical tab, form feed, next line) become a
+/// space, so the words either side stay apart; the others are dropped.
+fn unwritable(c: char) -> Option<&'static str> {
+    match c {
+        '\u{b}' | '\u{c}' | '\u{85}' => Some(" "),
+        '\t' | '\n' | '\r' => None,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}' => Some(""),
+        _ => None,
+    }
+}
+
+/// `unwritable` for the character that starts at byte `i`, with its length in bytes; None when
+/// it may be written. Looks at the first byte before decoding: most bytes are none of these.
+fn unwritable_at(bytes: &[u8], i: usize) -> Option<(&'static str, usize)> {
+    let len = match bytes[i] {
+        0..=0x1f | 0x7f => 1,
+        0xc2 => 2,
+        0xef => 3,
+        _ => return None,
+    };
+    let c = std::str::from_utf8(bytes.get(i..i + len)?)
+        .ok()?
+        .chars()
+        .next()?;
+    unwritable(c).map(|r| (r, len))
+}
+
+/// `text` without the characters no page or feed may carry (see `unwritable`), borrowed when it
+/// has none. For HTML that is already escaped (rendered bodies); `escape_html` does the same for
+/// text.
+pub(crate) fn clean_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut plain = 0;
+    for i in 0..bytes.len() {
+        if let Some((with, len)) = unwritable_at(bytes, i) {
+            out.push_str(&text[plain..i]);
+            out.push_str(with);
+            plain = i + len;
+        }
+    }
+    if plain == 0 {
+        return text.into();
+    }
+    out.push_str(&text[plain..]);
+    out.into()
 }
 
 pub(crate) fn capitalize(s: &str) -> String {
@@ -194,6 +251,23 @@ mod tests {
         assert_eq!(escape_html(""), "");
         assert_eq!(escape_html("&"), "&amp;");
         assert_eq!(escape_html("plain 文字"), "plain 文字");
+    }
+
+    #[test]
+    fn escape_html_and_clean_controls_drop_what_xml_and_html_forbid() {
+        let text = "a\u{1}b\u{b}c\u{c}d\u{1f}e\u{7f}f\u{85}g\u{9f}h\u{fffe}i\u{ffff}j\t\n\r k";
+        let clean = "ab c def ghij\t\n\r k";
+        assert_eq!(clean_controls(text), clean);
+        assert_eq!(escape_html(text), clean);
+        assert_eq!(escape_html("<\u{1}&"), "&lt;&amp;");
+        // Neighbours of the special lead bytes are kept.
+        let kept = "© « é ￼ ｡ 全角 \u{a0} \u{fffd}";
+        assert_eq!(clean_controls(kept), kept);
+        assert!(matches!(
+            clean_controls(kept),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(escape_html(kept), kept);
     }
 
     #[test]

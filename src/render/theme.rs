@@ -50,3 +50,23 @@ pub(crate) const STATIC: &[(&str, &str)] = &[
 pub(crate) fn is_theme_static(rel: &str) -> bool {
     STATIC.iter().any(|(path, _)| *path == rel)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::TEMPLATES;
+
+    /// Tera escapes the value of `default(value=x)` when it evaluates it, and the `{{ }}` around it
+    /// escapes it again: `The desk's` became `The desk&amp;#39;s`. The theme writes `{% if %}`.
+    #[test]
+    fn no_template_defaults_to_a_variable() {
+        for (name, text) in TEMPLATES {
+            for (i, _) in text.match_indices("default(value=") {
+                let arg = &text[i + "default(value=".len()..];
+                assert!(
+                    arg.starts_with('"'),
+                    "{name}: `default` to a variable escapes it twice; use {{% if %}}"
+                );
+            }
+        }
+    }
+}

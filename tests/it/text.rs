@@ -1,0 +1,123 @@
+//! Content that cannot lie: whatever the text holds (control characters, markup, quotes), every
+//! file the build writes is well formed, every id on a page is unique, and text written as code or
+//! raw HTML stays as written.
+
+use crate::support::{list_files, SiteTest};
+use std::fs;
+
+/// Hostile text as a YAML double-quoted string: control characters (U+0001, U+000B, U+001F,
+/// U+007F, U+0085), a noncharacter (U+FFFE), markup, an ampersand, both quotes and a CDATA end.
+const HOSTILE_YAML: &str =
+    r#"A\x01B\vC\x1fD\x7fE\u0085F\uFFFEG & <b>H</b> \"I\" 'J' ]]> K's &amp; &#39;"#;
+
+/// The same characters written raw in a Markdown body.
+const HOSTILE_BODY: &str =
+    "A\u{1}B\u{b}C\u{1f}D\u{7f}E\u{85}F\u{fffe}G & <b>H</b> \"I\" 'J' ]]> K's &amp; &#39;";
+
+fn hostile_site() -> SiteTest {
+    let h = HOSTILE_YAML;
+    let b = HOSTILE_BODY;
+    SiteTest::new()
+        .file(
+            "site.yaml",
+            &format!("title: \"{h}\"\ndescription: \"{h}\"\nauthor: \"{h}\"\nbase_url: https://example.com/\nlanguage: en\nextra:\n  motto: \"{h}\"\n"),
+        )
+        .file(
+            "content/companies/acme.md",
+            &format!("---\nname: \"Acme {h}\"\naliases: [\"{h}\"]\ncountry: \"{h}\"\nsummary: \"{h}\"\nnote: \"{h}\"\n---\n{b}\n\n## {b}\n"),
+        )
+        .file(
+            "content/models/rocket.md",
+            &format!("---\nname: \"Rocket {h}\"\ncompany: acme\naliases: [\"R {h}\"]\nmodalities: [\"{h}\"]\ndomain: \"{h}\"\nsummary: \"{h}\"\n---\n{b}\n"),
+        )
+        .file(
+            "content/themes/power.md",
+            &format!("---\nname: \"Power {h}\"\nsummary: \"{h}\"\nkeywords: [\"{h}\"]\n---\n{b}\n"),
+        )
+        .file(
+            "content/articles/evil.md",
+            &format!("---\ntitle: \"{h}\"\ndate: 2023-01-01\nsummary: \"{h}\"\nauthors: [\"{h}\"]\nsource: {{ name: \"{h}\", url: \"https://news.example/x?a=1&b=2\" }}\ncompanies: [acme]\nmodels: [rocket]\nthemes: [power]\nmood: \"{h}\"\n---\n{b}\n\n## {b}\n\n`{b}`\n\n```\n{b}\n```\n\n> {b}\n\n- {b}\n\n| a |\n|---|\n| {b} |\n\nNote[^n].\n\n[^n]: {b}\n"),
+        )
+        .file(
+            "content/articles/plain.md",
+            &format!("---\ntitle: Plain\ndate: 2022-01-01\n---\n{b} is the first paragraph, so the summary.\n"),
+        )
+        .file(
+            "content/pages/about.md",
+            &format!("---\ntitle: \"{h}\"\nsummary: \"{h}\"\nextra_field: \"{h}\"\n---\n{b}\n"),
+        )
+}
+
+/// Characters XML 1.0 does not allow in a document at all.
+fn xml_forbidden(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+#[test]
+fn every_xml_and_json_file_parses_whatever_the_text_holds() {
+    let site = hostile_site();
+    site.build().assert_ok();
+    let files = list_files(&site.public());
+    let xml: Vec<&String> = files.iter().filter(|f| f.ends_with(".xml")).collect();
+    let json: Vec<&String> = files.iter().filter(|f| f.ends_with(".json")).collect();
+    // The site's feed, one per company, model and theme, and the sitemap.
+    assert!(xml.len() >= 5, "{files:?}");
+    assert!(!json.is_empty(), "{files:?}");
+    for f in xml {
+        let text = fs::read_to_string(site.public().join(f)).unwrap();
+        if let Err(e) = roxmltree::Document::parse(&text) {
+            panic!("{f} is not well-formed XML: {e}\n{text}");
+        }
+    }
+    for f in json {
+        let text = fs::read_to_string(site.public().join(f)).unwrap();
+        if let Err(e) = serde_json::from_str::<serde_json::Value>(&text) {
+            panic!("{f} is not JSON: {e}");
+        }
+    }
+    // Control characters never reach a page or a feed (JSON writes them as `\u` escapes).
+    for f in files
+        .iter()
+        .filter(|f| [".html", ".xml", ".txt"].iter().any(|e| f.ends_with(e)))
+    {
+        let text = fs::read_to_string(site.public().join(f)).unwrap();
+        let bad: Vec<char> = text
+            .chars()
+            .filter(|&c| xml_forbidden(c) || c == '\u{7f}')
+            .collect();
+        assert!(bad.is_empty(), "{f} carries {bad:?}");
+    }
+}
+
+#[test]
+fn the_feed_escapes_the_site_title_once() {
+    let site = SiteTest::new().file(
+        "site.yaml",
+        "title: \"The desk's <b>AT&T</b> brief\"\ndescription: \"Tom & Jerry's\"\nbase_url: https://example.com/\n",
+    )
+    .file("content/companies/acme.md", "---\nname: Acme & Co's\n---\n")
+    .file("content/articles/a.md", "---\ntitle: A's & B\ndate: 2023-01-01\ncompanies: [acme]\n---\nBody.\n");
+    site.build().assert_ok();
+    for f in ["feed.xml", "companies/acme/feed.xml"] {
+        let text = site.read(f);
+        assert!(
+            !text.contains("&amp;#39;")
+                && !text.contains("&amp;amp;")
+                && !text.contains("&amp;lt;"),
+            "{f} escapes twice:\n{text}"
+        );
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let title = doc
+            .root_element()
+            .children()
+            .find(|n| n.has_tag_name("title"))
+            .and_then(|n| n.text())
+            .unwrap()
+            .to_string();
+        assert!(
+            title.contains("The desk’s <b>AT&T</b> brief")
+                || title.contains("The desk's <b>AT&T</b> brief"),
+            "{f}: {title}"
+        );
+    }
+}
