@@ -2,6 +2,8 @@
 //! auto-links. Pure: the caller decides what a link points at (through `LinkTarget`) and which names
 //! are entities (through `Autolink`); this module never looks at the site or the disk.
 
+mod footnotes;
+
 use crate::mention::Matcher;
 use crate::model::RawHtml;
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -311,8 +313,9 @@ impl<'a, 'r> Body<'a, 'r> {
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
+        let events = footnotes::place(self.events, &mut self.headings.used, &mut out.anchors);
         out.html.reserve(source_len * 5 / 4);
-        pulldown_cmark::html::push_html(&mut out.html, self.events.into_iter());
+        pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
         // The one pass that keeps control characters out of the body, whether they came as text,
         // code or raw HTML; the templates' escaper does the same for every other value.
         if let std::borrow::Cow::Owned(clean) = crate::text::clean_controls(&out.html) {
@@ -571,12 +574,55 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// Ids already given out, and for each base id the next number to try, so that a thousand
-/// headings with the same text cost linear time.
-#[derive(Default)]
+/// The ids the built-in theme's templates write on pages that show a body (`id="main"`, ...):
+/// a heading or footnote never takes one, so every id on a page is unique. The theme's test
+/// (`render::theme`) holds this list to the templates.
+pub(crate) const THEME_IDS: &[&str] = &[
+    "also-mentioned",
+    "main",
+    "masthead-q",
+    "notfound-q",
+    "related-reading",
+    "search",
+    "search-help",
+    "search-q",
+    "search-results",
+    "search-status",
+];
+
+/// Ids already given out (the theme's to begin with), and for each base id the next number to
+/// try, so that a thousand headings with the same text cost linear time.
 struct UsedIds {
     ids: HashSet<String>,
     next: HashMap<String, usize>,
+}
+
+impl Default for UsedIds {
+    fn default() -> Self {
+        UsedIds {
+            ids: THEME_IDS.iter().map(|s| s.to_string()).collect(),
+            next: HashMap::new(),
+        }
+    }
+}
+
+impl UsedIds {
+    /// `base` if it is free, else the first free `base-1`, `base-2`, ...; taken from now on.
+    fn give(&mut self, base: &str) -> String {
+        let mut candidate = base.to_string();
+        if self.ids.contains(&candidate) {
+            let n = self.next.entry(base.to_string()).or_insert(1);
+            loop {
+                candidate = format!("{base}-{n}");
+                *n += 1;
+                if !self.ids.contains(&candidate) {
+                    break;
+                }
+            }
+        }
+        self.ids.insert(candidate.clone());
+        candidate
+    }
 }
 
 fn set_heading_id(
@@ -590,18 +636,7 @@ fn set_heading_id(
             Some(explicit) => explicit.to_string(),
             None => heading_slug(text),
         };
-        let mut candidate = base.clone();
-        if used.ids.contains(&candidate) {
-            let n = used.next.entry(base.clone()).or_insert(1);
-            loop {
-                candidate = format!("{base}-{n}");
-                *n += 1;
-                if !used.ids.contains(&candidate) {
-                    break;
-                }
-            }
-        }
-        used.ids.insert(candidate.clone());
+        let candidate = used.give(&base);
         anchors.push(candidate.clone());
         *id = Some(candidate.into());
     }
@@ -659,7 +694,62 @@ mod tests {
         assert!(r.html.contains("“c”"));
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("checkbox"));
-        assert!(r.html.contains("footnote"));
+        assert!(r.html.contains("footnote-ref"));
+    }
+
+    #[test]
+    fn footnotes_are_a_numbered_list_with_links_back() {
+        let src = "## X\n\nA[^x] b[^1] c[^x] d[^nope].\n\n[^1]: One.\n[^x]: Ex, with a note[^1].\n\n[^unused]: Never cited.\n";
+        let r = render(src, RawHtml::Allow, &mut keep);
+        let h = &r.html;
+        // `## X` took `x`; the notes have ids of their own.
+        assert!(h.contains(r#"<h2 id="x">"#), "{h}");
+        assert!(
+            h.contains(r##"<sup class="footnote-ref"><a href="#fn-x" id="fnref-x">1</a></sup>"##),
+            "{h}"
+        );
+        assert!(h.contains(r##"<a href="#fn-1" id="fnref-1">2</a>"##), "{h}");
+        assert!(
+            h.contains(r##"<a href="#fn-x" id="fnref-x-2">1</a>"##),
+            "{h}"
+        );
+        assert!(
+            h.contains(r##"<a href="#fn-1" id="fnref-1-2">2</a>"##),
+            "{h}"
+        );
+        assert!(
+            h.contains("d[^nope]."),
+            "an undefined note stays as written: {h}"
+        );
+        // The list, in the order of first citation, after the body.
+        let list = &h[h.find(r#"<section class="footnotes""#).expect(h)..];
+        let (x, one, unused) = (
+            list.find(r#"<li id="fn-x">"#).expect(h),
+            list.find(r#"<li id="fn-1">"#).expect(h),
+            list.find(r#"<li id="fn-unused">"#).expect(h),
+        );
+        assert!(x < one && one < unused, "{list}");
+        assert!(
+            list.contains(r##"<a href="#fnref-x-2" class="footnote-backref" aria-label="Back to reference 1-2">↩</a></p>"##),
+            "{list}"
+        );
+        assert!(
+            list.contains(r##"One. <a href="#fnref-1" class="footnote-backref" aria-label="Back to reference 2-1">↩</a>"##),
+            "{list}"
+        );
+        assert!(!h.contains(r#"id="1""#), "{h}");
+        assert!(r.anchors.contains(&"fn-x".to_string()));
+    }
+
+    #[test]
+    fn heading_ids_avoid_the_themes_ids_and_footnote_ids() {
+        let r = render(
+            "## Main\n\n## Search {#search}\n\n## Fn X\n\nA[^x]\n\n[^x]: note\n",
+            RawHtml::Allow,
+            &mut keep,
+        );
+        assert_eq!(r.anchors[..3], ["main-1", "search-1", "fn-x"]);
+        assert!(r.html.contains(r#"<li id="fn-x-1">"#), "{}", r.html);
     }
 
     #[test]

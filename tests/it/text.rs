@@ -3,6 +3,7 @@
 //! raw HTML stays as written.
 
 use crate::support::{list_files, SiteTest};
+use std::collections::BTreeMap;
 use std::fs;
 
 /// Hostile text as a YAML double-quoted string: control characters (U+0001, U+000B, U+001F,
@@ -120,4 +121,59 @@ fn the_feed_escapes_the_site_title_once() {
             "{f}: {title}"
         );
     }
+}
+
+/// Every `id="..."` on a page, in order.
+fn ids_in(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" id=\"") {
+        rest = &rest[i + 5..];
+        if let Some(end) = rest.find('"') {
+            out.push(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+#[test]
+fn no_page_has_two_elements_with_one_id() {
+    let body = "Intro[^x] and[^main] more[^x].\n\n## Main\n\n## X\n\n## Fn X\n\n## Related reading\n\n## Also mentioned\n\n## Search {#search}\n\n## Main\n\n[^x]: The note.\n[^main]: Another.\n";
+    let site = SiteTest::new()
+        .file("content/companies/acme.md", &format!("---\nname: Acme\n---\n{body}"))
+        .file("content/models/rocket.md", &format!("---\nname: Rocket\ncompany: acme\n---\n{body}"))
+        .file("content/themes/power.md", &format!("---\nname: Power\n---\n{body}"))
+        .file("content/articles/a.md", &format!("---\ntitle: A\ndate: 2023-01-01\ncompanies: [acme]\nmodels: [rocket]\nthemes: [power]\n---\n{body}"))
+        .file("content/articles/b.md", &format!("---\ntitle: B\ndate: 2023-01-02\n---\nAcme and Rocket again.\n\n{body}"))
+        .file("content/pages/about.md", &format!("---\ntitle: About\n---\n{body}"));
+    site.build().assert_ok();
+    let pages: Vec<String> = list_files(&site.public())
+        .into_iter()
+        .filter(|f| f.ends_with(".html"))
+        .collect();
+    assert!(pages.len() > 8, "{pages:?}");
+    for f in &pages {
+        let html = site.read(f);
+        let mut seen = BTreeMap::new();
+        for id in ids_in(&html) {
+            *seen.entry(id).or_insert(0) += 1;
+        }
+        let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+        assert!(twice.is_empty(), "{f} repeats ids {twice:?}");
+        // And every link within the page lands on one of them.
+        for link in crate::support::links_in(&html) {
+            if let Some(target) = link.strip_prefix('#') {
+                assert!(seen.contains_key(target), "{f}: #{target} names no id");
+            }
+        }
+    }
+    let article = site.read("articles/a/index.html");
+    assert!(article.contains(r#"id="main-1""#), "{article}");
+    assert!(
+        article.contains(r##"<a href="#fn-x-1" id="fnref-x">1</a>"##)
+            && article.contains(r##"aria-label="Back to reference 1-2">↩</a>"##),
+        "{article}"
+    );
+    assert!(!article.contains(r#"id="1""#), "{article}");
 }
