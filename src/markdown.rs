@@ -74,11 +74,12 @@ pub(crate) fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders `source`; `resolve` is asked about every link and image destination.
+/// Renders `source`; `resolve` is asked about every link and image destination. Smart
+/// punctuation is ours (`text::smarten`), not pulldown-cmark's: it must leave raw HTML's literal
+/// elements (`<code>--force</code>`) as written, and front-matter text gets the same.
 pub(crate) fn render(
     source: &str,
     raw_html: RawHtml,
@@ -115,8 +116,12 @@ struct Body<'a, 'r> {
     links: Links,
     names: NameScan<'r, 'r>,
     in_code_block: bool,
-    /// Open raw-HTML elements whose text must not be linked (`<a>`, `<code>`, ...).
+    /// Open raw-HTML elements whose text must not be linked (`<a>`, `<code>`, `<button>`, ...).
     raw_depth: usize,
+    /// Open raw-HTML elements whose text is literal, never smartened (`<code>`, `<kbd>`, ...).
+    literal_depth: usize,
+    /// The last character of prose written in this block, for `text::smarten`.
+    prev: Option<char>,
 }
 
 impl<'a, 'r> Body<'a, 'r> {
@@ -138,6 +143,8 @@ impl<'a, 'r> Body<'a, 'r> {
             names: NameScan::new(autolink),
             in_code_block: false,
             raw_depth: 0,
+            literal_depth: 0,
+            prev: None,
         }
     }
 
@@ -180,23 +187,43 @@ impl<'a, 'r> Body<'a, 'r> {
             _ => {
                 let linkable =
                     !self.headings.is_open() && self.links.outside() && self.raw_depth == 0;
-                self.names.flush(&mut self.events, linkable);
+                let prev = (self.literal_depth == 0).then_some(&mut self.prev);
+                self.names.flush(&mut self.events, linkable, prev);
                 false
             }
         }
     }
 
-    /// Code blocks, and raw-HTML elements whose text is not prose, until the block ends.
+    /// Code blocks, and raw-HTML elements whose text is not prose, until the block ends; the
+    /// character before the next text, for smart quotes.
     fn track_context(&mut self, event: &Event<'_>) {
         match event {
             Event::Start(Tag::CodeBlock(_)) => self.in_code_block = true,
             Event::End(TagEnd::CodeBlock) => self.in_code_block = false,
             Event::InlineHtml(h) if self.raw_html == RawHtml::Allow => {
-                self.raw_depth = raw_element_depth(self.raw_depth, h)
+                if let Some((opens, element)) = raw_element(h) {
+                    let step = |d: usize| if opens { d + 1 } else { d.saturating_sub(1) };
+                    if element.no_link {
+                        self.raw_depth = step(self.raw_depth);
+                    }
+                    if element.literal {
+                        self.literal_depth = step(self.literal_depth);
+                    }
+                }
             }
             Event::End(
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item,
-            ) => self.raw_depth = 0,
+            ) => {
+                self.raw_depth = 0;
+                self.literal_depth = 0;
+            }
+            _ => {}
+        }
+        match event {
+            Event::Code(t) => self.prev = t.chars().next_back().or(self.prev),
+            Event::HardBreak | Event::SoftBreak => self.prev = Some(' '),
+            Event::Start(t) if is_block(t) => self.prev = None,
+            Event::End(t) if is_block_end(t) => self.prev = None,
             _ => {}
         }
     }
@@ -301,7 +328,8 @@ impl<'a, 'r> Body<'a, 'r> {
 
     /// The last text run, the mentions, the first paragraph on one line, and the HTML.
     fn finish(mut self, source_len: usize) -> Rendered {
-        self.names.flush(&mut self.events, true);
+        let prev = (self.literal_depth == 0).then_some(&mut self.prev);
+        self.names.flush(&mut self.events, true, prev);
         let mut out = self.out;
         out.mentions = self.names.mentioned;
         out.mentions.sort_unstable();
@@ -454,14 +482,27 @@ impl<'a, 'b> NameScan<'a, 'b> {
         }
     }
 
-    /// Emits the held-back text, with entity mentions turned into links where `linkable`.
-    fn flush(&mut self, events: &mut Vec<Event<'_>>, linkable: bool) {
+    /// Emits the held-back text, with entity mentions turned into links where `linkable`, and
+    /// smartened (`text::smarten`) when `prev` is given: the names are found in the text as
+    /// written, then each piece is smartened in order.
+    fn flush(
+        &mut self,
+        events: &mut Vec<Event<'_>>,
+        linkable: bool,
+        mut prev: Option<&mut Option<char>>,
+    ) {
         if self.pending.is_empty() {
             return;
         }
         let text = std::mem::take(&mut self.pending);
+        let mut piece = |t: &str| -> CowStr<'static> {
+            match prev.as_deref_mut() {
+                Some(p) => crate::text::smarten(t, p).into(),
+                None => t.to_string().into(),
+            }
+        };
         let Some(al) = self.autolink else {
-            events.push(Event::Text(text.into()));
+            events.push(Event::Text(piece(&text)));
             return;
         };
         let mut done = 0;
@@ -478,7 +519,7 @@ impl<'a, 'b> NameScan<'a, 'b> {
             }
             self.linked.insert(m.entity);
             if m.start > done {
-                events.push(Event::Text(text[done..m.start].to_string().into()));
+                events.push(Event::Text(piece(&text[done..m.start])));
             }
             events.push(Event::Start(Tag::Link {
                 link_type: LinkType::Inline,
@@ -486,23 +527,64 @@ impl<'a, 'b> NameScan<'a, 'b> {
                 title: CowStr::Borrowed(""),
                 id: CowStr::Borrowed(""),
             }));
-            events.push(Event::Text(text[m.start..m.end].to_string().into()));
+            events.push(Event::Text(piece(&text[m.start..m.end])));
             events.push(Event::End(TagEnd::Link));
             done = m.end;
         }
-        if done == 0 {
-            events.push(Event::Text(text.into()));
-        } else if done < text.len() {
-            events.push(Event::Text(text[done..].to_string().into()));
+        if done < text.len() {
+            events.push(Event::Text(piece(&text[done..])));
         }
     }
 }
 
-/// Raw inline HTML elements whose content is not prose to link: opening one adds a level, closing
-/// one removes it; anything else leaves the depth as it is.
-fn raw_element_depth(depth: usize, html: &str) -> usize {
-    const NO_LINK: [&str; 8] = ["a", "code", "kbd", "samp", "pre", "script", "style", "svg"];
-    let tag = html.trim_start_matches('<');
+/// What a raw-HTML element's content is to us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RawElement {
+    /// A link inside it is invalid or would change what it is (`<a>`, `<button>`, `<textarea>`).
+    no_link: bool,
+    /// Its text is written as it is, never smartened (`<code>`, `<kbd>`, `<script>`).
+    literal: bool,
+}
+
+/// The raw-HTML elements whose content is not ordinary prose; any other element is.
+const RAW_ELEMENTS: &[(&str, RawElement)] = {
+    const BOTH: RawElement = RawElement {
+        no_link: true,
+        literal: true,
+    };
+    const NO_LINK: RawElement = RawElement {
+        no_link: true,
+        literal: false,
+    };
+    &[
+        ("a", NO_LINK),
+        ("button", NO_LINK),
+        ("label", NO_LINK),
+        ("select", BOTH),
+        ("option", BOTH),
+        ("textarea", BOTH),
+        ("code", BOTH),
+        ("kbd", BOTH),
+        ("samp", BOTH),
+        ("var", BOTH),
+        ("tt", BOTH),
+        ("pre", BOTH),
+        ("script", BOTH),
+        ("style", BOTH),
+        ("template", BOTH),
+        ("title", BOTH),
+        ("iframe", BOTH),
+        ("noscript", BOTH),
+        ("object", BOTH),
+        ("svg", BOTH),
+        ("math", BOTH),
+    ]
+};
+
+/// A piece of raw inline HTML that opens (true) or closes (false) one of `RAW_ELEMENTS`; None for
+/// anything else (other elements, self-closing tags, comments).
+fn raw_element(html: &str) -> Option<(bool, RawElement)> {
+    let tag = html.trim_start().strip_prefix('<')?;
     let (closing, tag) = match tag.strip_prefix('/') {
         Some(t) => (true, t),
         None => (false, tag),
@@ -512,14 +594,38 @@ fn raw_element_depth(depth: usize, html: &str) -> usize {
         .take_while(|c| c.is_ascii_alphanumeric())
         .collect::<String>()
         .to_ascii_lowercase();
-    if !NO_LINK.contains(&name.as_str()) || html.trim_end().ends_with("/>") {
-        return depth;
+    let (_, element) = RAW_ELEMENTS.iter().find(|(n, _)| *n == name)?;
+    if html.trim_end().ends_with("/>") {
+        return None;
     }
-    if closing {
-        depth.saturating_sub(1)
-    } else {
-        depth + 1
-    }
+    Some((!closing, *element))
+}
+
+/// Tags that begin or end a block: smart quotes start afresh in each.
+fn is_block(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_)
+            | Tag::Item
+            | Tag::TableCell
+            | Tag::FootnoteDefinition(_)
+    )
+}
+
+fn is_block_end(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock
+            | TagEnd::Item
+            | TagEnd::TableCell
+            | TagEnd::FootnoteDefinition
+    )
 }
 
 /// A destination that runs script when followed (`javascript:`, `vbscript:`, `data:`). Browsers
@@ -946,11 +1052,14 @@ mod tests {
     }
 
     #[test]
-    fn raw_inline_html_depth_tracks_no_link_elements() {
-        assert_eq!(raw_element_depth(0, "<a href=\"x\">"), 1);
-        assert_eq!(raw_element_depth(1, "</a>"), 0);
-        assert_eq!(raw_element_depth(0, "<abbr>"), 0);
-        assert_eq!(raw_element_depth(0, "<br/>"), 0);
-        assert_eq!(raw_element_depth(0, "</code>"), 0);
+    fn raw_elements_are_told_apart() {
+        let code = raw_element("<code>").unwrap();
+        assert!(code.0 && code.1.no_link && code.1.literal);
+        assert_eq!(raw_element("</CODE>"), Some((false, code.1)));
+        let a = raw_element("<a href=\"x\">").unwrap();
+        assert!(a.0 && a.1.no_link && !a.1.literal);
+        assert_eq!(raw_element("<abbr>"), None);
+        assert_eq!(raw_element("<br/>"), None);
+        assert_eq!(raw_element("<code/>"), None);
     }
 }

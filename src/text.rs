@@ -84,6 +84,80 @@ pub(crate) fn clean_controls(text: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// Prose as a typesetter writes it: straight quotes curled (“ ” ‘ ’, an apostrophe ’), `--` an
+/// en dash, `---` an em dash, `...` an ellipsis. The one implementation for bodies and for
+/// front-matter text shown on pages; never for code, raw HTML's literal elements, URLs or ids.
+/// `prev` is the character before `text` (None at the start of a block), so a quote split from
+/// its word by markup (`"*word*"`) still pairs; it is left at the last character of `text`.
+pub(crate) fn smarten(text: &str, prev: &mut Option<char>) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        match c {
+            '"' | '\'' => out.push(curl(c, *prev, next)),
+            '.' if text_starts(&mut chars, "..") => out.push('…'),
+            '-' if next == Some('-') => {
+                let mut n = 1;
+                while chars.next_if_eq(&'-').is_some() {
+                    n += 1;
+                }
+                out.push_str(&dashes(n));
+            }
+            _ => out.push(c),
+        }
+        *prev = out.chars().next_back();
+    }
+    out
+}
+
+/// Consumes `rest` from `chars` if they come next.
+fn text_starts(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, rest: &str) -> bool {
+    let ahead = chars.clone();
+    if ahead.take(rest.len()).eq(rest.chars()) {
+        for _ in 0..rest.len() {
+            chars.next();
+        }
+        return true;
+    }
+    false
+}
+
+/// A run of `n` (at least two) hyphens as dashes, as CommonMark's smart punctuation writes it:
+/// em dashes where the run divides by three, else en dashes where it divides by two, else em
+/// dashes and then one or two en dashes.
+fn dashes(n: usize) -> String {
+    let (em, en) = if n % 3 == 0 {
+        (n / 3, 0)
+    } else if n % 2 == 0 {
+        (0, n / 2)
+    } else if n % 3 == 2 {
+        (n / 3, 1)
+    } else {
+        (n / 3 - 1, 2)
+    };
+    "—".repeat(em) + &"–".repeat(en)
+}
+
+/// A straight quote curled by its neighbours: it opens after a space, an opening bracket, a
+/// dash or another opening quote (or at the start), and closes otherwise; `'` after a letter or
+/// digit is an apostrophe. A quote with space on both sides stays straight (the end of `text`
+/// is not a space: markup may follow).
+fn curl(c: char, prev: Option<char>, next: Option<char>) -> char {
+    let opens_after =
+        |p: Option<char>| p.is_none_or(|p| p.is_whitespace() || "([{‘“-–—/".contains(p));
+    if opens_after(prev) && next.is_some_and(char::is_whitespace) {
+        return c;
+    }
+    let opening = opens_after(prev) && !(c == '\'' && prev.is_some_and(char::is_alphanumeric));
+    match (c, opening) {
+        ('"', true) => '“',
+        ('"', false) => '”',
+        (_, true) => '‘',
+        (_, false) => '’',
+    }
+}
+
 pub(crate) fn capitalize(s: &str) -> String {
     let mut c = s.chars();
     c.next()
@@ -268,6 +342,32 @@ mod tests {
             std::borrow::Cow::Borrowed(_)
         ));
         assert_eq!(escape_html(kept), kept);
+    }
+
+    #[test]
+    fn smarten_curls_quotes_and_sets_dashes_and_ellipses() {
+        let s = |t: &str| smarten(t, &mut None);
+        assert_eq!(
+            s(r#""Hi," she said. 'It's the desk's -- or---no...' (“x”) "#),
+            "“Hi,” she said. ‘It’s the desk’s – or—no…’ (“x”) "
+        );
+        assert_eq!(s("a \" b ' c"), "a \" b ' c", "a lone quote stays straight");
+        assert_eq!(s("-"), "-");
+        for (n, want) in [
+            (2, "–"),
+            (3, "—"),
+            (4, "––"),
+            (5, "—–"),
+            (6, "——"),
+            (7, "—––"),
+        ] {
+            assert_eq!(s(&"-".repeat(n)), want, "{n} hyphens");
+        }
+        // Split by markup: `"*word*"` pairs through `prev`.
+        let mut prev = None;
+        assert_eq!(smarten("\"", &mut prev), "“");
+        assert_eq!(smarten("word", &mut prev), "word");
+        assert_eq!(smarten("\".", &mut prev), "”.");
     }
 
     #[test]

@@ -177,3 +177,109 @@ fn no_page_has_two_elements_with_one_id() {
     );
     assert!(!article.contains(r#"id="1""#), "{article}");
 }
+
+/// Raw-HTML elements whose text must never hold a link, and whether their text is literal (never
+/// smartened).
+const NO_LINK_ELEMENTS: &[(&str, &str, bool)] = &[
+    ("<a href=\"https://x.example/\">", "</a>", false),
+    ("<button type=\"button\">", "</button>", false),
+    ("<label>", "</label>", false),
+    ("<textarea>", "</textarea>", true),
+    ("<select><option>", "</option></select>", true),
+    ("<script>", "</script>", true),
+    ("<style>", "</style>", true),
+    ("<code>", "</code>", true),
+    ("<pre>", "</pre>", true),
+    ("<kbd>", "</kbd>", true),
+    ("<samp>", "</samp>", true),
+    ("<var>", "</var>", true),
+    ("<iframe>", "</iframe>", true),
+    ("<noscript>", "</noscript>", true),
+    ("<svg><text>", "</text></svg>", true),
+    ("<math><mi>", "</mi></math>", true),
+];
+
+fn raw_html_site() -> SiteTest {
+    let mut body = String::new();
+    for (open, close, _) in NO_LINK_ELEMENTS {
+        body.push_str(&format!(
+            "Before {open}Acme \"q\" --force{close} after.\n\n"
+        ));
+    }
+    body.push_str("Plain Acme \"q\" --x in prose.\n");
+    SiteTest::new()
+        .file(
+            "site.yaml",
+            &format!(
+                "{}autolink:\n  first_only: false\n",
+                crate::support::SITE_YAML
+            ),
+        )
+        .file("content/companies/acme.md", "---\nname: Acme\n---\n")
+        .file(
+            "content/articles/raw.md",
+            &format!("---\ntitle: Raw\ndate: 2023-01-01\n---\n{body}"),
+        )
+}
+
+/// The text the page has between `open` and `close`, in the paragraph that has them.
+fn inside<'a>(html: &'a str, open: &str, close: &str) -> &'a str {
+    let start = html
+        .find(&format!("Before {open}"))
+        .unwrap_or_else(|| panic!("no {open}:\n{html}"));
+    let from = start + "Before ".len() + open.len();
+    let end = from + html[from..].find(close).unwrap();
+    &html[from..end]
+}
+
+#[test]
+fn entity_names_are_never_linked_inside_raw_html_where_a_link_is_invalid() {
+    let site = raw_html_site();
+    site.build().assert_ok();
+    let html = site.read("articles/raw/index.html");
+    for (open, close, _) in NO_LINK_ELEMENTS {
+        let text = inside(&html, open, close);
+        assert!(!text.contains("<a "), "{open} got a link: {text}");
+        assert!(text.starts_with("Acme "), "{open}: {text}");
+    }
+    assert!(
+        html.contains(r#"Plain <a href="/companies/acme/">Acme</a>"#),
+        "prose is still linked:\n{html}"
+    );
+}
+
+#[test]
+fn smart_punctuation_leaves_code_and_literal_raw_html_as_written() {
+    let site = raw_html_site()
+        .file(
+            "content/articles/code.md",
+            "---\ntitle: Code\ndate: 2023-01-02\n---\nRun `git push --force \"x\"` or <code>--force</code> -- \"quoted\" and the desk's.\n\n```\ncp -- \"a\" 'b'...\n```\n",
+        );
+    site.build().assert_ok();
+    let html = site.read("articles/raw/index.html");
+    for (open, close, literal) in NO_LINK_ELEMENTS {
+        let text = inside(&html, open, close);
+        if *literal {
+            assert!(
+                text.contains("\"q\" --force"),
+                "{open} was smartened: {text}"
+            );
+        } else {
+            assert!(text.contains("“q” –force"), "{open} is prose: {text}");
+        }
+    }
+    assert!(
+        html.contains("Plain <a href=\"/companies/acme/\">Acme</a> “q” –x in prose."),
+        "{html}"
+    );
+    let code = site.read("articles/code/index.html");
+    assert!(
+        code.contains("<code>git push --force \"x\"</code>"),
+        "{code}"
+    );
+    assert!(
+        code.contains("<code>--force</code> – “quoted” and the desk’s."),
+        "{code}"
+    );
+    assert!(code.contains("cp -- \"a\" 'b'...\n"), "{code}");
+}
