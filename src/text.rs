@@ -158,6 +158,28 @@ fn curl(c: char, prev: Option<char>, next: Option<char>) -> char {
     }
 }
 
+/// `text` safe to print on a terminal: control characters (but line feed and tab) and the
+/// characters that reorder text on screen (bidi overrides and isolates) are written as escapes,
+/// `\u{1b}`, so a file name cannot recolour, rewrite or hide what is printed around it.
+pub(crate) fn escape_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hidden) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
 pub(crate) fn capitalize(s: &str) -> String {
     let mut c = s.chars();
     c.next()
@@ -368,6 +390,18 @@ mod tests {
         assert_eq!(smarten("\"", &mut prev), "“");
         assert_eq!(smarten("word", &mut prev), "word");
         assert_eq!(smarten("\".", &mut prev), "”.");
+    }
+
+    #[test]
+    fn escape_terminal_shows_control_and_bidi_characters_as_escapes() {
+        assert_eq!(
+            escape_terminal("a\u{1b}[31mb\rc\u{7f}\u{9b}\u{202e}d\ne\tf"),
+            "a\\u{1b}[31mb\\u{d}c\\u{7f}\\u{9b}\\u{202e}d\ne\tf"
+        );
+        assert!(matches!(
+            escape_terminal("plain 文字"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

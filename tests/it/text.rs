@@ -283,3 +283,27 @@ fn smart_punctuation_leaves_code_and_literal_raw_html_as_written() {
     );
     assert!(code.contains("cp -- \"a\" 'b'...\n"), "{code}");
 }
+
+#[test]
+fn control_characters_in_file_names_are_escaped_before_they_reach_the_terminal() {
+    // An escape sequence that would turn the terminal red and a carriage return that would let
+    // the rest of the line overwrite the path.
+    let site = SiteTest::minimal()
+        .file(
+            "content/articles/red\u{1b}[31mname\rx.md",
+            "---\ntitle: Red\ndate: 2023-01-01\ncompanies: [nobody]\n---\nBody.\n",
+        )
+        .file("content/companies/bad\u{7}.md", "---\nname: Bell\n---\n");
+    for args in [&["build"][..], &["check"][..]] {
+        let run = site.run(args);
+        let err = run.stderr() + &run.stdout();
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\r') && !err.contains('\u{7}'),
+            "{args:?} printed a raw control character:\n{err:?}"
+        );
+        assert!(
+            err.contains(r"red\u{1b}[31mname\u{d}x.md"),
+            "{args:?}:\n{err}"
+        );
+    }
+}
