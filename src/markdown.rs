@@ -30,6 +30,8 @@ pub struct LinkProblem {
     pub pos: Pos,
     pub message: String,
     pub hint: String,
+    /// A warning (the page is built as written) rather than an error.
+    pub warning: bool,
 }
 
 /// A rendered body.
@@ -122,6 +124,8 @@ struct Body<'a, 'r> {
     literal_depth: usize,
     /// The last character of prose written in this block, for `text::smarten`.
     prev: Option<char>,
+    /// Where a raw-HTML `<!--` opened that no `-->` has closed yet (a byte offset).
+    open_comment: Option<usize>,
 }
 
 impl<'a, 'r> Body<'a, 'r> {
@@ -145,6 +149,7 @@ impl<'a, 'r> Body<'a, 'r> {
             raw_depth: 0,
             literal_depth: 0,
             prev: None,
+            open_comment: None,
         }
     }
 
@@ -153,12 +158,44 @@ impl<'a, 'r> Body<'a, 'r> {
     /// rewritten (heading ids, links, images, escaped HTML) and kept, or dropped.
     fn event(&mut self, event: Event<'a>, offset: usize) {
         self.gather_text(&event);
+        self.track_comment(&event, offset);
         if self.hold_text(&event) {
             return;
         }
         self.track_context(&event);
         if let Some(event) = self.rewrite(event, offset) {
             self.events.push(event);
+        }
+    }
+
+    /// Raw HTML passed through as written: a `<!--` that nothing closes hides the rest of the page
+    /// in a browser, so it is remembered until a `-->` comes.
+    fn track_comment(&mut self, event: &Event<'_>, offset: usize) {
+        let (Event::Html(h) | Event::InlineHtml(h)) = event else {
+            return;
+        };
+        if self.raw_html == RawHtml::Escape {
+            return;
+        }
+        let mut at = 0;
+        loop {
+            let rest = &h[at..];
+            match self.open_comment {
+                None => match rest.find("<!--") {
+                    Some(i) => {
+                        self.open_comment = Some(offset + at + i);
+                        at += i + 4;
+                    }
+                    None => return,
+                },
+                Some(_) => match rest.find("-->") {
+                    Some(i) => {
+                        self.open_comment = None;
+                        at += i + 3;
+                    }
+                    None => return,
+                },
+            }
         }
     }
 
@@ -297,7 +334,12 @@ impl<'a, 'r> Body<'a, 'r> {
                 return None;
             }
             LinkTarget::Broken { message, hint } => {
-                self.out.problems.push(LinkProblem { pos, message, hint });
+                self.out.problems.push(LinkProblem {
+                    pos,
+                    message,
+                    hint,
+                    warning: false,
+                });
                 dest_url
             }
         };
@@ -319,7 +361,12 @@ impl<'a, 'r> Body<'a, 'r> {
         Some(match (self.resolve)(&dest_url) {
             LinkTarget::Rewrite(url) => CowStr::from(url),
             LinkTarget::Broken { message, hint } => {
-                self.out.problems.push(LinkProblem { pos, message, hint });
+                self.out.problems.push(LinkProblem {
+                    pos,
+                    message,
+                    hint,
+                    warning: false,
+                });
                 dest_url
             }
             LinkTarget::Keep | LinkTarget::Unlink => dest_url,
@@ -328,6 +375,14 @@ impl<'a, 'r> Body<'a, 'r> {
 
     /// The last text run, the mentions, the first paragraph on one line, and the HTML.
     fn finish(mut self, source_len: usize) -> Rendered {
+        if let Some(at) = self.open_comment {
+            self.out.problems.push(LinkProblem {
+                pos: self.lines.pos(at),
+                message: "this `<!--` is never closed: it hides the rest of the text".into(),
+                hint: "end the comment with `-->`, or write `\\<!--` to show it as text".into(),
+                warning: true,
+            });
+        }
         let prev = (self.literal_depth == 0).then_some(&mut self.prev);
         self.names.flush(&mut self.events, true, prev);
         let mut out = self.out;

@@ -307,3 +307,35 @@ fn control_characters_in_file_names_are_escaped_before_they_reach_the_terminal()
         );
     }
 }
+
+#[test]
+fn an_unclosed_html_comment_is_a_warning_at_its_line() {
+    let site = SiteTest::new()
+        .file(
+            "content/articles/c.md",
+            "---\ntitle: C\ndate: 2023-01-01\n---\nIntro. <!-- closed --> fine.\n\n<!-- a note to self\n\nThe rest of the story.\n",
+        )
+        .file(
+            "content/companies/acme.md",
+            "---\nname: Acme\n---\nProfile.\n\n<div>Logo <!-- todo</div>\n\nMore.\n",
+        )
+        .file(
+            "content/articles/ok.md",
+            "---\ntitle: Ok\ndate: 2023-01-02\n---\n<!--\nhidden on purpose\n-->\nShown.\n",
+        );
+    let run = site.build();
+    run.assert_ok();
+    run.assert_stderr_has("content/articles/c.md:7:1: warning: this `<!--` is never closed")
+        .assert_stderr_has("content/companies/acme.md:6:11: warning: this `<!--` is never closed")
+        .assert_stderr_has("= hint: end the comment with `-->`");
+    let err = run.stderr();
+    assert!(!err.contains("ok.md"), "{err}");
+    assert_eq!(err.matches("never closed").count(), 2, "{err}");
+    let check = site.run(&["check"]);
+    assert!(
+        check.stdout().contains("c.md:7:1") || check.stderr().contains("c.md:7:1"),
+        "{}{}",
+        check.stdout(),
+        check.stderr()
+    );
+}
