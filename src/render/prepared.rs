@@ -164,8 +164,8 @@ fn site_ctx(graph: &SiteGraph) -> SiteCtx<'_> {
     let base = &graph.base;
     let preview = graph.selection.drafts;
     SiteCtx {
-        title: &graph.config.title,
-        description: graph.config.description.as_deref(),
+        title: Prose(&graph.config.title),
+        description: graph.config.description.as_deref().map(Prose),
         base_url: &base.url,
         base_path: &base.path,
         language: &graph.config.language,
@@ -195,7 +195,7 @@ fn nav(graph: &SiteGraph) -> Vec<NavItem> {
         .iter()
         .filter(|p| p.page.slug == "about")
         .map(|p| NavItem {
-            title: p.page.title.clone(),
+            title: crate::text::smarten(&p.page.title, &mut None),
             url: base.link(&p.url),
             section: "about".into(),
         });
@@ -228,7 +228,7 @@ fn company_cards(graph: &SiteGraph) -> Vec<CompanyCard<'_>> {
             id: c.company.id.as_str(),
             name: &c.company.name,
             url: graph.base.link(&c.url),
-            summary: c.company.summary.as_deref(),
+            summary: c.company.summary.as_deref().map(Prose),
             country: c.company.country.as_deref(),
             aliases: &c.company.aliases,
             model_count: c.models.len(),
@@ -245,7 +245,7 @@ fn model_cards<'g>(graph: &'g SiteGraph, companies: &[EntityLink<'g>]) -> Vec<Mo
             id: m.model.id.as_str(),
             name: &m.model.name,
             url: graph.base.link(&m.url),
-            summary: m.model.summary.as_deref(),
+            summary: m.model.summary.as_deref().map(Prose),
             company: companies.get(m.company).cloned(),
             aliases: &m.model.aliases,
             released: m.model.released.map(|d| d.iso_date()),
@@ -265,7 +265,7 @@ fn theme_cards(graph: &SiteGraph) -> Vec<ThemeCard<'_>> {
             id: t.theme.id.as_str(),
             name: &t.theme.name,
             url: graph.base.link(&t.url),
-            summary: t.theme.summary.as_deref(),
+            summary: t.theme.summary.as_deref().map(Prose),
             article_count: t.articles.len(),
         })
         .collect()

@@ -339,3 +339,67 @@ fn an_unclosed_html_comment_is_a_warning_at_its_line() {
         check.stderr()
     );
 }
+
+#[test]
+fn front_matter_titles_and_summaries_get_the_same_smart_punctuation_as_bodies() {
+    let site = SiteTest::new()
+        .file(
+            "site.yaml",
+            "title: \"The desk's brief\"\ndescription: \"News -- \\\"fast\\\"...\"\nbase_url: https://example.com/\n",
+        )
+        .file(
+            "content/companies/acme.md",
+            "---\nname: Acme\nsummary: \"Acme's \\\"cloud\\\" arm\"\n---\n",
+        )
+        .file(
+            "content/articles/a.md",
+            "---\ntitle: \"The desk's \\\"best\\\" -- take\"\ndate: 2023-01-01\nsummary: \"It's here...\"\nsource: { name: News, url: \"https://news.example/it's--here\" }\ncompanies: [acme]\n---\nThe desk's \"best\" -- take.\n",
+        )
+        .file(
+            "content/pages/about.md",
+            "---\ntitle: \"Who's who\"\nsummary: \"We're the desk\"\n---\nAbout.\n",
+        );
+    site.build().assert_ok();
+    let article = site.read("articles/a/index.html");
+    let curly = "The desk’s “best” – take";
+    assert!(
+        article.contains(&format!("<p>{curly}.</p>")),
+        "the body: {article}"
+    );
+    assert!(
+        article.contains(&format!("<h1>{curly}</h1>"))
+            || article.contains(&format!(">{curly}</h1>")),
+        "the title: {article}"
+    );
+    assert!(article.contains(&format!("<title>{curly}")), "{article}");
+    assert!(article.contains("It’s here…"), "the summary: {article}");
+    assert!(!article.contains("desk&#39;s"), "{article}");
+    // URLs are never touched.
+    assert!(
+        article.contains("https://news.example/it&#39;s--here"),
+        "{article}"
+    );
+    let home = site.read("index.html");
+    assert!(
+        home.contains(curly) && home.contains("The desk’s brief"),
+        "{home}"
+    );
+    assert!(home.contains("News – “fast”…"), "{home}");
+    let feed = site.read("feed.xml");
+    assert!(
+        feed.contains(&format!("<title>{curly}</title>"))
+            && feed.contains("<title>The desk’s brief</title>"),
+        "{feed}"
+    );
+    assert!(site
+        .read("companies/acme/index.html")
+        .contains("Acme’s “cloud” arm"));
+    let about = site.read("about/index.html");
+    assert!(
+        about.contains("Who’s who") && about.contains("We’re the desk"),
+        "{about}"
+    );
+    assert!(site
+        .read("companies/acme/feed.xml")
+        .contains("Acme · The desk’s brief"));
+}

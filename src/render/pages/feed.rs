@@ -111,7 +111,10 @@ impl PageKind for EntityFeed {
             })
             .collect();
         insert_feed(ctx, g.base.permalink(&format!("{url}feed.xml")), &entries);
-        ctx.insert("feed_title", &format!("{name} · {}", g.config.title));
+        ctx.insert(
+            "feed_title",
+            &crate::text::smarten(&format!("{name} · {}", g.config.title), &mut None),
+        );
         ctx.insert("feed_alternate", &g.base.permalink(url));
     }
     fn fingerprint(&self, p: &Prepared<'_>, cards: &[u64], h: &mut FxHasher) {
