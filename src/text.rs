@@ -4,7 +4,7 @@
 
 /// Escapes text for HTML and XML content and quoted attributes. Unlike Tera's default it leaves `/`
 /// alone, so URLs stay readable in the page source. Characters no page or feed may carry are
-/// dealt with as `clean_controls` does: this is Tera's escaper, so every value a template prints
+/// dealt with as `unwritable_at` says: this is Tera's escaper, so every value a template prints
 /// is clean.
 pub(crate) fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
@@ -33,37 +33,32 @@ pub(crate) fn escape_html(input: &str) -> String {
     out
 }
 
-/// What a page or feed carries instead of the characters it may not: the C0 controls but tab,
-/// line feed and carriage return, DEL, the C1 controls and the noncharacters U+FFFE and U+FFFF.
-/// XML 1.0 forbids most of them outright (a feed with one does not parse) and HTML reads every
-/// one as a parse error. Those that end a line (vertical tab, form feed, next line) become a
-/// space, so the words either side stay apart; the others are dropped.
-fn unwritable(c: char) -> Option<&'static str> {
-    match c {
-        '\u{b}' | '\u{c}' | '\u{85}' => Some(" "),
-        '\t' | '\n' | '\r' => None,
-        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}' => Some(""),
+/// What a page or feed carries instead of the character that starts at byte `i`, with that
+/// character's length in bytes; None when it may be written. The characters no page or feed may
+/// carry: the C0 controls but tab, line feed and carriage return, DEL, the C1 controls and the
+/// noncharacters U+FFFE and U+FFFF. XML 1.0 forbids most of them outright (a feed with one does
+/// not parse) and HTML reads every one as a parse error. Those that end a line (vertical tab,
+/// form feed, next line U+0085) become a space, so the words either side stay apart; the others
+/// are dropped. Reads bytes, never decodes: it runs on every byte of every page.
+fn unwritable_at(bytes: &[u8], i: usize) -> Option<(&'static str, usize)> {
+    match bytes[i] {
+        b'\t' | b'\n' | b'\r' => None,
+        0x0b | 0x0c => Some((" ", 1)),
+        0..=0x1f | 0x7f => Some(("", 1)),
+        0xc2 => match bytes.get(i + 1) {
+            Some(0x85) => Some((" ", 2)),
+            Some(0x80..=0x9f) => Some(("", 2)),
+            _ => None,
+        },
+        0xef => match (bytes.get(i + 1), bytes.get(i + 2)) {
+            (Some(0xbf), Some(0xbe | 0xbf)) => Some(("", 3)),
+            _ => None,
+        },
         _ => None,
     }
 }
 
-/// `unwritable` for the character that starts at byte `i`, with its length in bytes; None when
-/// it may be written. Looks at the first byte before decoding: most bytes are none of these.
-fn unwritable_at(bytes: &[u8], i: usize) -> Option<(&'static str, usize)> {
-    let len = match bytes[i] {
-        0..=0x1f | 0x7f => 1,
-        0xc2 => 2,
-        0xef => 3,
-        _ => return None,
-    };
-    let c = std::str::from_utf8(bytes.get(i..i + len)?)
-        .ok()?
-        .chars()
-        .next()?;
-    unwritable(c).map(|r| (r, len))
-}
-
-/// `text` without the characters no page or feed may carry (see `unwritable`), borrowed when it
+/// `text` without the characters no page or feed may carry (see `unwritable_at`), borrowed when it
 /// has none. For HTML that is already escaped (rendered bodies); `escape_html` does the same for
 /// text.
 pub(crate) fn clean_controls(text: &str) -> std::borrow::Cow<'_, str> {
@@ -90,6 +85,13 @@ pub(crate) fn clean_controls(text: &str) -> std::borrow::Cow<'_, str> {
 /// `prev` is the character before `text` (None at the start of a block), so a quote split from
 /// its word by markup (`"*word*"`) still pairs; it is left at the last character of `text`.
 pub(crate) fn smarten(text: &str, prev: &mut Option<char>) -> String {
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'"' | b'\'' | b'-' | b'.'))
+    {
+        *prev = text.chars().next_back().or(*prev);
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
