@@ -40,6 +40,10 @@ fn hostile_site() -> SiteTest {
             &format!("---\ntitle: \"{h}\"\ndate: 2023-01-01\nsummary: \"{h}\"\nauthors: [\"{h}\"]\nsource: {{ name: \"{h}\", url: \"https://news.example/x?a=1&b=2\" }}\ncompanies: [acme]\nmodels: [rocket]\nthemes: [power]\nmood: \"{h}\"\n---\n{b}\n\n## {b}\n\n`{b}`\n\n```\n{b}\n```\n\n> {b}\n\n- {b}\n\n| a |\n|---|\n| {b} |\n\nNote[^n].\n\n[^n]: {b}\n"),
         )
         .file(
+            "content/articles/draft.md",
+            &format!("---\ntitle: \"{h}\"\ndate: 2023-02-01\nstatus: review\nsummary: \"{h}\"\n---\n{b} [broken](nowhere.md)\n"),
+        )
+        .file(
             "content/articles/plain.md",
             &format!("---\ntitle: Plain\ndate: 2022-01-01\n---\n{b} is the first paragraph, so the summary.\n"),
         )
@@ -58,20 +62,32 @@ fn xml_forbidden(c: char) -> bool {
 fn every_xml_and_json_file_parses_whatever_the_text_holds() {
     let site = hostile_site();
     site.build().assert_ok();
-    let files = list_files(&site.public());
+    assert_well_formed(&site.public());
+    // A preview (written to preview/) has the review desk, with the article in review and its
+    // problems.
+    site.run(&["build", "--drafts"]).assert_ok();
+    let preview = site.root().join("preview");
+    assert!(preview.join("review/index.html").is_file());
+    assert_well_formed(&preview);
+}
+
+/// Every XML file in `out` parses, every JSON file is JSON, and no page or feed carries a control
+/// character.
+fn assert_well_formed(out: &std::path::Path) {
+    let files = list_files(out);
     let xml: Vec<&String> = files.iter().filter(|f| f.ends_with(".xml")).collect();
     let json: Vec<&String> = files.iter().filter(|f| f.ends_with(".json")).collect();
     // The site's feed, one per company, model and theme, and the sitemap.
     assert!(xml.len() >= 5, "{files:?}");
     assert!(!json.is_empty(), "{files:?}");
     for f in xml {
-        let text = fs::read_to_string(site.public().join(f)).unwrap();
+        let text = fs::read_to_string(out.join(f)).unwrap();
         if let Err(e) = roxmltree::Document::parse(&text) {
             panic!("{f} is not well-formed XML: {e}\n{text}");
         }
     }
     for f in json {
-        let text = fs::read_to_string(site.public().join(f)).unwrap();
+        let text = fs::read_to_string(out.join(f)).unwrap();
         if let Err(e) = serde_json::from_str::<serde_json::Value>(&text) {
             panic!("{f} is not JSON: {e}");
         }
@@ -81,7 +97,7 @@ fn every_xml_and_json_file_parses_whatever_the_text_holds() {
         .iter()
         .filter(|f| [".html", ".xml", ".txt"].iter().any(|e| f.ends_with(e)))
     {
-        let text = fs::read_to_string(site.public().join(f)).unwrap();
+        let text = fs::read_to_string(out.join(f)).unwrap();
         let bad: Vec<char> = text
             .chars()
             .filter(|&c| xml_forbidden(c) || c == '\u{7f}')
