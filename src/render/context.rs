@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 /// Front-matter prose (a title, a summary) as pages show it: smartened (`text::smarten`) when a
 /// template gets it, as the body text beside it is. Only for text a reader reads: never ids, URLs
-/// or names that are matched against the text.
+/// or aliases (the names as text is searched for them).
 #[derive(Clone, Copy, Hash, PartialEq, Eq, Debug)]
 pub(crate) struct Prose<'a>(pub &'a str);
 
@@ -54,7 +54,7 @@ pub(super) struct NavItem {
 #[derive(Serialize, Clone, Hash)]
 pub(crate) struct EntityLink<'a> {
     pub id: &'a str,
-    pub name: &'a str,
+    pub name: Prose<'a>,
     pub url: String,
 }
 
@@ -99,7 +99,7 @@ pub(super) struct ArticlePage<'a> {
 #[derive(Serialize, Hash)]
 pub(super) struct CompanyCard<'a> {
     pub id: &'a str,
-    pub name: &'a str,
+    pub name: Prose<'a>,
     pub url: String,
     pub summary: Option<Prose<'a>>,
     pub country: Option<&'a str>,
@@ -122,7 +122,7 @@ pub(super) struct CompanyPage<'a> {
 #[derive(Serialize, Hash)]
 pub(super) struct ModelCard<'a> {
     pub id: &'a str,
-    pub name: &'a str,
+    pub name: Prose<'a>,
     pub url: String,
     pub summary: Option<Prose<'a>>,
     pub company: Option<EntityLink<'a>>,
@@ -146,7 +146,7 @@ pub(super) struct ModelPage<'a> {
 #[derive(Serialize, Hash)]
 pub(super) struct ThemeCard<'a> {
     pub id: &'a str,
-    pub name: &'a str,
+    pub name: Prose<'a>,
     pub url: String,
     pub summary: Option<Prose<'a>>,
     pub article_count: usize,
@@ -207,7 +207,7 @@ pub(super) struct FeedEntry<'a> {
     pub summary: Prose<'a>,
     pub content: &'a str,
     pub authors: &'a [String],
-    pub categories: Vec<&'a str>,
+    pub categories: Vec<Prose<'a>>,
 }
 
 #[derive(Serialize)]

@@ -214,7 +214,7 @@ fn entity_links<'g>(
     entities
         .map(|(id, name, url)| EntityLink {
             id,
-            name,
+            name: Prose(name),
             url: graph.base.link(url),
         })
         .collect()
@@ -226,7 +226,7 @@ fn company_cards(graph: &SiteGraph) -> Vec<CompanyCard<'_>> {
         .iter()
         .map(|c| CompanyCard {
             id: c.company.id.as_str(),
-            name: &c.company.name,
+            name: Prose(&c.company.name),
             url: graph.base.link(&c.url),
             summary: c.company.summary.as_deref().map(Prose),
             country: c.company.country.as_deref(),
@@ -243,7 +243,7 @@ fn model_cards<'g>(graph: &'g SiteGraph, companies: &[EntityLink<'g>]) -> Vec<Mo
         .iter()
         .map(|m| ModelCard {
             id: m.model.id.as_str(),
-            name: &m.model.name,
+            name: Prose(&m.model.name),
             url: graph.base.link(&m.url),
             summary: m.model.summary.as_deref().map(Prose),
             company: companies.get(m.company).cloned(),
@@ -263,7 +263,7 @@ fn theme_cards(graph: &SiteGraph) -> Vec<ThemeCard<'_>> {
         .iter()
         .map(|t| ThemeCard {
             id: t.theme.id.as_str(),
-            name: &t.theme.name,
+            name: Prose(&t.theme.name),
             url: graph.base.link(&t.url),
             summary: t.theme.summary.as_deref().map(Prose),
             article_count: t.articles.len(),

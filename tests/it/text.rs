@@ -367,9 +367,10 @@ fn front_matter_titles_and_summaries_get_the_same_smart_punctuation_as_bodies() 
             "content/companies/acme.md",
             "---\nname: Acme\nsummary: \"Acme's \\\"cloud\\\" arm\"\n---\n",
         )
+        .file("content/companies/pingan.md", "---\nname: Ping'an Cloud\n---\n")
         .file(
             "content/articles/a.md",
-            "---\ntitle: \"The desk's \\\"best\\\" -- take\"\ndate: 2023-01-01\nsummary: \"It's here...\"\nsource: { name: News, url: \"https://news.example/it's--here\" }\ncompanies: [acme]\n---\nThe desk's \"best\" -- take.\n",
+            "---\ntitle: \"The desk's \\\"best\\\" -- take\"\ndate: 2023-01-01\nsummary: \"It's here...\"\nsource: { name: News, url: \"https://news.example/it's--here\" }\ncompanies: [acme, pingan]\n---\nThe desk's \"best\" -- take.\n\nBy Ping'an Cloud.\n",
         )
         .file(
             "content/pages/about.md",
