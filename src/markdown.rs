@@ -913,6 +913,62 @@ mod tests {
         assert!(r.html.contains(r#"<li id="fn-x-1">"#), "{}", r.html);
     }
 
+    /// Every id in `html`, in order.
+    fn ids(html: &str) -> Vec<&str> {
+        html.match_indices(" id=\"")
+            .map(|(i, _)| {
+                let rest = &html[i + 5..];
+                &rest[..rest.find('"').unwrap()]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ids_are_unique_whatever_the_headings_and_notes_are_called() {
+        let names = [
+            "main", "Main", "fn-x", "fnref-x", "x", "X-1", "1", "<b>\"", "计算", "--",
+        ];
+        for mode in [RawHtml::Allow, RawHtml::Escape] {
+            let mut src = String::new();
+            for (i, n) in names.iter().enumerate() {
+                src.push_str(&format!(
+                    "## {n}\n\n## {n} {{#{}}}\n\nCite[^{n}] and[^{n}] [^{i}]\n\n",
+                    names[(i + 1) % names.len()]
+                ));
+            }
+            for (i, n) in names.iter().enumerate() {
+                src.push_str(&format!("[^{n}]: Note {n}[^{i}].\n[^{i}]: Other.\n"));
+            }
+            let r = render(&src, mode, &mut keep);
+            assert!(!r.html.contains("footnote-reference"), "{}", r.html);
+            // The list's numbers are the references' numbers: the n-th note is cited as n.
+            let list = &r.html[r.html.find("<section").unwrap()..];
+            for (n, (i, _)) in list.match_indices("<li id=\"").enumerate() {
+                let id = &list[i + 8..];
+                let id = &id[..id.find('"').unwrap()];
+                let cited = format!("<a href=\"#{id}\" id=");
+                if let Some(at) = r.html.find(&cited) {
+                    let number = &r.html[at..];
+                    let number =
+                        &number[number.find('>').unwrap() + 1..number.find("</a>").unwrap()];
+                    assert_eq!(number, (n + 1).to_string(), "{id}: {}", r.html);
+                }
+            }
+            let found = ids(&r.html);
+            let unique: HashSet<&str> = found.iter().copied().collect();
+            assert_eq!(unique.len(), found.len(), "{}", r.html);
+            for theme in THEME_IDS {
+                assert!(!unique.contains(theme), "{theme}: {}", r.html);
+            }
+            // Every reference and link back lands on an id.
+            for (i, _) in r.html.match_indices("href=\"#") {
+                let rest = &r.html[i + 7..];
+                let target = &rest[..rest.find('"').unwrap()];
+                assert!(unique.contains(target), "#{target}: {}", r.html);
+            }
+        }
+    }
+
     #[test]
     fn links_are_rewritten_unlinked_or_reported() {
         let src = "[a](x.md) [b](y.md) [c](z.md)";

@@ -12,7 +12,8 @@ use std::collections::HashMap;
 struct Note<'a> {
     label: CowStr<'a>,
     events: Vec<Event<'a>>,
-    /// Its number, in the order the notes are first cited; None while it is not cited.
+    /// Its number: its place in the list, which is the order the notes are first cited; None
+    /// until it is listed.
     number: Option<usize>,
     id: String,
     /// The id of each reference to it, in order.
@@ -20,8 +21,8 @@ struct Note<'a> {
 }
 
 /// `events` with footnote references rewritten and the definitions moved into one list at the
-/// end. Definitions come in the order they are first cited; ones never cited follow, unnumbered
-/// by any reference but still shown (the writer's text is never dropped). A reference to a label
+/// end. Definitions come in the order they are first cited; ones never cited follow, still shown
+/// (the writer's text is never dropped). The list's numbers are the references' numbers. A reference to a label
 /// with no definition stays as written, `[^label]`. The notes' ids go to `anchors`.
 pub(super) fn place<'a>(
     events: Vec<Event<'a>>,
@@ -41,22 +42,38 @@ pub(super) fn place<'a>(
         n.id = used.give(&format!("fn-{}", heading_slug(&n.label)));
         anchors.push(n.id.clone());
     }
-    let mut order = Vec::new();
-    cite(&mut main, &mut notes, &by_label, &mut order, used);
-    // References inside notes count too, in the order the notes are listed.
+    let mut list = List {
+        order: Vec::new(),
+        listed: vec![false; notes.len()],
+        numbered: 0,
+    };
+    cite(&mut main, &mut notes, &by_label, &mut list, used);
+    // References inside notes count too, in the order the notes are listed; a note never cited
+    // is listed after the cited ones, and what it cites after it.
     let mut k = 0;
-    while k < order.len() {
-        let i = order[k];
-        let mut inner = std::mem::take(&mut notes[i].events);
-        cite(&mut inner, &mut notes, &by_label, &mut order, used);
-        notes[i].events = inner;
-        k += 1;
+    loop {
+        while k < list.order.len() {
+            let i = list.order[k];
+            let mut inner = std::mem::take(&mut notes[i].events);
+            cite(&mut inner, &mut notes, &by_label, &mut list, used);
+            notes[i].events = inner;
+            k += 1;
+        }
+        match list.listed.iter().position(|l| !l) {
+            Some(i) => {
+                // Numbered as it is listed, so the list's numbers stay those of the references.
+                list.numbered += 1;
+                notes[i].number = Some(list.numbered);
+                list.listed[i] = true;
+                list.order.push(i);
+            }
+            None => break,
+        }
     }
-    order.extend((0..notes.len()).filter(|i| notes[*i].number.is_none()));
     main.push(Event::Html(
         "<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n".into(),
     ));
-    for i in order {
+    for i in list.order {
         list_item(&mut main, std::mem::take(&mut notes[i]));
     }
     main.push(Event::Html("</ol>\n</section>\n".into()));
@@ -93,13 +110,22 @@ fn split(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<Note<'_>>, HashMap<Stri
     (main, notes, by_label)
 }
 
-/// Rewrites the references in `events`: each cited note gets its number (and a place in `order`)
-/// the first time, and each reference its own id.
+/// The notes in the order they are listed.
+struct List {
+    order: Vec<usize>,
+    /// By note: whether it is in `order` yet.
+    listed: Vec<bool>,
+    /// How many notes have a number so far.
+    numbered: usize,
+}
+
+/// Rewrites the references in `events`: each cited note gets its number (and a place in the
+/// list) the first time, and each reference its own id.
 fn cite<'a>(
     events: &mut [Event<'a>],
     notes: &mut [Note<'a>],
     by_label: &HashMap<String, usize>,
-    order: &mut Vec<usize>,
+    list: &mut List,
     used: &mut UsedIds,
 ) {
     for e in events.iter_mut() {
@@ -112,9 +138,13 @@ fn cite<'a>(
         };
         let note = &mut notes[i];
         let number = *note.number.get_or_insert_with(|| {
-            order.push(i);
-            order.len()
+            list.numbered += 1;
+            list.numbered
         });
+        if !list.listed[i] {
+            list.listed[i] = true;
+            list.order.push(i);
+        }
         let base = format!("fnref-{}", heading_slug(&note.label));
         let id = used.give(&if note.refs.is_empty() {
             base
