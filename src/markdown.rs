@@ -1,5 +1,6 @@
-//! Markdown to HTML with pulldown-cmark: GFM extensions, heading anchors, link rewriting, entity
-//! auto-links. Pure: the caller decides what a link points at (through `LinkTarget`) and which names
+//! Markdown to HTML with pulldown-cmark: GFM extensions, heading ids unique on the page,
+//! footnotes (`footnotes.rs`), smart punctuation outside code and literal raw HTML, link
+//! rewriting, entity auto-links, no control characters in the HTML. Pure: the caller decides what a link points at (through `LinkTarget`) and which names
 //! are entities (through `Autolink`); this module never looks at the site or the disk.
 
 mod footnotes;
