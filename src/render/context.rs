@@ -205,7 +205,9 @@ pub(super) struct FeedEntry<'a> {
     pub published: String,
     pub updated: String,
     pub summary: Prose<'a>,
-    pub content: &'a str,
+    /// The body, its links within the page (`#fn-1`, `#part`) made absolute: a feed reader reads
+    /// `#x` against the feed's `xml:base`, the site's home.
+    pub content: std::borrow::Cow<'a, str>,
     pub authors: &'a [String],
     pub categories: Vec<Prose<'a>>,
 }
@@ -278,7 +280,14 @@ pub(super) fn feed_entry<'a>(
         published: card.date_rfc3339.clone(),
         updated: card.date_rfc3339.clone(),
         summary: Prose(a.summary()),
-        content: &a.body.html,
+        content: if a.body.html.contains("href=\"#") {
+            a.body
+                .html
+                .replace("href=\"#", &format!("href=\"{}#", card.permalink))
+                .into()
+        } else {
+            a.body.html.as_str().into()
+        },
         authors: &a.article.authors,
         categories: a.themes.iter().map(|&i| themes[i].name).collect(),
     }

@@ -420,3 +420,32 @@ fn front_matter_titles_and_summaries_get_the_same_smart_punctuation_as_bodies() 
         .read("companies/acme/feed.xml")
         .contains("Acme · The desk’s brief"));
 }
+
+#[test]
+fn links_within_an_article_point_at_the_article_in_the_feed() {
+    let site = SiteTest::new().file(
+        "content/articles/a.md",
+        "---\ntitle: A\ndate: 2023-01-01\n---\nSee [the part](#part) and a note[^x].\n\n## Part\n\n[^x]: The note.\n",
+    );
+    site.build().assert_ok();
+    let feed = site.read("feed.xml");
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let content = doc
+        .descendants()
+        .find(|n| n.has_tag_name("content"))
+        .and_then(|n| n.text())
+        .unwrap();
+    assert!(!content.contains("href=\"#"), "{content}");
+    for target in ["part", "fn-x", "fnref-x"] {
+        assert!(
+            content.contains(&format!(
+                "href=\"https://example.com/articles/a/#{target}\""
+            )),
+            "{target}: {content}"
+        );
+    }
+    // The page itself keeps its short links.
+    assert!(site
+        .read("articles/a/index.html")
+        .contains("href=\"#part\""));
+}

@@ -106,7 +106,7 @@ impl PageKind for EntityFeed {
         let entries: Vec<FeedEntry<'_>> = self
             .articles(g)
             .map(|a| FeedEntry {
-                content: "",
+                content: "".into(),
                 ..feed_entry(&g.articles[a], p.card(a), &p.theme_links)
             })
             .collect();
