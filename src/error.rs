@@ -71,9 +71,18 @@ impl Diagnostic {
     }
 }
 
+/// A path as the terminal shows it: control characters escaped (`text::escape_terminal`), so a
+/// file name cannot rewrite the line it is printed on.
+pub(crate) fn shown(path: &Path) -> String {
+    crate::text::escape_terminal(&path.display().to_string()).into_owned()
+}
+
+/// Printed like a compiler message; the path, message and hint are escaped for the terminal
+/// (`text::escape_terminal`): each may quote a file name or the text of a file.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        use crate::text::escape_terminal;
+        write!(f, "{}", shown(&self.path))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(col) = self.column {
@@ -84,9 +93,9 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, ": {label}: {}", self.message)?;
+        write!(f, ": {label}: {}", escape_terminal(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  = hint: {hint}")?;
+            write!(f, "\n  = hint: {}", escape_terminal(hint))?;
         }
         Ok(())
     }
@@ -158,27 +167,27 @@ pub enum BuildError {
     /// Problems in the site's files; `Display` gives the count, the list prints on its own.
     #[error("the site has {count} error{s}", count = .diagnostics.error_count(), s = if .diagnostics.error_count() == 1 { "" } else { "s" })]
     Content { diagnostics: Diagnostics },
-    #[error("cannot read {}", .path.display())]
+    #[error("cannot read {}", shown(.path))]
     Read {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot write {}", .path.display())]
+    #[error("cannot write {}", shown(.path))]
     Write {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("{}: {message}\n  = hint: {hint}", .path.display())]
+    #[error("{}: {}\n  = hint: {}", shown(.path), crate::text::escape_terminal(.message), crate::text::escape_terminal(.hint))]
     Refused {
         path: PathBuf,
         message: String,
         hint: String,
     },
-    #[error("template error in {name}: {message}")]
+    #[error("template error in {}: {}", crate::text::escape_terminal(.name), crate::text::escape_terminal(.message))]
     Template { name: String, message: String },
-    #[error("template {template} did not finish rendering {page} within {seconds} s: it may loop forever\n  = hint: look for loops over long ranges or nested loops; --render-timeout SECONDS sets the limit")]
+    #[error("template {} did not finish rendering {} within {seconds} s: it may loop forever\n  = hint: look for loops over long ranges or nested loops; --render-timeout SECONDS sets the limit", crate::text::escape_terminal(.template), crate::text::escape_terminal(.page))]
     RenderTimeout {
         template: String,
         page: String,

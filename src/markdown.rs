@@ -1,6 +1,9 @@
-//! Markdown to HTML with pulldown-cmark: GFM extensions, heading anchors, link rewriting, entity
-//! auto-links. Pure: the caller decides what a link points at (through `LinkTarget`) and which names
+//! Markdown to HTML with pulldown-cmark: GFM extensions, heading ids unique on the page,
+//! footnotes (`footnotes.rs`), smart punctuation outside code and literal raw HTML, link
+//! rewriting, entity auto-links, no control characters in the HTML. Pure: the caller decides what a link points at (through `LinkTarget`) and which names
 //! are entities (through `Autolink`); this module never looks at the site or the disk.
+
+mod footnotes;
 
 use crate::mention::Matcher;
 use crate::model::RawHtml;
@@ -28,6 +31,8 @@ pub struct LinkProblem {
     pub pos: Pos,
     pub message: String,
     pub hint: String,
+    /// A warning (the page is built as written) rather than an error.
+    pub warning: bool,
 }
 
 /// A rendered body.
@@ -72,11 +77,12 @@ pub(crate) fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders `source`; `resolve` is asked about every link and image destination.
+/// Renders `source`; `resolve` is asked about every link and image destination. Smart
+/// punctuation is ours (`text::smarten`), not pulldown-cmark's: it must leave raw HTML's literal
+/// elements (`<code>--force</code>`) as written, and front-matter text gets the same.
 pub(crate) fn render(
     source: &str,
     raw_html: RawHtml,
@@ -113,8 +119,14 @@ struct Body<'a, 'r> {
     links: Links,
     names: NameScan<'r, 'r>,
     in_code_block: bool,
-    /// Open raw-HTML elements whose text must not be linked (`<a>`, `<code>`, ...).
+    /// Open raw-HTML elements whose text must not be linked (`<a>`, `<code>`, `<button>`, ...).
     raw_depth: usize,
+    /// Open raw-HTML elements whose text is literal, never smartened (`<code>`, `<kbd>`, ...).
+    literal_depth: usize,
+    /// The last character of prose written in this block, for `text::smarten`.
+    prev: Option<char>,
+    /// Where a raw-HTML `<!--` opened that no `-->` has closed yet (a byte offset).
+    open_comment: Option<usize>,
 }
 
 impl<'a, 'r> Body<'a, 'r> {
@@ -136,6 +148,9 @@ impl<'a, 'r> Body<'a, 'r> {
             names: NameScan::new(autolink),
             in_code_block: false,
             raw_depth: 0,
+            literal_depth: 0,
+            prev: None,
+            open_comment: None,
         }
     }
 
@@ -144,12 +159,44 @@ impl<'a, 'r> Body<'a, 'r> {
     /// rewritten (heading ids, links, images, escaped HTML) and kept, or dropped.
     fn event(&mut self, event: Event<'a>, offset: usize) {
         self.gather_text(&event);
+        self.track_comment(&event, offset);
         if self.hold_text(&event) {
             return;
         }
         self.track_context(&event);
         if let Some(event) = self.rewrite(event, offset) {
             self.events.push(event);
+        }
+    }
+
+    /// Raw HTML passed through as written: a `<!--` that nothing closes hides the rest of the page
+    /// in a browser, so it is remembered until a `-->` comes.
+    fn track_comment(&mut self, event: &Event<'_>, offset: usize) {
+        let (Event::Html(h) | Event::InlineHtml(h)) = event else {
+            return;
+        };
+        if self.raw_html == RawHtml::Escape {
+            return;
+        }
+        let mut at = 0;
+        loop {
+            let rest = &h[at..];
+            match self.open_comment {
+                None => match rest.find("<!--") {
+                    Some(i) => {
+                        self.open_comment = Some(offset + at + i);
+                        at += i + 4;
+                    }
+                    None => return,
+                },
+                Some(_) => match rest.find("-->") {
+                    Some(i) => {
+                        self.open_comment = None;
+                        at += i + 3;
+                    }
+                    None => return,
+                },
+            }
         }
     }
 
@@ -178,23 +225,43 @@ impl<'a, 'r> Body<'a, 'r> {
             _ => {
                 let linkable =
                     !self.headings.is_open() && self.links.outside() && self.raw_depth == 0;
-                self.names.flush(&mut self.events, linkable);
+                let prev = (self.literal_depth == 0).then_some(&mut self.prev);
+                self.names.flush(&mut self.events, linkable, prev);
                 false
             }
         }
     }
 
-    /// Code blocks, and raw-HTML elements whose text is not prose, until the block ends.
+    /// Code blocks, and raw-HTML elements whose text is not prose, until the block ends; the
+    /// character before the next text, for smart quotes.
     fn track_context(&mut self, event: &Event<'_>) {
         match event {
             Event::Start(Tag::CodeBlock(_)) => self.in_code_block = true,
             Event::End(TagEnd::CodeBlock) => self.in_code_block = false,
             Event::InlineHtml(h) if self.raw_html == RawHtml::Allow => {
-                self.raw_depth = raw_element_depth(self.raw_depth, h)
+                if let Some((opens, element)) = raw_element(h) {
+                    let step = |d: usize| if opens { d + 1 } else { d.saturating_sub(1) };
+                    if element.no_link {
+                        self.raw_depth = step(self.raw_depth);
+                    }
+                    if element.literal {
+                        self.literal_depth = step(self.literal_depth);
+                    }
+                }
             }
             Event::End(
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item,
-            ) => self.raw_depth = 0,
+            ) => {
+                self.raw_depth = 0;
+                self.literal_depth = 0;
+            }
+            _ => {}
+        }
+        match event {
+            Event::Code(t) => self.prev = t.chars().next_back().or(self.prev),
+            Event::HardBreak | Event::SoftBreak => self.prev = Some(' '),
+            Event::Start(t) if is_block(t) => self.prev = None,
+            Event::End(t) if is_block_end(t) => self.prev = None,
             _ => {}
         }
     }
@@ -268,7 +335,12 @@ impl<'a, 'r> Body<'a, 'r> {
                 return None;
             }
             LinkTarget::Broken { message, hint } => {
-                self.out.problems.push(LinkProblem { pos, message, hint });
+                self.out.problems.push(LinkProblem {
+                    pos,
+                    message,
+                    hint,
+                    warning: false,
+                });
                 dest_url
             }
         };
@@ -290,7 +362,12 @@ impl<'a, 'r> Body<'a, 'r> {
         Some(match (self.resolve)(&dest_url) {
             LinkTarget::Rewrite(url) => CowStr::from(url),
             LinkTarget::Broken { message, hint } => {
-                self.out.problems.push(LinkProblem { pos, message, hint });
+                self.out.problems.push(LinkProblem {
+                    pos,
+                    message,
+                    hint,
+                    warning: false,
+                });
                 dest_url
             }
             LinkTarget::Keep | LinkTarget::Unlink => dest_url,
@@ -299,7 +376,16 @@ impl<'a, 'r> Body<'a, 'r> {
 
     /// The last text run, the mentions, the first paragraph on one line, and the HTML.
     fn finish(mut self, source_len: usize) -> Rendered {
-        self.names.flush(&mut self.events, true);
+        if let Some(at) = self.open_comment {
+            self.out.problems.push(LinkProblem {
+                pos: self.lines.pos(at),
+                message: "this `<!--` is never closed: it hides the rest of the text".into(),
+                hint: "end the comment with `-->`, or write `\\<!--` to show it as text".into(),
+                warning: true,
+            });
+        }
+        let prev = (self.literal_depth == 0).then_some(&mut self.prev);
+        self.names.flush(&mut self.events, true, prev);
         let mut out = self.out;
         out.mentions = self.names.mentioned;
         out.mentions.sort_unstable();
@@ -311,8 +397,14 @@ impl<'a, 'r> Body<'a, 'r> {
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
+        let events = footnotes::place(self.events, &mut self.headings.used, &mut out.anchors);
         out.html.reserve(source_len * 5 / 4);
-        pulldown_cmark::html::push_html(&mut out.html, self.events.into_iter());
+        pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+        // The one pass that keeps control characters out of the body, whether they came as text,
+        // code or raw HTML; the templates' escaper does the same for every other value.
+        if let std::borrow::Cow::Owned(clean) = crate::text::clean_controls(&out.html) {
+            out.html = clean;
+        }
         out
     }
 }
@@ -446,14 +538,27 @@ impl<'a, 'b> NameScan<'a, 'b> {
         }
     }
 
-    /// Emits the held-back text, with entity mentions turned into links where `linkable`.
-    fn flush(&mut self, events: &mut Vec<Event<'_>>, linkable: bool) {
+    /// Emits the held-back text, with entity mentions turned into links where `linkable`, and
+    /// smartened (`text::smarten`) when `prev` is given: the names are found in the text as
+    /// written, then each piece is smartened in order.
+    fn flush(
+        &mut self,
+        events: &mut Vec<Event<'_>>,
+        linkable: bool,
+        mut prev: Option<&mut Option<char>>,
+    ) {
         if self.pending.is_empty() {
             return;
         }
         let text = std::mem::take(&mut self.pending);
+        let mut piece = |t: &str| -> CowStr<'static> {
+            match prev.as_deref_mut() {
+                Some(p) => crate::text::smarten(t, p).into(),
+                None => t.to_string().into(),
+            }
+        };
         let Some(al) = self.autolink else {
-            events.push(Event::Text(text.into()));
+            events.push(Event::Text(piece(&text)));
             return;
         };
         let mut done = 0;
@@ -470,7 +575,7 @@ impl<'a, 'b> NameScan<'a, 'b> {
             }
             self.linked.insert(m.entity);
             if m.start > done {
-                events.push(Event::Text(text[done..m.start].to_string().into()));
+                events.push(Event::Text(piece(&text[done..m.start])));
             }
             events.push(Event::Start(Tag::Link {
                 link_type: LinkType::Inline,
@@ -478,23 +583,64 @@ impl<'a, 'b> NameScan<'a, 'b> {
                 title: CowStr::Borrowed(""),
                 id: CowStr::Borrowed(""),
             }));
-            events.push(Event::Text(text[m.start..m.end].to_string().into()));
+            events.push(Event::Text(piece(&text[m.start..m.end])));
             events.push(Event::End(TagEnd::Link));
             done = m.end;
         }
-        if done == 0 {
-            events.push(Event::Text(text.into()));
-        } else if done < text.len() {
-            events.push(Event::Text(text[done..].to_string().into()));
+        if done < text.len() {
+            events.push(Event::Text(piece(&text[done..])));
         }
     }
 }
 
-/// Raw inline HTML elements whose content is not prose to link: opening one adds a level, closing
-/// one removes it; anything else leaves the depth as it is.
-fn raw_element_depth(depth: usize, html: &str) -> usize {
-    const NO_LINK: [&str; 8] = ["a", "code", "kbd", "samp", "pre", "script", "style", "svg"];
-    let tag = html.trim_start_matches('<');
+/// What a raw-HTML element's content is to us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RawElement {
+    /// A link inside it is invalid or would change what it is (`<a>`, `<button>`, `<textarea>`).
+    no_link: bool,
+    /// Its text is written as it is, never smartened (`<code>`, `<kbd>`, `<script>`).
+    literal: bool,
+}
+
+/// The raw-HTML elements whose content is not ordinary prose; any other element is.
+const RAW_ELEMENTS: &[(&str, RawElement)] = {
+    const BOTH: RawElement = RawElement {
+        no_link: true,
+        literal: true,
+    };
+    const NO_LINK: RawElement = RawElement {
+        no_link: true,
+        literal: false,
+    };
+    &[
+        ("a", NO_LINK),
+        ("button", NO_LINK),
+        ("label", NO_LINK),
+        ("select", BOTH),
+        ("option", BOTH),
+        ("textarea", BOTH),
+        ("code", BOTH),
+        ("kbd", BOTH),
+        ("samp", BOTH),
+        ("var", BOTH),
+        ("tt", BOTH),
+        ("pre", BOTH),
+        ("script", BOTH),
+        ("style", BOTH),
+        ("template", BOTH),
+        ("title", BOTH),
+        ("iframe", BOTH),
+        ("noscript", BOTH),
+        ("object", BOTH),
+        ("svg", BOTH),
+        ("math", BOTH),
+    ]
+};
+
+/// A piece of raw inline HTML that opens (true) or closes (false) one of `RAW_ELEMENTS`; None for
+/// anything else (other elements, self-closing tags, comments).
+fn raw_element(html: &str) -> Option<(bool, RawElement)> {
+    let tag = html.trim_start().strip_prefix('<')?;
     let (closing, tag) = match tag.strip_prefix('/') {
         Some(t) => (true, t),
         None => (false, tag),
@@ -504,14 +650,38 @@ fn raw_element_depth(depth: usize, html: &str) -> usize {
         .take_while(|c| c.is_ascii_alphanumeric())
         .collect::<String>()
         .to_ascii_lowercase();
-    if !NO_LINK.contains(&name.as_str()) || html.trim_end().ends_with("/>") {
-        return depth;
+    let (_, element) = RAW_ELEMENTS.iter().find(|(n, _)| *n == name)?;
+    if html.trim_end().ends_with("/>") {
+        return None;
     }
-    if closing {
-        depth.saturating_sub(1)
-    } else {
-        depth + 1
-    }
+    Some((!closing, *element))
+}
+
+/// Tags that begin or end a block: smart quotes start afresh in each.
+fn is_block(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_)
+            | Tag::Item
+            | Tag::TableCell
+            | Tag::FootnoteDefinition(_)
+    )
+}
+
+fn is_block_end(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock
+            | TagEnd::Item
+            | TagEnd::TableCell
+            | TagEnd::FootnoteDefinition
+    )
 }
 
 /// A destination that runs script when followed (`javascript:`, `vbscript:`, `data:`). Browsers
@@ -566,12 +736,55 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// Ids already given out, and for each base id the next number to try, so that a thousand
-/// headings with the same text cost linear time.
-#[derive(Default)]
+/// The ids the built-in theme's templates write on pages that show a body (`id="main"`, ...):
+/// a heading or footnote never takes one, so every id on a page is unique. The theme's test
+/// (`render::theme`) holds this list to the templates.
+pub(crate) const THEME_IDS: &[&str] = &[
+    "also-mentioned",
+    "main",
+    "masthead-q",
+    "notfound-q",
+    "related-reading",
+    "search",
+    "search-help",
+    "search-q",
+    "search-results",
+    "search-status",
+];
+
+/// Ids already given out (the theme's to begin with), and for each base id the next number to
+/// try, so that a thousand headings with the same text cost linear time.
 struct UsedIds {
     ids: HashSet<String>,
     next: HashMap<String, usize>,
+}
+
+impl Default for UsedIds {
+    fn default() -> Self {
+        UsedIds {
+            ids: THEME_IDS.iter().map(|s| s.to_string()).collect(),
+            next: HashMap::new(),
+        }
+    }
+}
+
+impl UsedIds {
+    /// `base` if it is free, else the first free `base-1`, `base-2`, ...; taken from now on.
+    fn give(&mut self, base: &str) -> String {
+        let mut candidate = base.to_string();
+        if self.ids.contains(&candidate) {
+            let n = self.next.entry(base.to_string()).or_insert(1);
+            loop {
+                candidate = format!("{base}-{n}");
+                *n += 1;
+                if !self.ids.contains(&candidate) {
+                    break;
+                }
+            }
+        }
+        self.ids.insert(candidate.clone());
+        candidate
+    }
 }
 
 fn set_heading_id(
@@ -585,18 +798,7 @@ fn set_heading_id(
             Some(explicit) => explicit.to_string(),
             None => heading_slug(text),
         };
-        let mut candidate = base.clone();
-        if used.ids.contains(&candidate) {
-            let n = used.next.entry(base.clone()).or_insert(1);
-            loop {
-                candidate = format!("{base}-{n}");
-                *n += 1;
-                if !used.ids.contains(&candidate) {
-                    break;
-                }
-            }
-        }
-        used.ids.insert(candidate.clone());
+        let candidate = used.give(&base);
         anchors.push(candidate.clone());
         *id = Some(candidate.into());
     }
@@ -654,7 +856,118 @@ mod tests {
         assert!(r.html.contains("“c”"));
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("checkbox"));
-        assert!(r.html.contains("footnote"));
+        assert!(r.html.contains("footnote-ref"));
+    }
+
+    #[test]
+    fn footnotes_are_a_numbered_list_with_links_back() {
+        let src = "## X\n\nA[^x] b[^1] c[^x] d[^nope].\n\n[^1]: One.\n[^x]: Ex, with a note[^1].\n\n[^unused]: Never cited.\n";
+        let r = render(src, RawHtml::Allow, &mut keep);
+        let h = &r.html;
+        // `## X` took `x`; the notes have ids of their own.
+        assert!(h.contains(r#"<h2 id="x">"#), "{h}");
+        assert!(
+            h.contains(r##"<sup class="footnote-ref"><a href="#fn-x" id="fnref-x">1</a></sup>"##),
+            "{h}"
+        );
+        assert!(h.contains(r##"<a href="#fn-1" id="fnref-1">2</a>"##), "{h}");
+        assert!(
+            h.contains(r##"<a href="#fn-x" id="fnref-x-2">1</a>"##),
+            "{h}"
+        );
+        assert!(
+            h.contains(r##"<a href="#fn-1" id="fnref-1-2">2</a>"##),
+            "{h}"
+        );
+        assert!(
+            h.contains("d[^nope]."),
+            "an undefined note stays as written: {h}"
+        );
+        // The list, in the order of first citation, after the body.
+        let list = &h[h.find(r#"<section class="footnotes""#).expect(h)..];
+        let (x, one, unused) = (
+            list.find(r#"<li id="fn-x">"#).expect(h),
+            list.find(r#"<li id="fn-1">"#).expect(h),
+            list.find(r#"<li id="fn-unused">"#).expect(h),
+        );
+        assert!(x < one && one < unused, "{list}");
+        assert!(
+            list.contains(r##"<a href="#fnref-x-2" class="footnote-backref" aria-label="Back to reference 1-2">↩</a></p>"##),
+            "{list}"
+        );
+        assert!(
+            list.contains(r##"One. <a href="#fnref-1" class="footnote-backref" aria-label="Back to reference 2-1">↩</a>"##),
+            "{list}"
+        );
+        assert!(!h.contains(r#"id="1""#), "{h}");
+        assert!(r.anchors.contains(&"fn-x".to_string()));
+    }
+
+    #[test]
+    fn heading_ids_avoid_the_themes_ids_and_footnote_ids() {
+        let r = render(
+            "## Main\n\n## Search {#search}\n\n## Fn X\n\nA[^x]\n\n[^x]: note\n",
+            RawHtml::Allow,
+            &mut keep,
+        );
+        assert_eq!(r.anchors[..3], ["main-1", "search-1", "fn-x"]);
+        assert!(r.html.contains(r#"<li id="fn-x-1">"#), "{}", r.html);
+    }
+
+    /// Every id in `html`, in order.
+    fn ids(html: &str) -> Vec<&str> {
+        html.match_indices(" id=\"")
+            .map(|(i, _)| {
+                let rest = &html[i + 5..];
+                &rest[..rest.find('"').unwrap()]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ids_are_unique_whatever_the_headings_and_notes_are_called() {
+        let names = [
+            "main", "Main", "fn-x", "fnref-x", "x", "X-1", "1", "<b>\"", "计算", "--",
+        ];
+        for mode in [RawHtml::Allow, RawHtml::Escape] {
+            let mut src = String::new();
+            for (i, n) in names.iter().enumerate() {
+                src.push_str(&format!(
+                    "## {n}\n\n## {n} {{#{}}}\n\nCite[^{n}] and[^{n}] [^{i}]\n\n",
+                    names[(i + 1) % names.len()]
+                ));
+            }
+            for (i, n) in names.iter().enumerate() {
+                src.push_str(&format!("[^{n}]: Note {n}[^{i}].\n[^{i}]: Other.\n"));
+            }
+            let r = render(&src, mode, &mut keep);
+            assert!(!r.html.contains("footnote-reference"), "{}", r.html);
+            // The list's numbers are the references' numbers: the n-th note is cited as n.
+            let list = &r.html[r.html.find("<section").unwrap()..];
+            for (n, (i, _)) in list.match_indices("<li id=\"").enumerate() {
+                let id = &list[i + 8..];
+                let id = &id[..id.find('"').unwrap()];
+                let cited = format!("<a href=\"#{id}\" id=");
+                if let Some(at) = r.html.find(&cited) {
+                    let number = &r.html[at..];
+                    let number =
+                        &number[number.find('>').unwrap() + 1..number.find("</a>").unwrap()];
+                    assert_eq!(number, (n + 1).to_string(), "{id}: {}", r.html);
+                }
+            }
+            let found = ids(&r.html);
+            let unique: HashSet<&str> = found.iter().copied().collect();
+            assert_eq!(unique.len(), found.len(), "{}", r.html);
+            for theme in THEME_IDS {
+                assert!(!unique.contains(theme), "{theme}: {}", r.html);
+            }
+            // Every reference and link back lands on an id.
+            for (i, _) in r.html.match_indices("href=\"#") {
+                let rest = &r.html[i + 7..];
+                let target = &rest[..rest.find('"').unwrap()];
+                assert!(unique.contains(target), "#{target}: {}", r.html);
+            }
+        }
     }
 
     #[test]
@@ -851,11 +1164,14 @@ mod tests {
     }
 
     #[test]
-    fn raw_inline_html_depth_tracks_no_link_elements() {
-        assert_eq!(raw_element_depth(0, "<a href=\"x\">"), 1);
-        assert_eq!(raw_element_depth(1, "</a>"), 0);
-        assert_eq!(raw_element_depth(0, "<abbr>"), 0);
-        assert_eq!(raw_element_depth(0, "<br/>"), 0);
-        assert_eq!(raw_element_depth(0, "</code>"), 0);
+    fn raw_elements_are_told_apart() {
+        let code = raw_element("<code>").unwrap();
+        assert!(code.0 && code.1.no_link && code.1.literal);
+        assert_eq!(raw_element("</CODE>"), Some((false, code.1)));
+        let a = raw_element("<a href=\"x\">").unwrap();
+        assert!(a.0 && a.1.no_link && !a.1.literal);
+        assert_eq!(raw_element("<abbr>"), None);
+        assert_eq!(raw_element("<br/>"), None);
+        assert_eq!(raw_element("<code/>"), None);
     }
 }

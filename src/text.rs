@@ -3,28 +3,183 @@
 //! knowledge of the site.
 
 /// Escapes text for HTML and XML content and quoted attributes. Unlike Tera's default it leaves `/`
-/// alone, so URLs stay readable in the page source.
+/// alone, so URLs stay readable in the page source. Characters no page or feed may carry are
+/// dealt with as `unwritable_at` says: this is Tera's escaper, so every value a template prints
+/// is clean.
 pub(crate) fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
     // Copies the runs between special bytes whole: Tera calls this for every `{{ }}`, and pushing
-    // one char at a time was 5% of a build (bench/RESULTS.md). The special bytes are ASCII, so the
-    // slice bounds are always char boundaries.
+    // one char at a time was 5% of a build (bench/RESULTS.md). The special bytes are ASCII or the
+    // first byte of a character, so the slice bounds are always char boundaries.
+    let bytes = input.as_bytes();
     let mut plain = 0;
-    for (i, b) in input.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
+    for (i, &b) in bytes.iter().enumerate() {
+        let (entity, len) = match b {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
+            _ => match unwritable_at(bytes, i) {
+                Some(found) => found,
+                None => continue,
+            },
         };
         out.push_str(&input[plain..i]);
         out.push_str(entity);
-        plain = i + 1;
+        plain = i + len;
     }
     out.push_str(&input[plain..]);
     out
+}
+
+/// What a page or feed carries instead of the character that starts at byte `i`, with that
+/// character's length in bytes; None when it may be written. The characters no page or feed may
+/// carry: the C0 controls but tab, line feed and carriage return, DEL, the C1 controls and the
+/// noncharacters U+FFFE and U+FFFF. XML 1.0 forbids most of them outright (a feed with one does
+/// not parse) and HTML reads every one as a parse error. Those that end a line (vertical tab,
+/// form feed, next line U+0085) become a space, so the words either side stay apart; the others
+/// are dropped. Reads bytes, never decodes: it runs on every byte of every page.
+fn unwritable_at(bytes: &[u8], i: usize) -> Option<(&'static str, usize)> {
+    match bytes[i] {
+        b'\t' | b'\n' | b'\r' => None,
+        0x0b | 0x0c => Some((" ", 1)),
+        0..=0x1f | 0x7f => Some(("", 1)),
+        0xc2 => match bytes.get(i + 1) {
+            Some(0x85) => Some((" ", 2)),
+            Some(0x80..=0x9f) => Some(("", 2)),
+            _ => None,
+        },
+        0xef => match (bytes.get(i + 1), bytes.get(i + 2)) {
+            (Some(0xbf), Some(0xbe | 0xbf)) => Some(("", 3)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `text` without the characters no page or feed may carry (see `unwritable_at`), borrowed when it
+/// has none. For HTML that is already escaped (rendered bodies); `escape_html` does the same for
+/// text.
+pub(crate) fn clean_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut plain = 0;
+    for i in 0..bytes.len() {
+        if let Some((with, len)) = unwritable_at(bytes, i) {
+            out.push_str(&text[plain..i]);
+            out.push_str(with);
+            plain = i + len;
+        }
+    }
+    if plain == 0 {
+        return text.into();
+    }
+    out.push_str(&text[plain..]);
+    out.into()
+}
+
+/// Prose as a typesetter writes it: straight quotes curled (“ ” ‘ ’, an apostrophe ’), `--` an
+/// en dash, `---` an em dash, `...` an ellipsis. The one implementation for bodies and for
+/// front-matter text shown on pages; never for code, raw HTML's literal elements, URLs or ids.
+/// `prev` is the character before `text` (None at the start of a block), so a quote split from
+/// its word by markup (`"*word*"`) still pairs; it is left at the last character of `text`.
+pub(crate) fn smarten(text: &str, prev: &mut Option<char>) -> String {
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'"' | b'\'' | b'-' | b'.'))
+    {
+        *prev = text.chars().next_back().or(*prev);
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        match c {
+            '"' | '\'' => out.push(curl(c, *prev, next)),
+            '.' if text_starts(&mut chars, "..") => out.push('…'),
+            '-' if next == Some('-') => {
+                let mut n = 1;
+                while chars.next_if_eq(&'-').is_some() {
+                    n += 1;
+                }
+                out.push_str(&dashes(n));
+            }
+            _ => out.push(c),
+        }
+        *prev = out.chars().next_back();
+    }
+    out
+}
+
+/// Consumes `rest` from `chars` if they come next.
+fn text_starts(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, rest: &str) -> bool {
+    let ahead = chars.clone();
+    if ahead.take(rest.len()).eq(rest.chars()) {
+        for _ in 0..rest.len() {
+            chars.next();
+        }
+        return true;
+    }
+    false
+}
+
+/// A run of `n` (at least two) hyphens as dashes, as CommonMark's smart punctuation writes it:
+/// em dashes where the run divides by three, else en dashes where it divides by two, else em
+/// dashes and then one or two en dashes.
+fn dashes(n: usize) -> String {
+    let (em, en) = if n % 3 == 0 {
+        (n / 3, 0)
+    } else if n % 2 == 0 {
+        (0, n / 2)
+    } else if n % 3 == 2 {
+        (n / 3, 1)
+    } else {
+        (n / 3 - 1, 2)
+    };
+    "—".repeat(em) + &"–".repeat(en)
+}
+
+/// A straight quote curled by its neighbours: it opens after a space, an opening bracket, a
+/// dash or another opening quote (or at the start), and closes otherwise; `'` after a letter or
+/// digit is an apostrophe. A quote with space on both sides stays straight (the end of `text`
+/// is not a space: markup may follow).
+fn curl(c: char, prev: Option<char>, next: Option<char>) -> char {
+    let opens_after =
+        |p: Option<char>| p.is_none_or(|p| p.is_whitespace() || "([{‘“-–—/".contains(p));
+    if opens_after(prev) && next.is_some_and(char::is_whitespace) {
+        return c;
+    }
+    let opening = opens_after(prev) && !(c == '\'' && prev.is_some_and(char::is_alphanumeric));
+    match (c, opening) {
+        ('"', true) => '“',
+        ('"', false) => '”',
+        (_, true) => '‘',
+        (_, false) => '’',
+    }
+}
+
+/// `text` safe to print on a terminal: control characters (but line feed and tab) and the
+/// characters that reorder text on screen (bidi overrides and isolates) are written as escapes,
+/// `\u{1b}`, so a file name cannot recolour, rewrite or hide what is printed around it.
+pub(crate) fn escape_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hidden) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
 }
 
 pub(crate) fn capitalize(s: &str) -> String {
@@ -194,6 +349,61 @@ mod tests {
         assert_eq!(escape_html(""), "");
         assert_eq!(escape_html("&"), "&amp;");
         assert_eq!(escape_html("plain 文字"), "plain 文字");
+    }
+
+    #[test]
+    fn escape_html_and_clean_controls_drop_what_xml_and_html_forbid() {
+        let text = "a\u{1}b\u{b}c\u{c}d\u{1f}e\u{7f}f\u{85}g\u{9f}h\u{fffe}i\u{ffff}j\t\n\r k";
+        let clean = "ab c def ghij\t\n\r k";
+        assert_eq!(clean_controls(text), clean);
+        assert_eq!(escape_html(text), clean);
+        assert_eq!(escape_html("<\u{1}&"), "&lt;&amp;");
+        // Neighbours of the special lead bytes are kept.
+        let kept = "© « é ￼ ｡ 全角 \u{a0} \u{fffd}";
+        assert_eq!(clean_controls(kept), kept);
+        assert!(matches!(
+            clean_controls(kept),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(escape_html(kept), kept);
+    }
+
+    #[test]
+    fn smarten_curls_quotes_and_sets_dashes_and_ellipses() {
+        let s = |t: &str| smarten(t, &mut None);
+        assert_eq!(
+            s(r#""Hi," she said. 'It's the desk's -- or---no...' (“x”) "#),
+            "“Hi,” she said. ‘It’s the desk’s – or—no…’ (“x”) "
+        );
+        assert_eq!(s("a \" b ' c"), "a \" b ' c", "a lone quote stays straight");
+        assert_eq!(s("-"), "-");
+        for (n, want) in [
+            (2, "–"),
+            (3, "—"),
+            (4, "––"),
+            (5, "—–"),
+            (6, "——"),
+            (7, "—––"),
+        ] {
+            assert_eq!(s(&"-".repeat(n)), want, "{n} hyphens");
+        }
+        // Split by markup: `"*word*"` pairs through `prev`.
+        let mut prev = None;
+        assert_eq!(smarten("\"", &mut prev), "“");
+        assert_eq!(smarten("word", &mut prev), "word");
+        assert_eq!(smarten("\".", &mut prev), "”.");
+    }
+
+    #[test]
+    fn escape_terminal_shows_control_and_bidi_characters_as_escapes() {
+        assert_eq!(
+            escape_terminal("a\u{1b}[31mb\rc\u{7f}\u{9b}\u{202e}d\ne\tf"),
+            "a\\u{1b}[31mb\\u{d}c\\u{7f}\\u{9b}\\u{202e}d\ne\tf"
+        );
+        assert!(matches!(
+            escape_terminal("plain 文字"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -33,13 +33,13 @@ impl Output {
 /// Why `check --links` could not run at all (broken links themselves are findings).
 #[derive(Debug, thiserror::Error)]
 pub enum LinksError {
-    #[error("cannot read {} for base_url; pass --base-url with the URL the site is served at", .path.display())]
+    #[error("cannot read {} for base_url; pass --base-url with the URL the site is served at", crate::error::shown(.path))]
     ReadConfig {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot read base_url from {}", .path.display())]
+    #[error("cannot read base_url from {}", crate::error::shown(.path))]
     Config {
         path: PathBuf,
         #[source]
@@ -48,7 +48,7 @@ pub enum LinksError {
     /// The base URL, given or read, is not one a site can be served at.
     #[error(transparent)]
     BaseUrl(#[from] crate::url::BaseUrlError),
-    #[error("could not audit the links in {}", .dir.display())]
+    #[error("could not audit the links in {}", crate::error::shown(.dir))]
     Audit {
         dir: PathBuf,
         #[source]

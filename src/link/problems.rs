@@ -72,7 +72,11 @@ pub(super) fn body_problems(
     out: &mut Vec<Diagnostic>,
 ) {
     for p in &r.problems {
-        out.push(body_diag(origin, p.pos, &p.message, &p.hint));
+        let mut d = body_diag(origin, p.pos, &p.message, &p.hint);
+        if p.warning {
+            d.severity = Severity::Warning;
+        }
+        out.push(d);
     }
     let mut suggestions = SUGGESTIONS_PER_FILE;
     for (pos, dest) in &r.links {

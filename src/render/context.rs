@@ -8,11 +8,23 @@ use crate::model::{display_path, Extra, Status};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// Front-matter prose (a title, a summary) as pages show it: smartened (`text::smarten`) when a
+/// template gets it, as the body text beside it is. Only for text a reader reads: never ids, URLs
+/// or aliases (the names as text is searched for them).
+#[derive(Clone, Copy, Hash, PartialEq, Eq, Debug)]
+pub(crate) struct Prose<'a>(pub &'a str);
+
+impl Serialize for Prose<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&crate::text::smarten(self.0, &mut None))
+    }
+}
+
 /// Site-wide values every template sees as `site`.
 #[derive(Serialize)]
 pub(super) struct SiteCtx<'a> {
-    pub title: &'a str,
-    pub description: Option<&'a str>,
+    pub title: Prose<'a>,
+    pub description: Option<Prose<'a>>,
     pub base_url: &'a str,
     /// The path part of base_url (`/` or `/briefing/`); every internal link starts with it.
     pub base_path: &'a str,
@@ -42,14 +54,14 @@ pub(super) struct NavItem {
 #[derive(Serialize, Clone, Hash)]
 pub(crate) struct EntityLink<'a> {
     pub id: &'a str,
-    pub name: &'a str,
+    pub name: Prose<'a>,
     pub url: String,
 }
 
 /// An article as lists show it.
 #[derive(Serialize, Hash)]
 pub(crate) struct ArticleCard<'a> {
-    pub title: &'a str,
+    pub title: Prose<'a>,
     pub url: String,
     pub permalink: String,
     /// `2023-09-25`
@@ -57,7 +69,7 @@ pub(crate) struct ArticleCard<'a> {
     /// `25 September 2023`
     pub date_display: String,
     pub date_rfc3339: String,
-    pub summary: &'a str,
+    pub summary: Prose<'a>,
     pub authors: &'a [String],
     pub status: Status,
     /// Published, scheduled, review or draft, on the build's date.
@@ -87,9 +99,9 @@ pub(super) struct ArticlePage<'a> {
 #[derive(Serialize, Hash)]
 pub(super) struct CompanyCard<'a> {
     pub id: &'a str,
-    pub name: &'a str,
+    pub name: Prose<'a>,
     pub url: String,
-    pub summary: Option<&'a str>,
+    pub summary: Option<Prose<'a>>,
     pub country: Option<&'a str>,
     pub aliases: &'a [String],
     pub model_count: usize,
@@ -110,9 +122,9 @@ pub(super) struct CompanyPage<'a> {
 #[derive(Serialize, Hash)]
 pub(super) struct ModelCard<'a> {
     pub id: &'a str,
-    pub name: &'a str,
+    pub name: Prose<'a>,
     pub url: String,
-    pub summary: Option<&'a str>,
+    pub summary: Option<Prose<'a>>,
     pub company: Option<EntityLink<'a>>,
     pub aliases: &'a [String],
     pub released: Option<String>,
@@ -134,9 +146,9 @@ pub(super) struct ModelPage<'a> {
 #[derive(Serialize, Hash)]
 pub(super) struct ThemeCard<'a> {
     pub id: &'a str,
-    pub name: &'a str,
+    pub name: Prose<'a>,
     pub url: String,
-    pub summary: Option<&'a str>,
+    pub summary: Option<Prose<'a>>,
     pub article_count: usize,
 }
 
@@ -152,9 +164,9 @@ pub(super) struct ThemePage<'a> {
 
 #[derive(Serialize)]
 pub(super) struct PageCtx<'a> {
-    pub title: &'a str,
+    pub title: Prose<'a>,
     pub url: String,
-    pub summary: Option<&'a str>,
+    pub summary: Option<Prose<'a>>,
     pub body: &'a str,
     pub extra: &'a Extra,
 }
@@ -188,14 +200,16 @@ pub(super) struct YearGroup<'a> {
 
 #[derive(Serialize)]
 pub(super) struct FeedEntry<'a> {
-    pub title: &'a str,
+    pub title: Prose<'a>,
     pub permalink: String,
     pub published: String,
     pub updated: String,
-    pub summary: &'a str,
-    pub content: &'a str,
+    pub summary: Prose<'a>,
+    /// The body, its links within the page (`#fn-1`, `#part`) made absolute: a feed reader reads
+    /// `#x` against the feed's `xml:base`, the site's home.
+    pub content: std::borrow::Cow<'a, str>,
     pub authors: &'a [String],
-    pub categories: Vec<&'a str>,
+    pub categories: Vec<Prose<'a>>,
 }
 
 #[derive(Serialize)]
@@ -232,13 +246,13 @@ pub(super) fn article_card<'a>(
 ) -> ArticleCard<'a> {
     let base = &graph.base;
     ArticleCard {
-        title: &a.article.title,
+        title: Prose(&a.article.title),
         url: base.link(&a.url),
         permalink: base.permalink(&a.url),
         date: a.article.date.iso_date(),
         date_display: a.article.date.display(),
         date_rfc3339: a.article.date.rfc3339(),
-        summary: a.summary(),
+        summary: Prose(a.summary()),
         authors: &a.article.authors,
         status: a.article.status,
         standing: a.standing,
@@ -261,12 +275,19 @@ pub(super) fn feed_entry<'a>(
     themes: &[EntityLink<'a>],
 ) -> FeedEntry<'a> {
     FeedEntry {
-        title: &a.article.title,
+        title: Prose(&a.article.title),
         permalink: card.permalink.clone(),
         published: card.date_rfc3339.clone(),
         updated: card.date_rfc3339.clone(),
-        summary: a.summary(),
-        content: &a.body.html,
+        summary: Prose(a.summary()),
+        content: if a.body.html.contains("href=\"#") {
+            a.body
+                .html
+                .replace("href=\"#", &format!("href=\"{}#", card.permalink))
+                .into()
+        } else {
+            a.body.html.as_str().into()
+        },
         authors: &a.article.authors,
         categories: a.themes.iter().map(|&i| themes[i].name).collect(),
     }

@@ -164,8 +164,8 @@ fn site_ctx(graph: &SiteGraph) -> SiteCtx<'_> {
     let base = &graph.base;
     let preview = graph.selection.drafts;
     SiteCtx {
-        title: &graph.config.title,
-        description: graph.config.description.as_deref(),
+        title: Prose(&graph.config.title),
+        description: graph.config.description.as_deref().map(Prose),
         base_url: &base.url,
         base_path: &base.path,
         language: &graph.config.language,
@@ -195,7 +195,7 @@ fn nav(graph: &SiteGraph) -> Vec<NavItem> {
         .iter()
         .filter(|p| p.page.slug == "about")
         .map(|p| NavItem {
-            title: p.page.title.clone(),
+            title: crate::text::smarten(&p.page.title, &mut None),
             url: base.link(&p.url),
             section: "about".into(),
         });
@@ -214,7 +214,7 @@ fn entity_links<'g>(
     entities
         .map(|(id, name, url)| EntityLink {
             id,
-            name,
+            name: Prose(name),
             url: graph.base.link(url),
         })
         .collect()
@@ -226,9 +226,9 @@ fn company_cards(graph: &SiteGraph) -> Vec<CompanyCard<'_>> {
         .iter()
         .map(|c| CompanyCard {
             id: c.company.id.as_str(),
-            name: &c.company.name,
+            name: Prose(&c.company.name),
             url: graph.base.link(&c.url),
-            summary: c.company.summary.as_deref(),
+            summary: c.company.summary.as_deref().map(Prose),
             country: c.company.country.as_deref(),
             aliases: &c.company.aliases,
             model_count: c.models.len(),
@@ -243,9 +243,9 @@ fn model_cards<'g>(graph: &'g SiteGraph, companies: &[EntityLink<'g>]) -> Vec<Mo
         .iter()
         .map(|m| ModelCard {
             id: m.model.id.as_str(),
-            name: &m.model.name,
+            name: Prose(&m.model.name),
             url: graph.base.link(&m.url),
-            summary: m.model.summary.as_deref(),
+            summary: m.model.summary.as_deref().map(Prose),
             company: companies.get(m.company).cloned(),
             aliases: &m.model.aliases,
             released: m.model.released.map(|d| d.iso_date()),
@@ -263,9 +263,9 @@ fn theme_cards(graph: &SiteGraph) -> Vec<ThemeCard<'_>> {
         .iter()
         .map(|t| ThemeCard {
             id: t.theme.id.as_str(),
-            name: &t.theme.name,
+            name: Prose(&t.theme.name),
             url: graph.base.link(&t.url),
-            summary: t.theme.summary.as_deref(),
+            summary: t.theme.summary.as_deref().map(Prose),
             article_count: t.articles.len(),
         })
         .collect()

@@ -65,7 +65,7 @@ pub(super) fn insert_entity_extras(ctx: &mut Context, p: &Prepared<'_>, kind: Ki
     let extras = EntityExtras {
         feed: FeedLink {
             url: graph.base.link(&format!("{url}feed.xml")),
-            title: format!("{name} · {}", graph.config.title),
+            title: crate::text::smarten(&format!("{name} · {}", graph.config.title), &mut None),
         },
         also_mentioned: mentioned_in.iter().map(|&a| p.card(a)).collect(),
         charts,

@@ -50,3 +50,44 @@ pub(crate) const STATIC: &[(&str, &str)] = &[
 pub(crate) fn is_theme_static(rel: &str) -> bool {
     STATIC.iter().any(|(path, _)| *path == rel)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::TEMPLATES;
+
+    /// A heading in a body must never take an id the theme writes on the same page: every
+    /// literal id in the templates is one `markdown::THEME_IDS` keeps from headings and footnotes.
+    /// (`articles.html`'s `y{{ year }}` ids are on a page that shows no body.)
+    #[test]
+    fn every_id_the_theme_writes_is_kept_from_headings() {
+        for (name, text) in TEMPLATES {
+            for (i, _) in text.match_indices(" id=\"") {
+                let rest = &text[i + 5..];
+                let id = &rest[..rest.find('"').unwrap()];
+                if id.contains("{{") {
+                    assert_eq!(*name, "articles.html", "{name}: id {id} is computed");
+                    continue;
+                }
+                assert!(
+                    crate::markdown::THEME_IDS.contains(&id),
+                    "{name}: id {id:?} is missing from markdown::THEME_IDS"
+                );
+            }
+        }
+    }
+
+    /// Tera escapes the value of `default(value=x)` when it evaluates it, and the `{{ }}` around it
+    /// escapes it again: `The desk's` became `The desk&amp;#39;s`. The theme writes `{% if %}`.
+    #[test]
+    fn no_template_defaults_to_a_variable() {
+        for (name, text) in TEMPLATES {
+            for (i, _) in text.match_indices("default(value=") {
+                let arg = &text[i + "default(value=".len()..];
+                assert!(
+                    arg.starts_with('"'),
+                    "{name}: `default` to a variable escapes it twice; use {{% if %}}"
+                );
+            }
+        }
+    }
+}

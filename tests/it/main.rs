@@ -13,4 +13,5 @@ mod rebuild;
 mod safety;
 mod serve;
 mod support;
+mod text;
 mod workflow;

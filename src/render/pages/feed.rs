@@ -106,12 +106,15 @@ impl PageKind for EntityFeed {
         let entries: Vec<FeedEntry<'_>> = self
             .articles(g)
             .map(|a| FeedEntry {
-                content: "",
+                content: "".into(),
                 ..feed_entry(&g.articles[a], p.card(a), &p.theme_links)
             })
             .collect();
         insert_feed(ctx, g.base.permalink(&format!("{url}feed.xml")), &entries);
-        ctx.insert("feed_title", &format!("{name} · {}", g.config.title));
+        ctx.insert(
+            "feed_title",
+            &crate::text::smarten(&format!("{name} · {}", g.config.title), &mut None),
+        );
         ctx.insert("feed_alternate", &g.base.permalink(url));
     }
     fn fingerprint(&self, p: &Prepared<'_>, cards: &[u64], h: &mut FxHasher) {

@@ -85,7 +85,11 @@ pub(super) fn context(job: &dyn PageKind, p: &Prepared<'_>) -> Context {
     ctx.insert("site", &p.site);
     ctx.insert("banner", &None::<String>);
     job.context(p, &mut ctx);
-    ctx.insert("page_title", &job.title(p));
+    // The page's title is prose too (`context::Prose`).
+    ctx.insert(
+        "page_title",
+        &crate::text::smarten(&job.title(p), &mut None),
+    );
     ctx.insert("section", job.section(p));
     ctx.insert("current_path", &base.link(&url));
     ctx.insert("current_url", &base.permalink(&url));

@@ -2,7 +2,7 @@
 
 use super::{each, Job, PageKind};
 use crate::model::Origin;
-use crate::render::context::PageCtx;
+use crate::render::context::{PageCtx, Prose};
 use crate::render::Prepared;
 use rustc_hash::FxHasher;
 use std::hash::Hash;
@@ -39,9 +39,9 @@ impl PageKind for Page {
         ctx.insert(
             "page",
             &PageCtx {
-                title: &n.page.title,
+                title: Prose(&n.page.title),
                 url: p.graph.base.link(&n.url),
-                summary: n.page.summary.as_deref(),
+                summary: n.page.summary.as_deref().map(Prose),
                 body: &n.body.html,
                 extra: &n.page.extra,
             },
