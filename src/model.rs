@@ -207,6 +207,9 @@ pub struct Origin {
     pub yaml_line: usize,
     /// A hash of the whole file: `serve` re-renders a page only when what it shows has changed.
     pub digest: u64,
+    /// What parsing found worth a look but not wrong (a key that looks like a misspelled one);
+    /// `link` reports them with the build's diagnostics.
+    pub warnings: Vec<crate::error::Diagnostic>,
 }
 
 impl Origin {

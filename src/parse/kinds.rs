@@ -23,21 +23,31 @@ pub(super) struct Common {
 /// not even have the kind's shape (then that is the only problem reported).
 type Build = fn(&FrontMatter<'_>, Common, &mut Vec<Diagnostic>) -> Result<Item, Vec<Diagnostic>>;
 
-/// How to parse one kind: the front-matter keys it knows (the rest go to `extra`) and its builder.
+/// How to parse one kind: the front-matter keys it knows (the rest go to `extra`; one that looks
+/// like a known key is a warning), the known keys whose misspelling is an error, and its builder.
+/// This table is the only list of each kind's keys.
 pub(super) struct KindParser {
     pub(super) known_keys: &'static [&'static str],
+    /// Keys that decide whether the file is published: `Draft: true` or `stauts: draft` must not
+    /// publish an article with nothing but a warning.
+    pub(super) gates: &'static [&'static str],
     pub(super) build: Build,
 }
 
 pub(super) fn parser(kind: Kind) -> KindParser {
-    let (known_keys, build): (&'static [&'static str], Build) = match kind {
-        Kind::Article => (ARTICLE_KEYS, article),
-        Kind::Company => (COMPANY_KEYS, company),
-        Kind::Model => (MODEL_KEYS, model),
-        Kind::Theme => (THEME_KEYS, theme),
-        Kind::Page => (PAGE_KEYS, page),
-    };
-    KindParser { known_keys, build }
+    let (known_keys, gates, build): (&'static [&'static str], &'static [&'static str], Build) =
+        match kind {
+            Kind::Article => (ARTICLE_KEYS, &["status", "draft"], article),
+            Kind::Company => (COMPANY_KEYS, &[], company),
+            Kind::Model => (MODEL_KEYS, &[], model),
+            Kind::Theme => (THEME_KEYS, &[], theme),
+            Kind::Page => (PAGE_KEYS, &[], page),
+        };
+    KindParser {
+        known_keys,
+        gates,
+        build,
+    }
 }
 
 fn nonblank(s: Option<String>) -> Option<String> {
@@ -95,6 +105,14 @@ fn article(
     let slug = a.slug.unwrap_or(c.stem);
     fm.slug(slug_key, &slug, "article", errors);
     let status = match (a.status, a.draft) {
+        (Some(s), Some(draft)) if draft != (s == Status::Draft) => {
+            errors.push(fm.error_at_key(
+                "draft",
+                &format!("`draft: {draft}` contradicts `status: {}`", status_word(s)),
+                "keep only `status:` (draft, review or published) and delete `draft:`",
+            ));
+            Status::Draft
+        }
         (Some(s), _) => s,
         (None, Some(true)) => Status::Draft,
         _ => Status::Published,
@@ -118,6 +136,14 @@ fn article(
         extra: c.extra,
         body: c.body,
     }))
+}
+
+fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Draft => "draft",
+        Status::Review => "review",
+        Status::Published => "published",
+    }
 }
 
 const COMPANY_KEYS: &[&str] = &["name", "aliases", "country", "website", "summary"];

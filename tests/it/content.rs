@@ -1,0 +1,179 @@
+//! Content that cannot lie: front matter that would publish a draft or drop a field silently,
+//! folders and files a build would skip without a word, scheduling by instant and time zone, and
+//! site settings that would be quietly defaulted. Each case is an error or a warning at its line.
+
+use crate::support::*;
+
+/// Article front matter around `fields` (one `key: value` per line), on the minimal site.
+fn with_article(fields: &str) -> SiteTest {
+    SiteTest::minimal().file(
+        "content/articles/zz.md",
+        &format!("---\ntitle: Zebra Secret\ndate: 2023-01-01\n{fields}---\nZebra body.\n"),
+    )
+}
+
+/// Builds once successfully, then asserts that `site` now fails to build, naming `needle`, and
+/// that the previous output is left exactly as it was.
+#[track_caller]
+fn assert_build_refused(site: &SiteTest, needle: &str) -> Run {
+    let run = site.build();
+    run.assert_fails().assert_stderr_has(needle);
+    run
+}
+
+#[track_caller]
+fn assert_check_says(site: &SiteTest, needle: &str) -> Run {
+    let run = site.run(&["check"]);
+    assert!(
+        run.stdout().contains(needle),
+        "check output lacks {needle:?}:\n{}",
+        run.stdout()
+    );
+    run
+}
+
+#[test]
+fn status_published_with_draft_true_is_an_error() {
+    for (fields, shown) in [
+        (
+            "status: published\ndraft: true\n",
+            "`draft: true` contradicts `status: published`",
+        ),
+        (
+            "status: review\ndraft: true\n",
+            "`draft: true` contradicts `status: review`",
+        ),
+        (
+            "status: draft\ndraft: false\n",
+            "`draft: false` contradicts `status: draft`",
+        ),
+    ] {
+        let site = with_article(fields);
+        assert_build_refused(&site, "content/articles/zz.md:5:1: error: ");
+        assert_build_refused(&site, shown);
+        assert!(!site.exists("articles/zz/index.html"));
+        assert_check_says(&site, shown).assert_fails();
+    }
+    // Agreeing pairs are fine.
+    with_article("status: draft\ndraft: true\n")
+        .build()
+        .assert_ok();
+    let site = with_article("status: published\ndraft: false\n");
+    site.build().assert_ok();
+    assert!(site.exists("articles/zz/index.html"));
+}
+
+#[test]
+fn draft_in_another_case_or_misspelled_status_is_an_error() {
+    for (fields, key, meant) in [
+        ("Draft: true\n", "Draft", "draft"),
+        ("DRAFT: true\n", "DRAFT", "draft"),
+        ("stauts: draft\n", "stauts", "status"),
+        ("Status: draft\n", "Status", "status"),
+        ("drafts: true\n", "drafts", "draft"),
+    ] {
+        let site = with_article(fields);
+        let run = site.build();
+        run.assert_fails().assert_stderr_has(&format!(
+            "content/articles/zz.md:4:1: error: unknown field `{key}`: did you mean `{meant}`?"
+        ));
+        assert!(!site.public().exists(), "{key}: nothing was written");
+        assert!(!run.stdout().contains("built"), "{}", run.stdout());
+    }
+}
+
+#[test]
+fn misspelled_keys_are_warnings_with_did_you_mean_for_every_kind() {
+    let site = SiteTest::minimal()
+        .file("content/articles/zz.md", "---\ntitle: Zebra\ndate: 2023-01-01\ntheme: [computing-power]\ncompnies: [huawei-cloud]\nmood: calm\n---\nZebra.\n")
+        .file("content/companies/acme.md", "---\nname: Acme\nwebsit: https://acme.example\nalias: [ACME]\n---\n")
+        .file("content/models/roadrunner.md", "---\nname: Roadrunner\ncompany: acme\nmodality: [text]\n---\n")
+        .file("content/themes/speed.md", "---\nname: Speed\nKeywords: [fast]\n---\n")
+        .file("content/pages/colophon.md", "---\ntitle: Colophon\nsumary: How it is made.\n---\n");
+    let run = site.run(&["check"]);
+    let out = run.stdout();
+    for expected in [
+        "content/articles/zz.md:4:1: warning: unknown field `theme`: did you mean `themes`?",
+        "content/articles/zz.md:5:1: warning: unknown field `compnies`: did you mean `companies`?",
+        "content/companies/acme.md:3:1: warning: unknown field `websit`: did you mean `website`?",
+        "content/companies/acme.md:4:1: warning: unknown field `alias`: did you mean `aliases`?",
+        "content/models/roadrunner.md:4:1: warning: unknown field `modality`: did you mean `modalities`?",
+        "content/themes/speed.md:3:1: warning: unknown field `Keywords`: did you mean `keywords`?",
+        "content/pages/colophon.md:3:1: warning: unknown field `sumary`: did you mean `summary`?",
+    ] {
+        assert!(out.contains(expected), "lacks {expected:?}:\n{out}");
+    }
+    assert!(
+        !out.contains("`mood`"),
+        "a key like no known one is extra, quietly: {out}"
+    );
+    assert!(!out.contains("no problems"), "{out}");
+    // A build goes on, prints the warnings, and templates still see the key as `extra`.
+    let build = site.build();
+    build
+        .assert_ok()
+        .assert_stderr_has("did you mean `themes`?");
+    assert!(build.stdout().contains("warnings"), "{}", build.stdout());
+}
+
+#[test]
+fn missing_title_names_the_misspelled_key() {
+    let site = SiteTest::minimal()
+        .file(
+            "content/articles/zz.md",
+            "---\ntitel: Zebra\ndate: 2023-01-01\n---\nZebra.\n",
+        )
+        .file(
+            "content/models/x.md",
+            "---\nname: X\ncompnay: huawei-cloud\n---\n",
+        );
+    let run = site.build();
+    run.assert_fails()
+        .assert_stderr_has("content/articles/zz.md:2:1: error: front matter: missing `title`; found `titel`, did you mean `title`?")
+        .assert_stderr_has("rename `titel` to `title`")
+        .assert_stderr_has("content/models/x.md:3:1: error: front matter: missing `company`; found `compnay`, did you mean `company`?");
+}
+
+#[test]
+fn duplicate_key_is_reported_at_the_repeat() {
+    for (rel, text, line) in [
+        (
+            "content/articles/zz.md",
+            "---\ntitle: A\ndate: 2023-01-01\nsummary: x\ntitle: B\n---\n",
+            5,
+        ),
+        (
+            "content/companies/acme.md",
+            "---\nname: Acme\ncountry: X\nname: Acme Corp\n---\n",
+            4,
+        ),
+        (
+            "content/themes/speed.md",
+            "---\nname: Speed\n\nsummary: a\nsummary: b\n---\n",
+            5,
+        ),
+    ] {
+        let site = SiteTest::minimal().file(rel, text);
+        let key = text
+            .lines()
+            .nth(line - 1)
+            .unwrap()
+            .split(':')
+            .next()
+            .unwrap();
+        site.build().assert_fails().assert_stderr_has(&format!(
+            "{rel}:{line}:1: error: `{key}` is set twice (first at line"
+        ));
+    }
+}
+
+#[test]
+fn merge_key_in_front_matter_is_refused() {
+    let site = SiteTest::minimal().file(
+        "content/articles/zz.md",
+        "---\ntitle: Zebra\ndate: 2023-01-01\nbase: &b {themes: [computing-power]}\n<<: *b\n---\nZebra.\n",
+    );
+    site.build().assert_fails().assert_stderr_has(
+        "content/articles/zz.md:5:1: error: YAML merge keys (`<<`) are not supported",
+    );
+}
