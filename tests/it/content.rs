@@ -177,3 +177,88 @@ fn merge_key_in_front_matter_is_refused() {
         "content/articles/zz.md:5:1: error: YAML merge keys (`<<`) are not supported",
     );
 }
+
+#[test]
+fn missing_content_folder_is_an_error_and_the_output_is_untouched() {
+    let site = SiteTest::minimal();
+    site.build().assert_ok();
+    let before = site.list_output();
+    let about = site.read("about/index.html");
+    std::fs::rename(
+        site.root().join("content"),
+        site.root().join("content-moved"),
+    )
+    .unwrap();
+    let run = site.build();
+    run.assert_fails()
+        .assert_stderr_has("there is no content/ folder")
+        .assert_stderr_has("--root");
+    assert_eq!(site.list_output(), before, "the output is left as it was");
+    assert_eq!(site.read("about/index.html"), about);
+    site.run(&["check"])
+        .assert_fails()
+        .assert_stderr_has("no content/ folder");
+    // A file named content is no folder either.
+    site.write("content", "not a folder");
+    site.build()
+        .assert_fails()
+        .assert_stderr_has("no content/ folder");
+    // An empty content/ folder is an empty site, on purpose.
+    std::fs::remove_file(site.root().join("content")).unwrap();
+    std::fs::create_dir(site.root().join("content")).unwrap();
+    site.build().assert_ok();
+}
+
+#[test]
+fn markdown_files_not_named_md_are_refused() {
+    for name in ["x.MD", "x.Md", "x.markdown", "x.mdown"] {
+        for folder in ["articles", "pages"] {
+            let rel = format!("content/{folder}/{name}");
+            let site = SiteTest::minimal().file(&rel, "---\ntitle: X\ndate: 2023-01-01\n---\nX.\n");
+            site.build()
+                .assert_fails()
+                .assert_stderr_has(&format!("{rel}: error: content files must end in `.md`"))
+                .assert_stderr_has("rename it to `x.md`");
+        }
+    }
+    // Other files beside content are still left alone.
+    SiteTest::minimal()
+        .file("content/articles/notes.txt", "notes")
+        .file("content/articles/pic.png", "png")
+        .build()
+        .assert_ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_in_static_into_content_is_refused() {
+    use std::os::unix::fs::symlink;
+    let site = SiteTest::minimal().file(
+        "content/articles/d.md",
+        "---\ntitle: Draft Secret\ndate: 2023-01-01\nstatus: draft\n---\nDraft secret body.\n",
+    );
+    std::fs::create_dir_all(site.root().join("static/img")).unwrap();
+    site.write("static/img/ok.png", "png");
+    site.build().assert_ok();
+    let before = site.list_output();
+    for (link, target) in [
+        ("static/sources", "../content"),
+        ("static/d.md", "../content/articles/d.md"),
+        ("static/img/arts", "../../content/articles"),
+    ] {
+        symlink(target, site.root().join(link)).unwrap();
+        site.build()
+            .assert_fails()
+            .assert_stderr_has(&format!("{link}: error: symlink points into content/"));
+        assert_eq!(site.list_output(), before);
+        site.run(&["check"]).assert_fails();
+        std::fs::remove_file(site.root().join(link)).unwrap();
+    }
+    // A link elsewhere inside the site is still followed.
+    std::fs::create_dir_all(site.root().join("media")).unwrap();
+    site.write("media/logo.svg", "<svg/>");
+    symlink("../media", site.root().join("static/media")).unwrap();
+    site.build().assert_ok();
+    assert!(site.exists("media/logo.svg"));
+    assert!(!site.list_output().iter().any(|f| f.ends_with(".md")));
+}
