@@ -262,3 +262,118 @@ fn symlink_in_static_into_content_is_refused() {
     assert!(site.exists("media/logo.svg"));
     assert!(!site.list_output().iter().any(|f| f.ends_with(".md")));
 }
+
+/// The minimal site with `site.yaml` replaced by `yaml`.
+fn with_settings(yaml: &str) -> SiteTest {
+    SiteTest::minimal().file("site.yaml", yaml)
+}
+
+#[test]
+fn base_url_with_dot_segments_quotes_or_an_empty_port_is_refused() {
+    for (url, says) in [
+        ("https://e.com/a/../b/", "path segment `..`"),
+        ("https://e.com/%2e%2e/", "path segment `%2e%2e`"),
+        ("https://e.com/%2E/", "path segment `%2E`"),
+        ("https://e.com/a'b/", "contains '\\''"),
+        ("https://e.com:/", "port ``"),
+        ("https://e.com:8o/", "port `8o`"),
+    ] {
+        let site = with_settings(&format!("title: T\nbase_url: \"{url}\"\n"));
+        site.build()
+            .assert_fails()
+            .assert_stderr_has("site.yaml:2: error: ")
+            .assert_stderr_has(says);
+        assert!(!site.public().exists(), "{url}");
+        // The same checks hold for --base-url.
+        SiteTest::minimal()
+            .run(&["build", "--base-url", url])
+            .assert_fails()
+            .assert_stderr_has(says);
+    }
+}
+
+#[test]
+fn base_url_scheme_is_case_insensitive() {
+    let site = with_settings("title: T\nbase_url: HTTPS://Example.com/briefing/\n");
+    site.build().assert_ok();
+    let feed = site.read("feed.xml");
+    assert!(
+        feed.contains("https://Example.com/briefing/articles/"),
+        "{feed}"
+    );
+    assert!(!feed.contains("HTTPS://"), "{feed}");
+}
+
+#[test]
+fn paginate_zero_and_empty_or_null_title_are_errors() {
+    for (yaml, line, says) in [
+        (
+            "title: T\nbase_url: https://e.com/\npaginate: 0\n",
+            3,
+            "paginate: 0 articles per page",
+        ),
+        (
+            "title: \"\"\nbase_url: https://e.com/\n",
+            1,
+            "title: the site's title is empty",
+        ),
+        (
+            "title: \"  \"\nbase_url: https://e.com/\n",
+            1,
+            "title: the site's title is empty",
+        ),
+        (
+            "title: null\nbase_url: https://e.com/\n",
+            1,
+            "title: the site's title is null",
+        ),
+        (
+            "title: ~\nbase_url: https://e.com/\n",
+            1,
+            "title: the site's title is null",
+        ),
+        (
+            "title:\nbase_url: https://e.com/\n",
+            1,
+            "title: the site's title is null",
+        ),
+    ] {
+        let site = with_settings(yaml);
+        site.build()
+            .assert_fails()
+            .assert_stderr_has(&format!("site.yaml:{line}: error: {says}"));
+        assert_check_says(&site, says).assert_fails();
+    }
+}
+
+#[test]
+fn merge_key_in_site_yaml_says_merges_are_not_supported() {
+    let site = with_settings("defaults: &d\n  title: T\n<<: *d\nbase_url: https://e.com/\n");
+    let run = site.build();
+    run.assert_fails()
+        .assert_stderr_has(
+            "site.yaml:3:1: error: site settings: YAML merge keys (`<<`) are not supported",
+        )
+        .assert_stderr_has("write the settings out in full");
+    assert!(!run.stderr().contains("missing field"), "{}", run.stderr());
+}
+
+#[test]
+fn duplicate_key_in_site_yaml_is_reported_at_the_repeat() {
+    let site = with_settings("title: T\nbase_url: https://e.com/\nlanguage: en\ntitle: U\n");
+    site.build().assert_fails().assert_stderr_has(
+        "site.yaml:4:1: error: site settings: `title` is set twice (first at line 1)",
+    );
+}
+
+#[test]
+fn misspelled_settings_say_did_you_mean() {
+    for (yaml, says) in [
+        ("titel: T\nbase_url: https://e.com/\n", "site.yaml:1:1: error: site settings: missing `title`; found `titel`, did you mean `title`?"),
+        ("title: T\nbase_url: https://e.com/\npaginte: 3\n", "site.yaml:3:1: error: site settings: missing `paginate`; found `paginte`, did you mean `paginate`?"),
+        ("title: T\nbase_url: https://e.com/\npaginate: 3\npaginte: 3\n", "site.yaml:4:1: error: site settings: unknown field `paginte`: did you mean `paginate`?"),
+        ("title: T\nbase_url: https://e.com/\nautolink:\n  frist_only: false\n", "site.yaml:4:3: error: site settings: autolink: unknown field `frist_only`: did you mean `first_only`?"),
+    ] {
+        with_settings(yaml).build().assert_fails().assert_stderr_has(says);
+    }
+}
