@@ -25,7 +25,7 @@ pub(crate) fn parse_config(
         diags.push(d);
         return None;
     }
-    let config: SiteConfig = match serde_yaml::from_str(text) {
+    let mut config: SiteConfig = match serde_yaml::from_str(text) {
         Ok(c) => c,
         Err(e) => {
             diags.push(typed_error(text, &e));
@@ -33,6 +33,22 @@ pub(crate) fn parse_config(
         }
     };
     check_values(text, &config, diags);
+    if let Some(name) = &config.timezone {
+        match time_zone(name) {
+            Ok(zone) => config.zone = zone,
+            Err(hint) => diags.push(
+                Diagnostic::error(
+                    path,
+                    format!(
+                        "timezone: `{}` is not a time zone name",
+                        name.escape_debug()
+                    ),
+                )
+                .at_opt(top_level_key_line(text, "timezone"), None)
+                .hint(hint),
+            ),
+        }
+    }
     if let Some(cname) = &config.cname {
         if let Err(msg) = crate::url::check_host_name(cname.trim()) {
             let line = top_level_key_line(text, "cname");
@@ -189,6 +205,20 @@ fn check_values(text: &str, config: &SiteConfig, diags: &mut Diagnostics) {
                 .at_opt(top_level_key_line(text, "paginate"), None)
                 .hint("set `paginate:` to 1 or more, or leave it out for 10 per page"),
         );
+    }
+}
+
+/// The IANA zone `name` names (`Asia/Shanghai`, `UTC`), or the hint for one that is not.
+fn time_zone(name: &str) -> Result<chrono_tz::Tz, String> {
+    let name = name.trim();
+    if let Ok(zone) = name.parse::<chrono_tz::Tz>() {
+        return Ok(zone);
+    }
+    let names = chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
+    let exact_but_case = names.clone().find(|z| z.eq_ignore_ascii_case(name));
+    match exact_but_case.or_else(|| crate::text::did_you_mean(name, names)) {
+        Some(z) => Err(format!("did you mean `{z}`? Time zones are IANA names, e.g. `timezone: Asia/Shanghai`")),
+        None => Err("write an IANA time zone name, e.g. `timezone: Asia/Shanghai` or `timezone: Europe/Paris`; leave it out for UTC".into()),
     }
 }
 

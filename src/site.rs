@@ -4,6 +4,8 @@
 use crate::config::parse_config;
 use crate::error::{BuildError, Diagnostic, Diagnostics};
 use crate::guard::{self, Stopped, Watch};
+/// The instant a build or check runs as of: the clock, or `BRIEFING_NOW` (RFC 3339) when set.
+pub use crate::link::select::{now, NOW_VARIABLE};
 use crate::link::{self, Selection, SiteGraph};
 use crate::load::{self, AssetFile, SourceTree};
 use crate::model::Content;

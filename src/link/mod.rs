@@ -17,7 +17,7 @@ mod problems;
 mod refs;
 mod relations;
 mod resolve;
-mod select;
+pub(crate) mod select;
 mod urls;
 
 pub(crate) use crate::url::BaseUrl;
@@ -251,6 +251,10 @@ pub(crate) fn link(
     cache: Option<&mut BodyCache>,
     diags: &mut Diagnostics,
 ) -> SiteGraph {
+    let selection = Selection {
+        zone: config.zone,
+        ..selection
+    };
     report_parse_warnings(&content, diags);
     let targets = urls::claim_urls(&content, selection, diags);
     select::select(&mut content.articles, selection);

@@ -27,7 +27,13 @@ pub(crate) fn relink_articles(
     selection: Selection,
     cache: &mut BodyCache,
 ) -> Option<Vec<Diagnostic>> {
-    if graph.selection != selection {
+    // The zone comes from site.yaml, which the graph was linked with.
+    if graph.selection
+        != (Selection {
+            zone: graph.selection.zone,
+            ..selection
+        })
+    {
         return None;
     }
     let at = places(graph, edited)?;
@@ -117,7 +123,6 @@ mod tests {
     use crate::error::Diagnostics;
     use crate::link::{link, BaseUrl};
     use crate::model::{Content, Kind, SiteConfig};
-    use chrono::NaiveDate;
     use std::collections::HashSet as StdHashSet;
     use std::path::{Path, PathBuf};
 
@@ -147,7 +152,8 @@ mod tests {
         let selection = Selection {
             drafts: true,
             future: false,
-            today: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            now: "2024-01-01T00:00:00Z".parse().unwrap(),
+            zone: chrono_tz::UTC,
         };
         let g = link(
             config,

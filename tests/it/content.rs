@@ -377,3 +377,74 @@ fn misspelled_settings_say_did_you_mean() {
         with_settings(yaml).build().assert_fails().assert_stderr_has(says);
     }
 }
+
+/// Builds `site` as of `now` (RFC 3339) and says whether the article `slug` was published.
+fn published_at(site: &SiteTest, now: &str, slug: &str) -> bool {
+    site.run_with_env(&["build"], &[("BRIEFING_NOW", now)])
+        .assert_ok();
+    site.exists(&format!("articles/{slug}/index.html"))
+}
+
+#[test]
+fn article_dated_with_a_time_waits_until_that_instant() {
+    let site = SiteTest::minimal().file(
+        "content/articles/late.md",
+        "---\ntitle: Late Night Secret\ndate: 2026-12-01T23:30:00-05:00\n---\nLate.\n",
+    );
+    // 23:30 in New York is 04:30 UTC the next day; the calendar date alone would say 1 December.
+    assert!(!published_at(&site, "2026-12-01T23:59:00Z", "late"));
+    assert!(!published_at(&site, "2026-12-02T04:29:00Z", "late"));
+    assert!(!site.read("feed.xml").contains("Late Night Secret"));
+    assert!(published_at(&site, "2026-12-02T04:30:00Z", "late"));
+    assert!(site.read("feed.xml").contains("Late Night Secret"));
+    // The same instant in another offset is the same instant.
+    assert!(published_at(&site, "2026-12-02T12:30:00+08:00", "late"));
+    assert!(!published_at(&site, "2026-12-02T12:29:00+08:00", "late"));
+}
+
+#[test]
+fn date_only_article_goes_out_on_that_day_in_the_site_time_zone() {
+    let article = "---\ntitle: Day Story\ndate: 2026-12-02\n---\nDay.\n";
+    // Default: UTC.
+    let utc = SiteTest::minimal().file("content/articles/day.md", article);
+    assert!(!published_at(&utc, "2026-12-01T23:59:00Z", "day"));
+    assert!(published_at(&utc, "2026-12-02T00:00:00Z", "day"));
+    // In Shanghai, 2 December starts at 16:00 UTC on 1 December.
+    let shanghai = SiteTest::minimal()
+        .file(
+            "site.yaml",
+            &format!("{SITE_YAML}timezone: Asia/Shanghai\n"),
+        )
+        .file("content/articles/day.md", article);
+    assert!(!published_at(&shanghai, "2026-12-01T15:59:00Z", "day"));
+    assert!(published_at(&shanghai, "2026-12-01T16:00:00Z", "day"));
+    // And `check` judges "after now" by the same rule.
+    let run = shanghai.run_with_env(&["check"], &[("BRIEFING_NOW", "2026-12-01T15:59:00Z")]);
+    assert!(
+        run.stdout()
+            .contains("after now (2026-12-01 23:59 in Asia/Shanghai)"),
+        "{}",
+        run.stdout()
+    );
+    let run = shanghai.run_with_env(&["check"], &[("BRIEFING_NOW", "2026-12-01T16:00:00Z")]);
+    assert!(!run.stdout().contains("after now"), "{}", run.stdout());
+}
+
+#[test]
+fn unknown_time_zone_is_an_error_with_did_you_mean() {
+    for (zone, says) in [
+        ("Asia/Shangai", "did you mean `Asia/Shanghai`?"),
+        ("europe/paris", "did you mean `Europe/Paris`?"),
+        ("Mars/Olympus", "write an IANA time zone name"),
+    ] {
+        let site = SiteTest::minimal().file("site.yaml", &format!("{SITE_YAML}timezone: {zone}\n"));
+        let line = SITE_YAML.lines().count() + 1;
+        site.build()
+            .assert_fails()
+            .assert_stderr_has(&format!(
+                "site.yaml:{line}: error: timezone: `{zone}` is not a time zone name"
+            ))
+            .assert_stderr_has(says);
+        assert!(!site.public().exists());
+    }
+}
