@@ -90,10 +90,10 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Result<SourceTree, B
                         None => Ok(f),
                     })
             }
-            Err(e) => Err(Diagnostic::error(
-                &rel,
-                format!("cannot read this file: {e}"),
-            )),
+            Err(e) => Err(
+                Diagnostic::error(&rel, format!("cannot read this file: {e}"))
+                    .hint("check the file's permissions, or move it out of content/"),
+            ),
         })
         .collect();
     let mut files = Vec::with_capacity(read.len());
@@ -217,10 +217,10 @@ pub(crate) fn reread(root: &Path, rel: &str) -> Reread {
             }
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Reread::Gone,
-        Err(e) => Reread::Problem(Diagnostic::error(
-            &rel_path,
-            format!("cannot read this file: {e}"),
-        )),
+        Err(e) => Reread::Problem(
+            Diagnostic::error(&rel_path, format!("cannot read this file: {e}"))
+                .hint("check the file's permissions, or move it out of content/"),
+        ),
     }
 }
 

@@ -448,3 +448,68 @@ fn unknown_time_zone_is_an_error_with_did_you_mean() {
         assert!(!site.public().exists());
     }
 }
+
+/// A site with one of nearly every problem a check can report: bad front matter of every kind,
+/// misplaced files, broken references and links, editorial warnings.
+fn site_with_every_problem() -> SiteTest {
+    let site = SiteTest::minimal()
+        .file("content/articles/conflict.md", "---\ntitle: C\ndate: 2023-01-01\nstatus: published\ndraft: true\n---\nC.\n")
+        .file("content/articles/typos.md", "---\ntitle: Typos\ndate: 2023-01-01\ntheme: [x]\nDraft: true\n---\nT.\n")
+        .file("content/articles/titel.md", "---\ntitel: T\ndate: 2023-01-01\n---\nT.\n")
+        .file("content/articles/twice.md", "---\ntitle: A\ntitle: B\ndate: 2023-01-01\n---\n")
+        .file("content/articles/merge.md", "---\nbase: &b {title: M}\n<<: *b\ndate: 2023-01-01\n---\n")
+        .file("content/articles/refs.md", "---\ntitle: Refs\ndate: 2023-01-01\ncompanies: [huawei-clod, Huawei Cloud]\nthemes: [nope]\nsource: { name: X, url: \"javascript:alert(1)\" }\n---\nSee [gone](gone.md), [up](../../../x.md), [anchor](first.md#nowhere), [web](htps://example.org) and ![](../../static/none.png).\n")
+        .file("content/articles/baddate.md", "---\ntitle: Bad date\ndate: 25/09/2023\n---\n")
+        .file("content/articles/future.md", "---\ntitle: First Story\ndate: 2999-01-01\n---\nLater.\n")
+        .file("content/articles/empty.md", "")
+        .file("content/articles/nofm.md", "just text\n")
+        .file("content/articles/open.md", "---\ntitle: [unclosed\ndate: 2023-01-01\n---\n")
+        .file("content/articles/2023/nested.md", "---\ntitle: N\ndate: 2023-01-01\n---\n")
+        .file("content/notes/x.md", "---\ntitle: N\n---\n")
+        .file("content/articles/upper.MD", "---\ntitle: U\ndate: 2023-01-01\n---\n")
+        .file("content/companies/Bad_Id.md", "---\nname: Bad\nwebsite: \"javascript:x\"\nwebsit: x\n---\n")
+        .file("content/companies/blank.md", "---\nname: \"  \"\n---\n")
+        .file("content/models/orphan.md", "---\nname: Orphan\ncompany: nobody\n---\n")
+        .file("content/themes/unnamed.md", "---\nname: Unnamed\n---\n")
+        .file("content/pages/bad-slug.md", "---\ntitle: P\nslug: Not A Slug\n---\n");
+    site.write(
+        "content/articles/latin1.md",
+        b"---\ntitle: caf\xe9\ndate: 2023-01-01\n---\n",
+    );
+    site
+}
+
+#[test]
+fn every_finding_has_a_hint() {
+    let site = site_with_every_problem();
+    let run = site.run(&["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout()).expect("JSON report");
+    let findings = json["findings"].as_array().unwrap();
+    assert!(
+        findings.len() >= 30,
+        "the fixture finds many problems: {}",
+        findings.len()
+    );
+    let hintless: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["hint"].as_str().is_none_or(|h| h.trim().is_empty()))
+        .collect();
+    assert!(
+        hintless.is_empty(),
+        "findings without a hint:\n{hintless:#?}"
+    );
+    // A build prints the same problems, each followed by its hint.
+    let build = site.build();
+    build.assert_fails();
+    let err = build.stderr();
+    let lines: Vec<&str> = err.lines().collect();
+    for (i, l) in lines.iter().enumerate() {
+        if l.contains(": error: ") || l.contains(": warning: ") {
+            let next = lines.get(i + 1).copied().unwrap_or("");
+            assert!(
+                next.trim_start().starts_with("= hint: ") && next.len() > 12,
+                "no hint after {l:?}"
+            );
+        }
+    }
+}
