@@ -122,6 +122,20 @@ fn typed_error(text: &str, e: &serde_yaml::Error) -> Diagnostic {
         loc.as_ref().map(|l| l.line()),
         loc.as_ref().map(|l| l.column()),
     );
+    // "autolink: duplicate field `enabled`" comes at the section's start: point at the repeat.
+    if let Some(key) = msg
+        .split("duplicate field `")
+        .nth(1)
+        .and_then(|r| r.split('`').next())
+    {
+        let from = loc.as_ref().map_or(0, |l| l.index());
+        if let Some(at) = crate::yaml::repeat_of(text, key, from) {
+            let (line, col) = crate::error::line_col(text, at);
+            return Diagnostic::error(path, format!("site settings: {msg}"))
+                .at(line, Some(col))
+                .hint("keep one of the two; YAML does not allow a key twice in one mapping");
+        }
+    }
     // "unknown field `paginte`, expected one of `title`, ..., `extra`": serde lists the settings.
     if let Some(i) = msg.find("unknown field `") {
         // "autolink: " for a key inside a section.

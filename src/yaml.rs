@@ -313,6 +313,28 @@ pub(crate) fn duplicate_key(yaml: &str) -> Option<(String, usize, usize)> {
     None
 }
 
+/// Byte offset of the second `key:` at or after `from`, at any depth, block or flow (`{a: 1, a: 2}`):
+/// where serde_yaml's "duplicate field" inside a nested mapping really is.
+pub(crate) fn repeat_of(yaml: &str, key: &str, from: usize) -> Option<usize> {
+    let from = (0..=from.min(yaml.len()))
+        .rev()
+        .find(|&i| yaml.is_char_boundary(i))?;
+    let rest = &yaml[from..];
+    let mut seen = 0;
+    for (i, _) in rest.match_indices(key) {
+        let before = rest[..i].chars().next_back();
+        let after = rest[i + key.len()..].trim_start_matches([' ', '\t']);
+        let starts = before.is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '{' | ',' | '-'));
+        if starts && after.starts_with(':') {
+            seen += 1;
+            if seen == 2 {
+                return Some(from + i);
+            }
+        }
+    }
+    None
+}
+
 /// Byte offset of the first YAML merge key (`<<:`) at any depth, if any: serde_yaml does not apply
 /// merges, so the merged fields would be missing or arrive under the key `<<`.
 pub(crate) fn merge_key(yaml: &str) -> Option<usize> {

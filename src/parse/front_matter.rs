@@ -152,7 +152,23 @@ impl<'a> FrontMatter<'a> {
                 (line, col) = (Some(l + self.split.yaml_line - 1), Some(c));
             }
         }
-        let hint = if msg.contains("scanning a quoted scalar") {
+        // "source: duplicate field `name`" is reported where the mapping starts: find the repeat.
+        if let Some(key) = msg
+            .split("duplicate field `")
+            .nth(1)
+            .and_then(|r| r.split('`').next())
+        {
+            let from = line.map_or(0, |l| {
+                line_offset(self.split.yaml, l + 1 - self.split.yaml_line)
+            });
+            if let Some(at) = crate::yaml::repeat_of(self.split.yaml, key, from) {
+                let (l, c) = line_col(self.split.yaml, at);
+                (line, col) = (Some(l + self.split.yaml_line - 1), Some(c));
+            }
+        }
+        let hint = if msg.contains("duplicate field") {
+            "keep one of the two; YAML does not allow a key twice in one mapping".to_string()
+        } else if msg.contains("scanning a quoted scalar") {
             "this quoted value is never closed: add the closing quote".to_string()
         } else if msg.contains("parsing a flow sequence") {
             "this `[` list is never closed: add the `]`, or quote a value that contains `,`".into()
@@ -378,9 +394,22 @@ impl<'a> FrontMatter<'a> {
         }
     }
 
+    /// Reports a required text field that is empty, blank or null: serde_yaml reads `title: null`
+    /// and `title: ~` as the words `null` and `~`, which would become the page's title.
     pub(super) fn blank(&self, key: &str, value: &str, errors: &mut Vec<Diagnostic>) {
-        if value.trim().is_empty() {
-            errors.push(self.error_at_key(key, &format!("`{key}` is empty"), "give it a value"));
+        let null = matches!(
+            self.parsed.as_ref().and_then(|v| v.get(key)),
+            Some(serde_yaml::Value::Null)
+        );
+        if null || value.trim().is_empty() {
+            let what = if null { "null" } else { "empty" };
+            errors.push(self.error_at_key(
+                key,
+                &format!("`{key}` is {what}"),
+                &format!(
+                    "give `{key}:` a value; to write the word itself, quote it: `{key}: \"null\"`"
+                ),
+            ));
         }
     }
 
@@ -420,6 +449,14 @@ impl<'a> FrontMatter<'a> {
             None => self.error_at_key(key, msg, hint),
         }
     }
+}
+
+/// The byte offset where 1-based `line` of `text` starts (the end of the text past its last line).
+pub(crate) fn line_offset(text: &str, line: usize) -> usize {
+    text.split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum()
 }
 
 /// serde_yaml's message without the positions it embeds (we print positions ourselves), and the

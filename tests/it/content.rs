@@ -513,3 +513,85 @@ fn every_finding_has_a_hint() {
         }
     }
 }
+
+#[test]
+fn duplicate_key_inside_a_mapping_is_reported_at_the_repeat() {
+    let site = SiteTest::minimal().file(
+        "content/articles/zz.md",
+        "---\ntitle: Z\ndate: 2023-01-01\nsource: {name: A, url: \"https://a.example/\", name: B}\n---\n",
+    );
+    site.build().assert_fails().assert_stderr_has(
+        "content/articles/zz.md:4:46: error: front matter: source: duplicate field `name`",
+    );
+    let site = SiteTest::minimal().file(
+        "content/articles/zz.md",
+        "---\ntitle: Z\ndate: 2023-01-01\nsource:\n  name: A\n  url: \"https://a.example/\"\n  name: B\n---\n",
+    );
+    site.build().assert_fails().assert_stderr_has(
+        "content/articles/zz.md:7:3: error: front matter: source: duplicate field `name`",
+    );
+    let site = with_settings(
+        "title: T\nbase_url: https://e.com/\nautolink:\n  enabled: true\n  kinds: [models]\n  enabled: false\n",
+    );
+    site.build()
+        .assert_fails()
+        .assert_stderr_has(
+            "site.yaml:6:3: error: site settings: autolink: duplicate field `enabled`",
+        )
+        .assert_stderr_has("keep one of the two");
+}
+
+#[test]
+fn null_or_empty_title_and_name_are_errors_in_front_matter() {
+    for (rel, text, says) in [
+        (
+            "content/articles/zz.md",
+            "---\ntitle: null\ndate: 2023-01-01\n---\n",
+            "`title` is null",
+        ),
+        (
+            "content/articles/zz.md",
+            "---\ntitle: ~\ndate: 2023-01-01\n---\n",
+            "`title` is null",
+        ),
+        (
+            "content/articles/zz.md",
+            "---\ntitle:\ndate: 2023-01-01\n---\n",
+            "`title` is null",
+        ),
+        (
+            "content/pages/zz.md",
+            "---\ntitle: \"\"\n---\n",
+            "`title` is empty",
+        ),
+        (
+            "content/companies/zz.md",
+            "---\nname: ~\n---\n",
+            "`name` is null",
+        ),
+        (
+            "content/themes/zz.md",
+            "---\nname: null\n---\n",
+            "`name` is null",
+        ),
+        (
+            "content/models/zz.md",
+            "---\nname: null\ncompany: huawei-cloud\n---\n",
+            "`name` is null",
+        ),
+    ] {
+        SiteTest::minimal()
+            .file(rel, text)
+            .build()
+            .assert_fails()
+            .assert_stderr_has(&format!("{rel}:2:1: error: {says}"));
+    }
+    // Quoted, the word is a title like any other.
+    SiteTest::minimal()
+        .file(
+            "content/articles/zz.md",
+            "---\ntitle: \"null\"\ndate: 2023-01-01\n---\n",
+        )
+        .build()
+        .assert_ok();
+}
