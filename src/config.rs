@@ -196,7 +196,7 @@ fn typed_error(text: &str, e: &serde_yaml::Error) -> Diagnostic {
     d.hint("site.yaml needs title and base_url; see the README for every setting")
 }
 
-/// Values that parse but cannot be meant: an empty or null `title`, `paginate: 0`.
+/// Values that parse but cannot be meant: an empty or null `title`, `paginate: 0`, `feed_limit: 0`.
 fn check_values(text: &str, config: &SiteConfig, diags: &mut Diagnostics) {
     let path = Path::new(load::CONFIG_FILE);
     let raw_title = serde_yaml::from_str::<serde_yaml::Value>(text)
@@ -211,6 +211,13 @@ fn check_values(text: &str, config: &SiteConfig, diags: &mut Diagnostics) {
             )
             .at_opt(top_level_key_line(text, "title"), None)
             .hint("give the site a name, e.g. `title: AI Industry Briefing`; it is the masthead and the feed's title"),
+        );
+    }
+    if config.feed_limit == 0 {
+        diags.push(
+            Diagnostic::error(path, "feed_limit: 0 would leave every feed empty")
+                .at_opt(top_level_key_line(text, "feed_limit"), None)
+                .hint("set `feed_limit:` to 1 or more, or leave it out for 20 entries"),
         );
     }
     if config.paginate == 0 {

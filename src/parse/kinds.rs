@@ -302,3 +302,60 @@ fn page(
         body: c.body,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::de::{self, value::Error, Deserializer, Visitor};
+
+    /// A deserializer that only records the field names a struct asks for.
+    struct Fields(&'static [&'static str]);
+
+    impl<'de> Deserializer<'de> for &mut Fields {
+        type Error = Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Error> {
+            self.0 = fields;
+            Err(de::Error::custom("recorded"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+
+    fn fields_of<T: for<'de> Deserialize<'de>>() -> Vec<&'static str> {
+        let mut f = Fields(&[]);
+        let _ = T::deserialize(&mut f);
+        let mut v = f.0.to_vec();
+        v.sort_unstable();
+        v
+    }
+
+    /// The table of known keys is the one list: it must name exactly the fields each kind's
+    /// struct reads, so that no field is read without being known, nor known without being read.
+    #[test]
+    fn known_keys_are_exactly_the_fields_each_kind_reads() {
+        for (kind, fields) in [
+            (Kind::Article, fields_of::<ArticleFm>()),
+            (Kind::Company, fields_of::<CompanyFm>()),
+            (Kind::Model, fields_of::<ModelFm>()),
+            (Kind::Theme, fields_of::<ThemeFm>()),
+            (Kind::Page, fields_of::<PageFm>()),
+        ] {
+            let p = parser(kind);
+            let mut known = p.known_keys.to_vec();
+            known.sort_unstable();
+            assert_eq!(known, fields, "{kind:?}");
+            assert!(p.gates.iter().all(|g| p.known_keys.contains(g)), "{kind:?}");
+        }
+    }
+}
