@@ -74,6 +74,12 @@ pub(crate) fn relink_articles(
     for (&i, own) in at.iter().zip(problems) {
         out.extend(route(&mut graph.articles[i], own));
     }
+    // As a full link does (`report_parse_warnings`): the files' own parse warnings.
+    out.extend(
+        edited
+            .iter()
+            .flat_map(|a| a.origin.warnings.iter().cloned()),
+    );
     let fresh = bodies.into_fresh();
     cache.add(fresh);
     Some(out)
