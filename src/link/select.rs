@@ -59,6 +59,18 @@ pub fn now() -> DateTime<Utc> {
     clock.duration_trunc(TimeDelta::minutes(1)).unwrap_or(clock)
 }
 
+/// Refuses a `BRIEFING_NOW` that is set but is not an RFC 3339 timestamp: the build would
+/// otherwise run as of the clock, publishing what the user meant to hold back.
+pub(crate) fn check_now_variable() -> Result<(), String> {
+    match std::env::var(NOW_VARIABLE) {
+        Ok(v) if DateTime::parse_from_rfc3339(v.trim()).is_err() => Err(format!(
+            "`{}` is not an RFC 3339 timestamp",
+            v.escape_debug()
+        )),
+        _ => Ok(()),
+    }
+}
+
 impl Selection {
     /// A published build as of now.
     pub fn published() -> Self {

@@ -595,3 +595,18 @@ fn null_or_empty_title_and_name_are_errors_in_front_matter() {
         .build()
         .assert_ok();
 }
+
+#[test]
+fn briefing_now_that_is_not_a_timestamp_is_refused() {
+    let site = SiteTest::minimal();
+    for bad in ["2026-12-01", "tomorrow", "2026-12-01T10:00:00"] {
+        site.run_with_env(&["build"], &[("BRIEFING_NOW", bad)])
+            .assert_fails()
+            .assert_stderr_has("BRIEFING_NOW")
+            .assert_stderr_has("is not an RFC 3339 timestamp");
+        assert!(!site.public().exists());
+        site.run_with_env(&["check"], &[("BRIEFING_NOW", bad)])
+            .assert_fails()
+            .assert_stderr_has("is not an RFC 3339 timestamp");
+    }
+}
