@@ -117,18 +117,14 @@ fn typed_error(text: &str, e: &serde_yaml::Error) -> Diagnostic {
     let path = Path::new(load::CONFIG_FILE);
     let raw = e.to_string();
     let msg = raw.split(" at line ").next().unwrap_or(&raw).to_string();
-    let loc = e.location();
-    let d = Diagnostic::error(path, format!("site settings: {msg}")).at_opt(
-        loc.as_ref().map(|l| l.line()),
-        loc.as_ref().map(|l| l.column()),
-    );
+    let loc = e.location().map(|l| (l.line(), l.column(), l.index()));
     // "autolink: duplicate field `enabled`" comes at the section's start: point at the repeat.
     if let Some(key) = msg
         .split("duplicate field `")
         .nth(1)
         .and_then(|r| r.split('`').next())
     {
-        let from = loc.as_ref().map_or(0, |l| l.index());
+        let from = loc.map_or(0, |l| l.2);
         if let Some(at) = crate::yaml::repeat_of(text, key, from) {
             let (line, col) = crate::error::line_col(text, at);
             return Diagnostic::error(path, format!("site settings: {msg}"))
@@ -136,45 +132,8 @@ fn typed_error(text: &str, e: &serde_yaml::Error) -> Diagnostic {
                 .hint("keep one of the two; YAML does not allow a key twice in one mapping");
         }
     }
-    // "unknown field `paginte`, expected one of `title`, ..., `extra`": serde lists the settings.
-    if let Some(i) = msg.find("unknown field `") {
-        // "autolink: " for a key inside a section.
-        let section = &msg[..i];
-        let rest = &msg[i + "unknown field `".len()..];
-        let key = rest.split('`').next().unwrap_or_default();
-        let known: Vec<&str> = rest
-            .split_once("expected ")
-            .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
-            .unwrap_or_default();
-        let (line, col) = match key_line(text, key) {
-            Some((l, c)) => (Some(l), Some(c)),
-            None => (
-                loc.as_ref().map(|l| l.line()),
-                loc.as_ref().map(|l| l.column()),
-            ),
-        };
-        let top: Vec<String> = crate::yaml::top_level_keys(text)
-            .into_iter()
-            .map(|k| k.0)
-            .collect();
-        let is_top = section.is_empty() && top.iter().any(|k| k == key);
-        return match crate::yaml::similar_key(key, &known) {
-            Some(meant) if is_top && !top.iter().any(|k| k == meant) => Diagnostic::error(
-                path,
-                format!("site settings: missing `{meant}`; found `{key}`, did you mean `{meant}`?"),
-            )
-            .at_opt(line, col)
-            .hint(format!("rename `{key}` to `{meant}`")),
-            Some(meant) => Diagnostic::error(
-                path,
-                format!("site settings: {section}unknown field `{key}`: did you mean `{meant}`?"),
-            )
-            .at_opt(line, col)
-            .hint(format!("rename it to `{meant}`")),
-            None => d
-                .at_opt(line, col)
-                .hint("remove it, or move it under `extra:` for your templates; see the README for every setting"),
-        };
+    if let Some(d) = unknown_field(text, &msg, loc.map(|l| (l.0, l.1))) {
+        return d;
     }
     if let Some(missing) = msg
         .strip_prefix("missing field `")
@@ -193,7 +152,50 @@ fn typed_error(text: &str, e: &serde_yaml::Error) -> Diagnostic {
             .hint(format!("rename `{found}` to `{missing}`"));
         }
     }
-    d.hint("site.yaml needs title and base_url; see the README for every setting")
+    Diagnostic::error(path, format!("site settings: {msg}"))
+        .at_opt(loc.map(|l| l.0), loc.map(|l| l.1))
+        .hint("site.yaml needs title and base_url; see the README for every setting")
+}
+
+/// "unknown field `paginte`, expected one of `title`, ..., `extra`" (serde lists the settings),
+/// at the key's line, with the setting it resembles; "missing `title`; found `titel`" when the
+/// setting it resembles is not there at all.
+fn unknown_field(text: &str, msg: &str, loc: Option<(usize, usize)>) -> Option<Diagnostic> {
+    let path = Path::new(load::CONFIG_FILE);
+    let i = msg.find("unknown field `")?;
+    // "autolink: " for a key inside a section.
+    let section = &msg[..i];
+    let rest = &msg[i + "unknown field `".len()..];
+    let key = rest.split('`').next().unwrap_or_default();
+    let known: Vec<&str> = rest
+        .split_once("expected ")
+        .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
+        .unwrap_or_default();
+    let (line, col) = match key_line(text, key).or(loc) {
+        Some((l, c)) => (Some(l), Some(c)),
+        None => (None, None),
+    };
+    let top: Vec<String> = crate::yaml::top_level_keys(text)
+        .into_iter()
+        .map(|k| k.0)
+        .collect();
+    let is_top = section.is_empty() && top.iter().any(|k| k == key);
+    let d = match crate::yaml::similar_key(key, &known) {
+        Some(meant) if is_top && !top.iter().any(|k| k == meant) => Diagnostic::error(
+            path,
+            format!("site settings: missing `{meant}`; found `{key}`, did you mean `{meant}`?"),
+        )
+        .hint(format!("rename `{key}` to `{meant}`")),
+        Some(meant) => Diagnostic::error(
+            path,
+            format!("site settings: {section}unknown field `{key}`: did you mean `{meant}`?"),
+        )
+        .hint(format!("rename it to `{meant}`")),
+        None => Diagnostic::error(path, format!("site settings: {msg}")).hint(
+            "remove it, or move it under `extra:` for your templates; see the README for every setting",
+        ),
+    };
+    Some(d.at_opt(line, col))
 }
 
 /// Values that parse but cannot be meant: an empty or null `title`, `paginate: 0`, `feed_limit: 0`.
