@@ -59,8 +59,17 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Result<SourceTree, B
         Err(e) => return Err(BuildError::read(&config_path, e)),
     };
     let canonical_root = root.canonicalize().map_err(|e| BuildError::read(root, e))?;
+    if !root.join("content").is_dir() {
+        // Without this, a wrong --root or a folder not yet checked out builds an empty site and
+        // replaces the real output with it.
+        return Err(BuildError::Refused {
+            path: root.join("content"),
+            message: "there is no content/ folder: nothing to build".into(),
+            hint: "create content/ (with articles/, companies/, models/, themes/, pages/), or pass --root DIR for the site you meant".into(),
+        });
+    }
 
-    let content_paths = walk(root, &canonical_root, "content", diags)?;
+    let content_paths = walk(root, &canonical_root, "content", None, diags)?;
     let mut wanted = Vec::new();
     for (abs, rel) in content_paths {
         match classify(&rel) {
@@ -81,10 +90,10 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Result<SourceTree, B
                         None => Ok(f),
                     })
             }
-            Err(e) => Err(Diagnostic::error(
-                &rel,
-                format!("cannot read this file: {e}"),
-            )),
+            Err(e) => Err(
+                Diagnostic::error(&rel, format!("cannot read this file: {e}"))
+                    .hint("check the file's permissions, or move it out of content/"),
+            ),
         })
         .collect();
     let mut files = Vec::with_capacity(read.len());
@@ -120,6 +129,14 @@ fn classify(rel: &str) -> Option<Result<Kind, Diagnostic>> {
         return None;
     }
     let is_md = rel.ends_with(".md");
+    if !is_md && is_markdown_name(name) {
+        let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+        return Some(Err(Diagnostic::error(
+            rel_path,
+            "content files must end in `.md`: this file would be skipped",
+        )
+        .hint(format!("rename it to `{stem}.md`"))));
+    }
     match folder.and_then(Kind::from_folder) {
         Some(kind) if is_md && rest.len() == 1 => Some(Ok(kind)),
         Some(_) if is_md => Some(Err(Diagnostic::error(
@@ -136,6 +153,17 @@ fn classify(rel: &str) -> Option<Result<Kind, Diagnostic>> {
         .hint("content lives in content/articles, companies, models, themes or pages"))),
         None => None,
     }
+}
+
+/// A Markdown file under another name than `.md`: `.MD`, `.Md`, `.markdown`, `.mdown`, `.mkd`.
+fn is_markdown_name(name: &str) -> bool {
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    !stem.is_empty()
+        && ["md", "markdown", "mdown", "mkd", "mkdn"]
+            .iter()
+            .any(|m| ext.eq_ignore_ascii_case(m))
 }
 
 /// One content file read again after an edit, under the same rules as `load`.
@@ -189,10 +217,10 @@ pub(crate) fn reread(root: &Path, rel: &str) -> Reread {
             }
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Reread::Gone,
-        Err(e) => Reread::Problem(Diagnostic::error(
-            &rel_path,
-            format!("cannot read this file: {e}"),
-        )),
+        Err(e) => Reread::Problem(
+            Diagnostic::error(&rel_path, format!("cannot read this file: {e}"))
+                .hint("check the file's permissions, or move it out of content/"),
+        ),
     }
 }
 
@@ -212,7 +240,11 @@ fn assets_in(
     folder: &str,
     diags: &mut Diagnostics,
 ) -> Result<Vec<AssetFile>, BuildError> {
-    Ok(walk(root, canonical_root, folder, diags)?
+    // A link from static/ into content/ would copy the raw sources, drafts included, into the
+    // output for anyone to read.
+    let content = canonical_root.join("content");
+    let forbidden = (folder == "static").then_some(content.as_path());
+    Ok(walk(root, canonical_root, folder, forbidden, diags)?
         .into_iter()
         .map(|(abs, rel)| AssetFile {
             abs,
@@ -222,11 +254,13 @@ fn assets_in(
 }
 
 /// Files under `root/folder`, as (absolute, root-relative) pairs. Symlinks are followed only while
-/// they stay inside the site; loops and links out of the site are reported, never followed.
+/// they stay inside the site and out of `forbidden`; loops and other links are reported, never
+/// followed.
 fn walk(
     root: &Path,
     canonical_root: &Path,
     folder: &str,
+    forbidden: Option<&Path>,
     diags: &mut Diagnostics,
 ) -> Result<Vec<(PathBuf, String)>, BuildError> {
     let dir = root.join(folder);
@@ -262,6 +296,13 @@ fn walk(
         if entry.path_is_symlink() {
             let target = entry.path().canonicalize();
             let inside = target.as_ref().is_ok_and(|t| t.starts_with(canonical_root));
+            if let Some(f) = forbidden.filter(|f| target.as_ref().is_ok_and(|t| t.starts_with(f))) {
+                diags.push(forbidden_link(root, entry.path(), f, canonical_root));
+                if entry.file_type().is_dir() {
+                    it.skip_current_dir();
+                }
+                continue;
+            }
             if !inside {
                 diags.push(
                     Diagnostic::error(
@@ -289,6 +330,17 @@ fn walk(
         }
     }
     Ok(out)
+}
+
+fn forbidden_link(root: &Path, link: &Path, forbidden: &Path, canonical_root: &Path) -> Diagnostic {
+    let into = display_path(forbidden.strip_prefix(canonical_root).unwrap_or(forbidden));
+    Diagnostic::error(
+        rel_to(root, link),
+        format!("symlink points into {into}/: it would publish the source files, drafts included"),
+    )
+    .hint(format!(
+        "remove the symlink; put files for the output in static/ itself, not in {into}/"
+    ))
 }
 
 /// The file's bytes, unless it is larger than `MAX_FILE_BYTES`.

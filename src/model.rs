@@ -129,6 +129,9 @@ pub enum Status {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PubDate {
     instant: DateTime<FixedOffset>,
+    /// Written as a calendar date alone: it goes out at the start of that day in the site's time
+    /// zone, not at midnight UTC.
+    date_only: bool,
 }
 
 /// Text that is not a date in one of the forms front matter may use.
@@ -145,11 +148,15 @@ impl PubDate {
             }
         }
         if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-            return Ok(PubDate { instant: t });
+            return Ok(PubDate {
+                instant: t,
+                date_only: false,
+            });
         }
         if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S") {
             return Ok(PubDate {
                 instant: Utc.from_utc_datetime(&t).fixed_offset(),
+                date_only: false,
             });
         }
         Err(InvalidDate(s.to_string()))
@@ -158,7 +165,23 @@ impl PubDate {
         let t = d.and_hms_opt(0, 0, 0).expect("midnight exists");
         PubDate {
             instant: Utc.from_utc_datetime(&t).fixed_offset(),
+            date_only: true,
         }
+    }
+    /// When the article may go out: the instant written, or for a date alone the first moment of
+    /// that day in `zone` (the site's `timezone`).
+    pub fn goes_out(&self, zone: chrono_tz::Tz) -> DateTime<Utc> {
+        if !self.date_only {
+            return self.instant.with_timezone(&Utc);
+        }
+        let midnight = self.date().and_hms_opt(0, 0, 0).expect("midnight exists");
+        // A day that starts in a daylight-saving gap (no 00:00) starts at the gap's end.
+        (0..=180)
+            .find_map(|m| {
+                zone.from_local_datetime(&(midnight + chrono::Duration::minutes(m)))
+                    .earliest()
+            })
+            .map_or(self.instant.with_timezone(&Utc), |t| t.with_timezone(&Utc))
     }
     pub fn date(&self) -> NaiveDate {
         self.instant.date_naive()
@@ -207,6 +230,9 @@ pub struct Origin {
     pub yaml_line: usize,
     /// A hash of the whole file: `serve` re-renders a page only when what it shows has changed.
     pub digest: u64,
+    /// What parsing found worth a look but not wrong (a key that looks like a misspelled one);
+    /// `link` reports them with the build's diagnostics.
+    pub warnings: Vec<crate::error::Diagnostic>,
 }
 
 impl Origin {
@@ -382,12 +408,21 @@ pub struct SiteConfig {
     /// Custom domain for GitHub Pages; written as `CNAME`.
     #[serde(default)]
     pub cname: Option<String>,
+    /// The site's time zone as written (an IANA name); `zone` is what it names.
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// The day a date-only article goes out starts in this zone; set by `config` from `timezone`.
+    #[serde(skip, default = "default_zone")]
+    pub zone: chrono_tz::Tz,
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
 fn default_language() -> String {
     "en".into()
+}
+fn default_zone() -> chrono_tz::Tz {
+    chrono_tz::UTC
 }
 fn default_paginate() -> usize {
     10
@@ -455,6 +490,35 @@ mod tests {
         assert_eq!(
             PubDate::parse("2023-09-05").unwrap().display(),
             "5 September 2023"
+        );
+    }
+
+    #[test]
+    fn dates_alone_go_out_at_the_start_of_the_day_in_the_site_zone() {
+        let at =
+            |s: &str, zone: chrono_tz::Tz| PubDate::parse(s).unwrap().goes_out(zone).to_rfc3339();
+        assert_eq!(
+            at("2026-12-01", chrono_tz::UTC),
+            "2026-12-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            at("2026-12-01", chrono_tz::Asia::Shanghai),
+            "2026-11-30T16:00:00+00:00"
+        );
+        assert_eq!(
+            at("2026-12-01", chrono_tz::America::New_York),
+            "2026-12-01T05:00:00+00:00"
+        );
+        // An instant is that instant, whatever the zone.
+        let t = "2026-12-01T23:30:00-05:00";
+        assert_eq!(
+            at(t, chrono_tz::Asia::Shanghai),
+            "2026-12-02T04:30:00+00:00"
+        );
+        // Havana skips from 00:00 to 01:00 on 2026-03-08: that day starts at 01:00 local.
+        assert_eq!(
+            at("2026-03-08", chrono_tz::America::Havana),
+            "2026-03-08T05:00:00+00:00"
         );
     }
 

@@ -4,6 +4,8 @@
 use crate::config::parse_config;
 use crate::error::{BuildError, Diagnostic, Diagnostics};
 use crate::guard::{self, Stopped, Watch};
+/// The instant a build or check runs as of: the clock, or `BRIEFING_NOW` (RFC 3339) when set.
+pub use crate::link::select::{now, NOW_VARIABLE};
 use crate::link::{self, Selection, SiteGraph};
 use crate::load::{self, AssetFile, SourceTree};
 use crate::model::Content;
@@ -83,6 +85,13 @@ pub fn read_site(
     base_url: Option<&str>,
     selection: Selection,
 ) -> Result<(SiteGraph, SourceTree, Diagnostics), BuildError> {
+    if let Err(message) = link::select::check_now_variable() {
+        return Err(BuildError::Refused {
+            path: link::select::NOW_VARIABLE.into(),
+            message,
+            hint: "set it like BRIEFING_NOW=2026-12-01T23:30:00Z, or unset it to build as of the clock".into(),
+        });
+    }
     let mut diags = Diagnostics::new();
     let mut tree = load::load(root, &mut diags)?;
     let config = parse_config(&tree.config_text, base_url, &mut diags);

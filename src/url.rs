@@ -25,6 +25,10 @@ pub enum BaseUrlError {
     NoHost(String),
     #[error("`{0}` may not carry a query or fragment")]
     QueryOrFragment(String),
+    #[error("`{url}` has the path segment `{segment}`: a base path may not climb or stand still (`.`, `..`, `%2e`)")]
+    DotSegment { url: String, segment: String },
+    #[error("`{url}` has the port `{port}`: a port is a number from 1 to 65535, or left out with its `:`")]
+    Port { url: String, port: String },
 }
 
 impl BaseUrl {
@@ -34,7 +38,7 @@ impl BaseUrl {
         // would end up in pages (quotes, angle brackets) or break them.
         if let Some(bad) = s
             .chars()
-            .find(|c| c.is_whitespace() || c.is_control() || "\"<>\\^`{|}".contains(*c))
+            .find(|c| c.is_whitespace() || c.is_control() || "\"'<>\\^`{|}".contains(*c))
         {
             return Err(BaseUrlError::Character {
                 url: s.escape_debug().to_string(),
@@ -44,6 +48,8 @@ impl BaseUrl {
         let Some((scheme, rest)) = s.split_once("://") else {
             return Err(BaseUrlError::NotAbsolute(s.to_string()));
         };
+        // Schemes are case-insensitive (RFC 3986 3.1); links are written in the canonical case.
+        let scheme = scheme.to_ascii_lowercase();
         if scheme != "http" && scheme != "https" {
             return Err(BaseUrlError::Scheme(s.to_string()));
         }
@@ -51,11 +57,31 @@ impl BaseUrl {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, "/"),
         };
-        if host.is_empty() || host.contains(char::is_whitespace) {
+        if host.is_empty() || host.contains(char::is_whitespace) || host.starts_with(':') {
             return Err(BaseUrlError::NoHost(s.to_string()));
+        }
+        if let Some((_, port)) = host.rsplit_once(':').filter(|_| !host.ends_with(']')) {
+            let number = port.parse::<u16>().ok().filter(|p| *p > 0);
+            if number.is_none() || !port.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(BaseUrlError::Port {
+                    url: s.to_string(),
+                    port: port.to_string(),
+                });
+            }
         }
         if path.contains(['?', '#']) {
             return Err(BaseUrlError::QueryOrFragment(s.to_string()));
+        }
+        // Every link starts with this path: `..` in it would point links outside the site, and
+        // browsers read `%2e` as `.` too.
+        if let Some(segment) = path.split('/').find(|seg| {
+            let decoded = percent_decode_lossy(seg);
+            decoded == "." || decoded == ".." || seg.to_ascii_lowercase().contains("%2e")
+        }) {
+            return Err(BaseUrlError::DotSegment {
+                url: s.to_string(),
+                segment: segment.to_string(),
+            });
         }
         let path = if path.ends_with('/') {
             path.to_string()
@@ -374,6 +400,31 @@ mod tests {
         assert!(BaseUrl::parse("ftp://example.com/").is_err());
         assert!(BaseUrl::parse("https://e.com\"><script>/").is_err());
         assert!(BaseUrl::parse("https://e.com/a b/").is_err());
+    }
+
+    #[test]
+    fn base_url_refuses_dot_segments_quotes_and_empty_ports() {
+        for bad in [
+            "https://e.com/a/../b/",
+            "https://e.com/..",
+            "https://e.com/./",
+            "https://e.com/%2e%2e/",
+            "https://e.com/%2E./x/",
+            "https://e.com/v%2e1/",
+            "https://e.com/a'b/",
+            "https://e.com:/",
+            "https://e.com:x/",
+            "https://e.com:0/",
+            "https://e.com:99999/",
+            "https://:80/",
+        ] {
+            assert!(BaseUrl::parse(bad).is_err(), "{bad} accepted");
+        }
+        let b = BaseUrl::parse("HTTPS://e.com:8443/a.b/").unwrap();
+        assert_eq!(b.url, "https://e.com:8443/a.b/");
+        assert_eq!(BaseUrl::parse("Http://e.com").unwrap().url, "http://e.com/");
+        assert!(BaseUrl::parse("https://[::1]:8080/x/").is_ok());
+        assert!(BaseUrl::parse("https://[::1]/").is_ok());
     }
 
     #[test]

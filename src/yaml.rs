@@ -257,6 +257,137 @@ pub(crate) fn locate_value(yaml: &str, key: &str, value: &str) -> Option<usize> 
     None
 }
 
+/// The keys of the top-level mapping as written, with the byte offset of each line: plain keys
+/// (`title:`) and quoted ones (`"title":`), in order, repeats included. Lines inside block values,
+/// comments and list items are skipped.
+pub(crate) fn top_level_keys(yaml: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    let mut in_block_scalar = false;
+    for line in yaml.split_inclusive('\n') {
+        let at = offset;
+        offset += line.len();
+        let starts_value = !line.starts_with([' ', '\t']) && !line.trim().is_empty();
+        if in_block_scalar && !starts_value {
+            continue;
+        }
+        in_block_scalar = false;
+        if !starts_value || line.starts_with(['#', '-']) || line.starts_with("...") {
+            continue;
+        }
+        let (key, rest) = match line.chars().next() {
+            Some(q @ ('"' | '\'')) => match line[1..].find(q) {
+                Some(end) => (line[1..1 + end].to_string(), &line[2 + end..]),
+                None => continue,
+            },
+            _ => match line
+                .find(": ")
+                .or_else(|| line.trim_end().strip_suffix(':').map(str::len))
+            {
+                Some(i) => (line[..i].trim_end().to_string(), &line[i..]),
+                None => continue,
+            },
+        };
+        let rest = rest.trim_start();
+        if !rest.starts_with(':') {
+            continue;
+        }
+        let value = rest[1..].trim();
+        in_block_scalar = value.starts_with(['|', '>']);
+        out.push((key, at));
+    }
+    out
+}
+
+/// The first top-level key written twice: its name, the byte offset of the repeat and that of the
+/// first one. serde_yaml names the key but not where the repeat is.
+pub(crate) fn duplicate_key(yaml: &str) -> Option<(String, usize, usize)> {
+    let keys = top_level_keys(yaml);
+    let mut seen = std::collections::HashMap::new();
+    for (key, at) in keys {
+        if let Some(&first) = seen.get(&key) {
+            return Some((key, at, first));
+        }
+        seen.insert(key, at);
+    }
+    None
+}
+
+/// Byte offset of the second `key:` at or after `from`, at any depth, block or flow (`{a: 1, a: 2}`):
+/// where serde_yaml's "duplicate field" inside a nested mapping really is.
+pub(crate) fn repeat_of(yaml: &str, key: &str, from: usize) -> Option<usize> {
+    let from = (0..=from.min(yaml.len()))
+        .rev()
+        .find(|&i| yaml.is_char_boundary(i))?;
+    let rest = &yaml[from..];
+    let mut seen = 0;
+    for (i, _) in rest.match_indices(key) {
+        let before = rest[..i].chars().next_back();
+        let after = rest[i + key.len()..].trim_start_matches([' ', '\t']);
+        let starts = before.is_none_or(|c| matches!(c, ' ' | '\t' | '\n' | '{' | ',' | '-'));
+        if starts && after.starts_with(':') {
+            seen += 1;
+            if seen == 2 {
+                return Some(from + i);
+            }
+        }
+    }
+    None
+}
+
+/// Byte offset of the first YAML merge key (`<<:`) at any depth, if any: serde_yaml does not apply
+/// merges, so the merged fields would be missing or arrive under the key `<<`.
+pub(crate) fn merge_key(yaml: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n') {
+        let trimmed = line.trim_start_matches([' ', '\t', '-']).trim_start();
+        if let Some(rest) = trimmed.strip_prefix("<<") {
+            if rest.trim_start().starts_with(':') {
+                return Some(offset + (line.len() - trimmed.len()));
+            }
+        }
+        if let Some(i) = line.find("{<<").or_else(|| line.find(", <<")) {
+            return Some(offset + i);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The known key that `key` most likely misspells: the same word in another letter case, the
+/// singular or plural of it, or a near miss by edit distance (`text::did_you_mean`). Short keys
+/// need a closer miss (one edit, or two letters swapped), so that `note` is not taken for `date`.
+pub(crate) fn similar_key<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    if known.contains(&key) {
+        return None;
+    }
+    let lower = key.to_lowercase();
+    let plural = |a: &str, b: &str| {
+        b.strip_suffix('s') == Some(a)
+            || b.strip_suffix("es") == Some(a)
+            || (a
+                .strip_suffix('y')
+                .is_some_and(|stem| b.strip_suffix("ies") == Some(stem)))
+    };
+    if let Some(k) = known
+        .iter()
+        .find(|k| **k == lower || plural(&lower, k) || plural(k, &lower))
+    {
+        return Some(k);
+    }
+    let near = crate::text::did_you_mean(&lower, known.iter().copied())?;
+    let swapped = || {
+        let (a, b): (Vec<char>, Vec<char>) = (lower.chars().collect(), near.chars().collect());
+        let diff: Vec<usize> = (0..a.len().min(b.len()))
+            .filter(|&i| a[i] != b[i])
+            .collect();
+        a.len() == b.len() && diff.len() == 2 && diff[1] == diff[0] + 1 && a[diff[0]] == b[diff[1]]
+    };
+    let close =
+        lower.chars().count() >= 5 || crate::text::edit_distance(&lower, near) <= 1 || swapped();
+    close.then_some(near)
+}
+
 /// More `[` and `{` than this in one string are written as escapes (below).
 const MAX_LITERAL_BRACKETS: usize = 8;
 
@@ -325,6 +456,48 @@ fn many_brackets(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn similar_keys_are_typos_case_and_plurals_not_neighbours() {
+        let known = [
+            "title",
+            "date",
+            "status",
+            "draft",
+            "themes",
+            "companies",
+            "authors",
+        ];
+        for (typed, meant) in [
+            ("titel", "title"),
+            ("stauts", "status"),
+            ("Draft", "draft"),
+            ("theme", "themes"),
+            ("compnies", "companies"),
+            ("company", "companies"),
+            ("author", "authors"),
+            ("DATE", "date"),
+            ("dtae", "date"),
+        ] {
+            assert_eq!(similar_key(typed, &known), Some(meant), "{typed}");
+        }
+        for other in ["note", "site", "tags", "image", "subtitle", "title", "hero"] {
+            assert_eq!(similar_key(other, &known), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn top_level_keys_skip_nested_and_block_text() {
+        let yaml = "title: a\nsource:\n  name: x\nbody: |\n  title: not a key\n\"quoted\": 1\n- item\n# c: d\nlast:\n";
+        let keys: Vec<String> = top_level_keys(yaml).into_iter().map(|k| k.0).collect();
+        assert_eq!(keys, ["title", "source", "body", "quoted", "last"]);
+        let (key, at, first) = duplicate_key("a: 1\nb: 2\na: 3\n").unwrap();
+        assert_eq!((key.as_str(), at, first), ("a", 10, 0));
+        assert_eq!(duplicate_key("a: 1\nb:\n  a: 2\n"), None);
+        assert_eq!(merge_key("x: &d {a: 1}\n<<: *d\n"), Some(13));
+        assert_eq!(merge_key("s:\n  <<: *d\n"), Some(5));
+        assert_eq!(merge_key("t: a << b\n"), None);
+    }
 
     fn laughs(levels: usize) -> String {
         let mut s = String::from("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");

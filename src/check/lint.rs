@@ -8,13 +8,13 @@ use crate::link::SiteGraph;
 use crate::markdown::Rendered;
 use crate::model::{display_path, Kind, Origin, Status};
 use crate::url::UrlProblem;
-use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 use std::collections::hash_map::{Entry, HashMap};
 
-/// What a rule looks at: the linked site, and the day `check` runs (for dates).
+/// What a rule looks at: the linked site, and the instant `check` runs (for dates).
 pub(crate) struct Site<'a> {
     pub(crate) graph: &'a SiteGraph,
-    pub(crate) today: NaiveDate,
+    pub(crate) now: DateTime<Utc>,
 }
 
 /// A rule finds its problems in the site and pushes them; `lint` files them under its name.
@@ -32,8 +32,8 @@ const RULES: &[(&str, Rule)] = &[
 ];
 
 /// The editorial rules over a linked site. Pure.
-pub(crate) fn lint(graph: &SiteGraph, today: NaiveDate) -> Vec<Finding> {
-    let site = Site { graph, today };
+pub(crate) fn lint(graph: &SiteGraph, now: DateTime<Utc>) -> Vec<Finding> {
+    let site = Site { graph, now };
     let mut out = Vec::new();
     let mut found = Vec::new();
     for &(rule, find) in RULES {
@@ -209,17 +209,20 @@ fn unnamed_entities(site: &Site<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Dates after today: the article looks published ahead of time.
+/// Articles that go out after now (the same rule as scheduling: an instant as written, a date
+/// alone at the start of that day in the site's zone): they look published ahead of time.
 fn future_dates(site: &Site<'_>, out: &mut Vec<Diagnostic>) {
+    let zone = site.graph.selection.zone;
     for a in &site.graph.articles {
         let a = &a.article;
-        if a.status != Status::Published || a.date.date() <= site.today {
+        if a.status != Status::Published || a.date.goes_out(zone) <= site.now {
             continue;
         }
         let message = format!(
-            "this article is dated {}, after today ({})",
+            "this article is dated {}, after now ({} in {})",
             a.date.iso_date(),
-            site.today.format("%Y-%m-%d")
+            site.now.with_timezone(&zone).format("%Y-%m-%d %H:%M"),
+            zone.name()
         );
         out.push(
             at_field(

@@ -8,7 +8,7 @@ mod lint;
 use crate::error::{BuildError, Diagnostic, Severity};
 use crate::link::Selection;
 use crate::site;
-use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::path::Path;
 
@@ -128,10 +128,14 @@ pub fn all_articles() -> Selection {
     }
 }
 
-/// Checks the site at `root` as of `today`. Content problems are findings; only a site that
+/// Checks the site at `root` as of `now` (`site::now()` for the clock). Content problems are findings; only a site that
 /// cannot be read at all (no site.yaml, an unreadable folder) is an `Err`.
-pub fn check(root: &Path, today: NaiveDate) -> Result<CheckReport, BuildError> {
-    match site::read_site(root, None, all_articles()) {
+pub fn check(root: &Path, now: DateTime<Utc>) -> Result<CheckReport, BuildError> {
+    let selection = Selection {
+        now,
+        ..all_articles()
+    };
+    match site::read_site(root, None, selection) {
         Ok((graph, tree, diags)) => {
             // A preview-style read files an unpublished article's own problems with the article
             // (for the review desk) rather than with the site's: check reports both.
@@ -148,7 +152,7 @@ pub fn check(root: &Path, today: NaiveDate) -> Result<CheckReport, BuildError> {
                     diagnostic: d,
                 })
                 .collect();
-            findings.extend(lint::lint(&graph, today));
+            findings.extend(lint::lint(&graph, now));
             Ok(CheckReport::new(findings, tree.files.len() + 1))
         }
         // site.yaml itself is broken: report that; nothing can be linked to lint further.

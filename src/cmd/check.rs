@@ -37,8 +37,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
             (report, format!("output files served under {}", base.path))
         }
         None => {
-            let today = chrono::Local::now().date_naive();
-            let report = check::check(&args.root, today)
+            let report = check::check(&args.root, briefing::site::now())
                 .with_context(|| format!("could not check the site in {}", args.root.display()))?;
             (report, "files".to_string())
         }

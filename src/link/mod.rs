@@ -17,7 +17,7 @@ mod problems;
 mod refs;
 mod relations;
 mod resolve;
-mod select;
+pub(crate) mod select;
 mod urls;
 
 pub(crate) use crate::url::BaseUrl;
@@ -229,6 +229,19 @@ impl SiteGraph {
 /// Links parsed content into the site's graph, as of `selection`. Problems go to `diags` (those of
 /// articles readers do not see in a preview go to their `problems`). With a cache (serve), bodies
 /// are reused where they can be and what is rendered is kept for the next link.
+/// Warnings the parse stage kept with each file (see `Origin::warnings`), drafts' included: they
+/// are about the file as written, whatever its standing.
+fn report_parse_warnings(content: &Content, diags: &mut Diagnostics) {
+    let origins = (content.articles.iter().map(|a| &a.origin))
+        .chain(content.companies.iter().map(|c| &c.origin))
+        .chain(content.models.iter().map(|m| &m.origin))
+        .chain(content.themes.iter().map(|t| &t.origin))
+        .chain(content.pages.iter().map(|p| &p.origin));
+    for origin in origins {
+        diags.extend(origin.warnings.iter().cloned());
+    }
+}
+
 pub(crate) fn link(
     config: SiteConfig,
     base: BaseUrl,
@@ -238,6 +251,11 @@ pub(crate) fn link(
     cache: Option<&mut BodyCache>,
     diags: &mut Diagnostics,
 ) -> SiteGraph {
+    let selection = Selection {
+        zone: config.zone,
+        ..selection
+    };
+    report_parse_warnings(&content, diags);
     let targets = urls::claim_urls(&content, selection, diags);
     select::select(&mut content.articles, selection);
     let refs = refs::check_refs(&content, diags);

@@ -27,7 +27,13 @@ pub(crate) fn relink_articles(
     selection: Selection,
     cache: &mut BodyCache,
 ) -> Option<Vec<Diagnostic>> {
-    if graph.selection != selection {
+    // The zone comes from site.yaml, which the graph was linked with.
+    if graph.selection
+        != (Selection {
+            zone: graph.selection.zone,
+            ..selection
+        })
+    {
         return None;
     }
     let at = places(graph, edited)?;
@@ -68,6 +74,12 @@ pub(crate) fn relink_articles(
     for (&i, own) in at.iter().zip(problems) {
         out.extend(route(&mut graph.articles[i], own));
     }
+    // As a full link does (`report_parse_warnings`): the files' own parse warnings.
+    out.extend(
+        edited
+            .iter()
+            .flat_map(|a| a.origin.warnings.iter().cloned()),
+    );
     let fresh = bodies.into_fresh();
     cache.add(fresh);
     Some(out)
@@ -117,7 +129,6 @@ mod tests {
     use crate::error::Diagnostics;
     use crate::link::{link, BaseUrl};
     use crate::model::{Content, Kind, SiteConfig};
-    use chrono::NaiveDate;
     use std::collections::HashSet as StdHashSet;
     use std::path::{Path, PathBuf};
 
@@ -147,7 +158,8 @@ mod tests {
         let selection = Selection {
             drafts: true,
             future: false,
-            today: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            now: "2024-01-01T00:00:00Z".parse().unwrap(),
+            zone: chrono_tz::UTC,
         };
         let g = link(
             config,

@@ -3,7 +3,7 @@
 //! newest first. Judges front matter against the build's date only; never looks at bodies.
 
 use crate::model::{Article, PubDate, Status};
-use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -37,24 +37,55 @@ pub struct Selection {
     pub drafts: bool,
     /// Treat scheduled articles as published (`--future`).
     pub future: bool,
-    /// The build's date: articles dated after it are scheduled.
-    pub today: NaiveDate,
+    /// The build's instant: articles that go out after it are scheduled.
+    pub now: DateTime<Utc>,
+    /// The site's time zone, in which a date-only article's day starts (site.yaml's `timezone`;
+    /// `link` sets it from the settings).
+    pub zone: chrono_tz::Tz,
+}
+
+/// Names an instant (RFC 3339) to build as of instead of the clock: for tests, and to preview what
+/// a build at a given time will publish.
+pub const NOW_VARIABLE: &str = "BRIEFING_NOW";
+
+/// The build's instant: `BRIEFING_NOW` if it is set to an RFC 3339 timestamp, else the clock,
+/// to the minute (a kept `serve` site can then patch its graph for edits within a minute).
+pub fn now() -> DateTime<Utc> {
+    use chrono::{DurationRound, TimeDelta};
+    let clock = std::env::var(NOW_VARIABLE)
+        .ok()
+        .and_then(|v| DateTime::parse_from_rfc3339(v.trim()).ok())
+        .map_or_else(Utc::now, |t| t.with_timezone(&Utc));
+    clock.duration_trunc(TimeDelta::minutes(1)).unwrap_or(clock)
+}
+
+/// Refuses a `BRIEFING_NOW` that is set but is not an RFC 3339 timestamp: the build would
+/// otherwise run as of the clock, publishing what the user meant to hold back.
+pub(crate) fn check_now_variable() -> Result<(), String> {
+    match std::env::var(NOW_VARIABLE) {
+        Ok(v) if DateTime::parse_from_rfc3339(v.trim()).is_err() => Err(format!(
+            "`{}` is not an RFC 3339 timestamp",
+            v.escape_debug()
+        )),
+        _ => Ok(()),
+    }
 }
 
 impl Selection {
-    /// A published build as of today's local date.
+    /// A published build as of now.
     pub fn published() -> Self {
         Selection {
             drafts: false,
             future: false,
-            today: chrono::Local::now().date_naive(),
+            now: now(),
+            zone: chrono_tz::UTC,
         }
     }
     pub fn standing(&self, a: &Article) -> Standing {
         match a.status {
             Status::Draft => Standing::Draft,
             Status::Review => Standing::Review,
-            Status::Published if a.date.date() > self.today => Standing::Scheduled,
+            Status::Published if a.date.goes_out(self.zone) > self.now => Standing::Scheduled,
             Status::Published => Standing::Published,
         }
     }

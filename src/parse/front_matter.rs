@@ -104,6 +104,7 @@ impl<'a> FrontMatter<'a> {
             parsed: None,
         };
         fm.guard()?;
+        fm.shape()?;
         // Parsed once, here, after the guard: `typed` and `extra` both read this value.
         fm.parsed = serde_yaml::from_str(split.yaml).ok();
         Ok(fm)
@@ -151,7 +152,23 @@ impl<'a> FrontMatter<'a> {
                 (line, col) = (Some(l + self.split.yaml_line - 1), Some(c));
             }
         }
-        let hint = if msg.contains("scanning a quoted scalar") {
+        // "source: duplicate field `name`" is reported where the mapping starts: find the repeat.
+        if let Some(key) = msg
+            .split("duplicate field `")
+            .nth(1)
+            .and_then(|r| r.split('`').next())
+        {
+            let from = line.map_or(0, |l| {
+                line_offset(self.split.yaml, l + 1 - self.split.yaml_line)
+            });
+            if let Some(at) = crate::yaml::repeat_of(self.split.yaml, key, from) {
+                let (l, c) = line_col(self.split.yaml, at);
+                (line, col) = (Some(l + self.split.yaml_line - 1), Some(c));
+            }
+        }
+        let hint = if msg.contains("duplicate field") {
+            "keep one of the two; YAML does not allow a key twice in one mapping".to_string()
+        } else if msg.contains("scanning a quoted scalar") {
             "this quoted value is never closed: add the closing quote".to_string()
         } else if msg.contains("parsing a flow sequence") {
             "this `[` list is never closed: add the `]`, or quote a value that contains `,`".into()
@@ -159,6 +176,16 @@ impl<'a> FrontMatter<'a> {
             "this `{` is never closed: add the `}`, or quote a value that contains `,`".into()
         } else if msg.contains("is not a date") {
             "write dates as YYYY-MM-DD, or as an RFC 3339 timestamp".to_string()
+        } else if let Some((missing, found, at)) = self.misspelled_required(&msg) {
+            let (l, c) = line_col(self.split.yaml, at);
+            return Diagnostic::error(
+                self.rel,
+                format!(
+                    "front matter: missing `{missing}`; found `{found}`, did you mean `{missing}`?"
+                ),
+            )
+            .at(l + self.split.yaml_line - 1, Some(c))
+            .hint(format!("rename `{found}` to `{missing}`"));
         } else if msg.starts_with("missing field") {
             format!("{what} needs {required}; add the missing field to the front matter")
         } else if msg.contains("recursion limit") || msg.contains("repetition limit") {
@@ -173,6 +200,15 @@ impl<'a> FrontMatter<'a> {
             .hint(hint)
     }
 
+    /// For "missing field `title`": the key written instead (`titel`) and where it is.
+    fn misspelled_required(&self, msg: &str) -> Option<(String, String, usize)> {
+        let missing = msg.strip_prefix("missing field `")?.split('`').next()?;
+        crate::yaml::top_level_keys(self.split.yaml)
+            .into_iter()
+            .find(|(k, _)| crate::yaml::similar_key(k, &[missing]).is_some())
+            .map(|(k, at)| (missing.to_string(), k, at))
+    }
+
     /// Refuses YAML bombs and oversized front matter before serde_yaml spends time on them.
     fn guard(&self) -> Result<(), Vec<Diagnostic>> {
         crate::yaml::check(self.split.yaml).map_err(|r| {
@@ -185,6 +221,72 @@ impl<'a> FrontMatter<'a> {
                     .hint(r.hint),
             ]
         })
+    }
+
+    /// Refuses what serde_yaml would misread or report at the wrong place: a key written twice
+    /// (reported at the repeat) and a merge key (`<<`), which serde_yaml does not apply.
+    fn shape(&self) -> Result<(), Vec<Diagnostic>> {
+        let yaml = self.split.yaml;
+        if let Some((key, at, first)) = crate::yaml::duplicate_key(yaml) {
+            let (first_line, _) = line_col(yaml, first);
+            return Err(vec![self.error_at_offset(
+                at,
+                &format!(
+                    "`{key}` is set twice (first at line {})",
+                    first_line + self.split.yaml_line - 1
+                ),
+                "keep one of the two lines; YAML does not allow a key twice",
+            )]);
+        }
+        if let Some(at) = crate::yaml::merge_key(yaml) {
+            return Err(vec![self.error_at_offset(
+                at,
+                "YAML merge keys (`<<`) are not supported: the merged fields would be lost",
+                "write the fields out in full instead of merging them with `<<: *name`",
+            )]);
+        }
+        Ok(())
+    }
+
+    fn error_at_offset(&self, at: usize, msg: &str, hint: &str) -> Diagnostic {
+        let (l, c) = line_col(self.split.yaml, at);
+        Diagnostic::error(self.rel, msg.to_string())
+            .at(l + self.split.yaml_line - 1, Some(c))
+            .hint(hint.to_string())
+    }
+
+    /// Keys the content model does not know but that look like a known one (`theme` for
+    /// `themes`, `Draft`, `stauts`): a warning at the key with the key it resembles, or an error
+    /// when the key it resembles is one of `gates` (it decides whether the file is published, so
+    /// a typo there must not publish it).
+    pub(super) fn near_misses(
+        &self,
+        known: &[&str],
+        gates: &[&str],
+        errors: &mut Vec<Diagnostic>,
+        warnings: &mut Vec<Diagnostic>,
+    ) {
+        for (key, at) in crate::yaml::top_level_keys(self.split.yaml) {
+            let Some(meant) = crate::yaml::similar_key(&key, known) else {
+                continue;
+            };
+            let msg = format!("unknown field `{key}`: did you mean `{meant}`?");
+            if gates.contains(&meant) {
+                errors.push(self.error_at_offset(
+                    at,
+                    &msg,
+                    &format!("rename it to `{meant}`: `{key}` is not read, so it cannot keep this file unpublished"),
+                ));
+            } else {
+                let mut d = self.error_at_offset(
+                    at,
+                    &msg,
+                    &format!("rename it to `{meant}`; as written it is not read as `{meant}` (templates see it as `extra.{key}`)"),
+                );
+                d.severity = crate::error::Severity::Warning;
+                warnings.push(d);
+            }
+        }
     }
 
     /// Front-matter keys the content model does not know, for templates. Also returns the YAML
@@ -292,9 +394,22 @@ impl<'a> FrontMatter<'a> {
         }
     }
 
+    /// Reports a required text field that is empty, blank or null: serde_yaml reads `title: null`
+    /// and `title: ~` as the words `null` and `~`, which would become the page's title.
     pub(super) fn blank(&self, key: &str, value: &str, errors: &mut Vec<Diagnostic>) {
-        if value.trim().is_empty() {
-            errors.push(self.error_at_key(key, &format!("`{key}` is empty"), "give it a value"));
+        let null = matches!(
+            self.parsed.as_ref().and_then(|v| v.get(key)),
+            Some(serde_yaml::Value::Null)
+        );
+        if null || value.trim().is_empty() {
+            let what = if null { "null" } else { "empty" };
+            errors.push(self.error_at_key(
+                key,
+                &format!("`{key}` is {what}"),
+                &format!(
+                    "give `{key}:` a value; to write the word itself, quote it: `{key}: \"null\"`"
+                ),
+            ));
         }
     }
 
@@ -334,6 +449,14 @@ impl<'a> FrontMatter<'a> {
             None => self.error_at_key(key, msg, hint),
         }
     }
+}
+
+/// The byte offset where 1-based `line` of `text` starts (the end of the text past its last line).
+pub(crate) fn line_offset(text: &str, line: usize) -> usize {
+    text.split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum()
 }
 
 /// serde_yaml's message without the positions it embeds (we print positions ourselves), and the

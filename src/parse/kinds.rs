@@ -23,21 +23,31 @@ pub(super) struct Common {
 /// not even have the kind's shape (then that is the only problem reported).
 type Build = fn(&FrontMatter<'_>, Common, &mut Vec<Diagnostic>) -> Result<Item, Vec<Diagnostic>>;
 
-/// How to parse one kind: the front-matter keys it knows (the rest go to `extra`) and its builder.
+/// How to parse one kind: the front-matter keys it knows (the rest go to `extra`; one that looks
+/// like a known key is a warning), the known keys whose misspelling is an error, and its builder.
+/// This table is the only list of each kind's keys.
 pub(super) struct KindParser {
     pub(super) known_keys: &'static [&'static str],
+    /// Keys that decide whether the file is published: `Draft: true` or `stauts: draft` must not
+    /// publish an article with nothing but a warning.
+    pub(super) gates: &'static [&'static str],
     pub(super) build: Build,
 }
 
 pub(super) fn parser(kind: Kind) -> KindParser {
-    let (known_keys, build): (&'static [&'static str], Build) = match kind {
-        Kind::Article => (ARTICLE_KEYS, article),
-        Kind::Company => (COMPANY_KEYS, company),
-        Kind::Model => (MODEL_KEYS, model),
-        Kind::Theme => (THEME_KEYS, theme),
-        Kind::Page => (PAGE_KEYS, page),
-    };
-    KindParser { known_keys, build }
+    let (known_keys, gates, build): (&'static [&'static str], &'static [&'static str], Build) =
+        match kind {
+            Kind::Article => (ARTICLE_KEYS, &["status", "draft"], article),
+            Kind::Company => (COMPANY_KEYS, &[], company),
+            Kind::Model => (MODEL_KEYS, &[], model),
+            Kind::Theme => (THEME_KEYS, &[], theme),
+            Kind::Page => (PAGE_KEYS, &[], page),
+        };
+    KindParser {
+        known_keys,
+        gates,
+        build,
+    }
 }
 
 fn nonblank(s: Option<String>) -> Option<String> {
@@ -95,6 +105,14 @@ fn article(
     let slug = a.slug.unwrap_or(c.stem);
     fm.slug(slug_key, &slug, "article", errors);
     let status = match (a.status, a.draft) {
+        (Some(s), Some(draft)) if draft != (s == Status::Draft) => {
+            errors.push(fm.error_at_key(
+                "draft",
+                &format!("`draft: {draft}` contradicts `status: {}`", status_word(s)),
+                "keep only `status:` (draft, review or published) and delete `draft:`",
+            ));
+            Status::Draft
+        }
         (Some(s), _) => s,
         (None, Some(true)) => Status::Draft,
         _ => Status::Published,
@@ -118,6 +136,14 @@ fn article(
         extra: c.extra,
         body: c.body,
     }))
+}
+
+fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Draft => "draft",
+        Status::Review => "review",
+        Status::Published => "published",
+    }
 }
 
 const COMPANY_KEYS: &[&str] = &["name", "aliases", "country", "website", "summary"];
@@ -275,4 +301,61 @@ fn page(
         extra: c.extra,
         body: c.body,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::de::{self, value::Error, Deserializer, Visitor};
+
+    /// A deserializer that only records the field names a struct asks for.
+    struct Fields(&'static [&'static str]);
+
+    impl<'de> Deserializer<'de> for &mut Fields {
+        type Error = Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Error> {
+            self.0 = fields;
+            Err(de::Error::custom("recorded"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+
+    fn fields_of<T: for<'de> Deserialize<'de>>() -> Vec<&'static str> {
+        let mut f = Fields(&[]);
+        let _ = T::deserialize(&mut f);
+        let mut v = f.0.to_vec();
+        v.sort_unstable();
+        v
+    }
+
+    /// The table of known keys is the one list: it must name exactly the fields each kind's
+    /// struct reads, so that no field is read without being known, nor known without being read.
+    #[test]
+    fn known_keys_are_exactly_the_fields_each_kind_reads() {
+        for (kind, fields) in [
+            (Kind::Article, fields_of::<ArticleFm>()),
+            (Kind::Company, fields_of::<CompanyFm>()),
+            (Kind::Model, fields_of::<ModelFm>()),
+            (Kind::Theme, fields_of::<ThemeFm>()),
+            (Kind::Page, fields_of::<PageFm>()),
+        ] {
+            let p = parser(kind);
+            let mut known = p.known_keys.to_vec();
+            known.sort_unstable();
+            assert_eq!(known, fields, "{kind:?}");
+            assert!(p.gates.iter().all(|g| p.known_keys.contains(g)), "{kind:?}");
+        }
+    }
 }

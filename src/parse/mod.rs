@@ -33,6 +33,8 @@ pub(crate) fn parse_file(file: &SourceFile) -> Result<Item, Vec<Diagnostic>> {
     // A YAML error here is reported only if the typed parse below succeeds; otherwise that parse
     // reports the same problem with a better message.
     let (extra, extra_error) = fm.extra(kind.known_keys, &mut errors);
+    let mut warnings = Vec::new();
+    fm.near_misses(kind.known_keys, kind.gates, &mut errors, &mut warnings);
     let common = kinds::Common {
         origin: Origin {
             rel: rel.to_path_buf(),
@@ -40,6 +42,7 @@ pub(crate) fn parse_file(file: &SourceFile) -> Result<Item, Vec<Diagnostic>> {
             yaml: split.yaml.to_string(),
             yaml_line: split.yaml_line,
             digest: digest(&file.text),
+            warnings,
         },
         stem: stem_of(rel),
         body: split.body.into(),
@@ -85,7 +88,8 @@ mod tests {
     fn front_matter_errors_keep_their_positions() {
         let errs = article("---\ntitle: t\ndate: 2024-01-02\ntitle: u\n---\n").unwrap_err();
         assert_eq!(errs.len(), 1, "{errs:?}");
-        assert!(errs[0].message.contains("duplicate"), "{errs:?}");
+        assert!(errs[0].message.contains("set twice"), "{errs:?}");
+        assert_eq!(errs[0].line, Some(4), "at the repeat");
         let errs = article("---\ntitle: [t\ndate: 2024-01-02\n---\n").unwrap_err();
         assert!(errs[0].line.is_some(), "{errs:?}");
     }

@@ -5,6 +5,7 @@
 
 mod build;
 mod check;
+mod content;
 mod import;
 mod pages;
 mod publish;

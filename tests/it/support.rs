@@ -64,12 +64,13 @@ pub const SITE_YAML: &str =
     "title: Test Briefing\nbase_url: https://example.com/\nlanguage: en\npaginate: 2\n";
 
 impl SiteTest {
-    /// An empty site: only site.yaml.
+    /// An empty site: site.yaml and an empty content/ folder.
     pub fn new() -> Self {
         let t = SiteTest {
             dir: tempfile::tempdir().expect("temp dir"),
         };
         t.write("site.yaml", SITE_YAML);
+        fs::create_dir_all(t.root().join("content")).unwrap();
         t
     }
 
