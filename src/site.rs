@@ -75,6 +75,11 @@ pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
     pub elapsed: Duration,
+    /// Image variants this build resized, and those it found in the cache.
+    pub images_resized: usize,
+    pub images_reused: usize,
+    /// Time spent making (or finding) image variants.
+    pub images_elapsed: Duration,
     /// Warnings: the build succeeded, but an editor should look.
     pub warnings: Diagnostics,
 }
@@ -114,7 +119,9 @@ pub fn read_site(
         return Err(BuildError::Content { diagnostics: diags });
     };
     let statics: HashSet<String> = tree.statics.iter().map(|s| s.rel.clone()).collect();
-    let graph = link::link(config, base, content, &statics, selection, None, &mut diags);
+    let images = crate::images::survey(root, &content, &statics, &mut diags);
+    let mut graph = link::link(config, base, content, &statics, selection, None, &mut diags);
+    graph.images = Arc::new(images);
     diags.sort();
     Ok((graph, tree, diags))
 }
@@ -143,12 +150,21 @@ pub fn build_linked(opts: &BuildOptions) -> Result<(BuildReport, SiteGraph), Bui
     }
     let tera = render::load_templates(&tree.templates, &graph.base.path)
         .map_err(|d| BuildError::Content { diagnostics: d })?;
+    // Before the output is touched: an image that does not decode leaves the previous output.
+    let images = crate::images::process(&opts.root, &graph.images)
+        .map_err(|d| BuildError::Content { diagnostics: d })?;
 
     let out = Arc::new(OutputDir::begin(&opts.out_dir(), &opts.root, opts.force)?);
     let target = out.target().to_path_buf();
     let graph = Arc::new(graph);
-    let (pages, files) =
-        write_site_watched(Arc::clone(&graph), tree, tera, Arc::clone(&out), opts)?;
+    let (pages, files) = write_site_watched(
+        Arc::clone(&graph),
+        tree,
+        tera,
+        Arc::clone(&out),
+        opts,
+        images.files,
+    )?;
     let out = Arc::into_inner(out).expect("the render threads have finished");
     let graph = Arc::into_inner(graph).expect("the render threads have finished");
     out.commit()?;
@@ -157,6 +173,9 @@ pub fn build_linked(opts: &BuildOptions) -> Result<(BuildReport, SiteGraph), Bui
         pages,
         files,
         elapsed: started.elapsed(),
+        images_resized: images.resized,
+        images_reused: images.reused,
+        images_elapsed: images.elapsed,
         warnings: diags,
     };
     Ok((report, graph))
@@ -171,10 +190,11 @@ fn write_site_watched(
     tera: tera::Tera,
     out: Arc<OutputDir>,
     opts: &BuildOptions,
+    images: Vec<(String, PathBuf)>,
 ) -> Result<(usize, usize), BuildError> {
     let sink = Arc::clone(&out);
     let result = guard::run_watched(opts.render_timeout, move |watch| {
-        write_site_with(&graph, &tree, &tera, &*sink, watch)
+        write_site_with(&graph, &tree, &tera, &*sink, watch, &images)
     });
     match result {
         Ok(r) => r,
@@ -211,7 +231,7 @@ pub fn write_site(
     tera: &tera::Tera,
     sink: &dyn Sink,
 ) -> Result<(usize, usize), BuildError> {
-    write_site_with(graph, tree, tera, sink, &Watch::default())
+    write_site_with(graph, tree, tera, sink, &Watch::default(), &[])
 }
 
 fn write_site_with(
@@ -220,10 +240,12 @@ fn write_site_with(
     tera: &tera::Tera,
     sink: &dyn Sink,
     watch: &Watch,
+    images: &[(String, PathBuf)],
 ) -> Result<(usize, usize), BuildError> {
     let written = render::render_site_watched(graph, tera, sink, watch)?;
     let pages = written.iter().filter(|p| p.ends_with(".html")).count();
-    let generated: HashSet<&str> = written.iter().map(String::as_str).collect();
+    let mut generated: HashSet<&str> = written.iter().map(String::as_str).collect();
+    generated.extend(graph.images.outputs());
     let clashes = static_clashes(&tree.statics, |rel| generated.contains(rel));
     if !clashes.is_empty() {
         return Err(BuildError::Content {
@@ -233,7 +255,10 @@ fn write_site_with(
     tree.statics
         .par_iter()
         .try_for_each(|s| sink.copy(&s.rel, &s.abs))?;
-    Ok((pages, written.len() + tree.statics.len()))
+    images
+        .par_iter()
+        .try_for_each(|(rel, from)| sink.copy(rel, from))?;
+    Ok((pages, written.len() + tree.statics.len() + images.len()))
 }
 
 /// Static files that would take the output path of a generated file (`is_generated`). The

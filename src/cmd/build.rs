@@ -46,11 +46,20 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         eprintln!("{w}");
     }
     println!(
-        "built {} pages ({} files) into {} in {} ms{}",
+        "built {} pages ({} files) into {} in {} ms{}{}",
         report.pages,
         report.files,
         report.out.display(),
         report.elapsed.as_millis(),
+        match report.images_resized + report.images_reused {
+            0 => String::new(),
+            _ => format!(
+                "; images: {} resized, {} reused in {} ms",
+                report.images_resized,
+                report.images_reused,
+                report.images_elapsed.as_millis()
+            ),
+        },
         match report.warnings.len() {
             0 => String::new(),
             1 => ", 1 warning".into(),

@@ -123,6 +123,8 @@ pub struct SiteGraph {
     pub models: Vec<ModelNode>,
     pub themes: Vec<ThemeNode>,
     pub pages: Vec<PageNode>,
+    /// Every lead image, checked; set by the caller after linking (`images::survey`).
+    pub images: Arc<crate::images::Catalog>,
 }
 
 impl ArticleNode {
@@ -303,6 +305,7 @@ pub(crate) fn link(
         models,
         themes,
         pages,
+        images: Arc::default(),
     };
     // Link problems and anchors, now that every body's headings are known.
     problems::check_bodies(&mut graph, &targets, refs.article_problems, diags);

@@ -2,7 +2,7 @@
 
 use super::{each, hash_cards, Job, PageKind};
 use crate::model::Origin;
-use crate::render::context::{opens_with, ArticleCard, ArticlePage};
+use crate::render::context::{opens_with, ArticleCard, ArticlePage, ImageView};
 use crate::render::Prepared;
 use rustc_hash::FxHasher;
 use std::hash::Hash;
@@ -40,6 +40,11 @@ impl PageKind for Article {
                 body: &a.body.html,
                 show_summary: !opens_with(&a.body.first_paragraph, a.summary()),
                 source: a.article.source.as_ref(),
+                image: a
+                    .article
+                    .image
+                    .as_ref()
+                    .and_then(|img| ImageView::new(p.graph, &a.article.origin.rel, img, true)),
                 extra: &a.article.extra,
             },
         );

@@ -3,7 +3,7 @@
 
 use super::{each, hash_cards, Job, PageKind};
 use crate::model::{Kind, Origin};
-use crate::render::context::{CompanyPage, ModelPage, ThemePage};
+use crate::render::context::{CompanyPage, ImageView, ModelPage, ThemePage};
 use crate::render::{reader, Prepared};
 use rustc_hash::FxHasher;
 use std::hash::Hash;
@@ -79,6 +79,11 @@ impl PageKind for Company {
                 profile: &c.profile.html,
                 models: c.models.iter().map(|&m| &p.model_cards[m]).collect(),
                 articles: p.pick(&c.articles),
+                image: c
+                    .company
+                    .image
+                    .as_ref()
+                    .and_then(|img| ImageView::new(p.graph, &c.company.origin.rel, img, true)),
                 extra: &c.company.extra,
             },
         );
@@ -154,6 +159,11 @@ impl PageKind for Model {
                 card: &p.model_cards[self.0],
                 profile: &m.profile.html,
                 articles: p.pick(&m.articles),
+                image: m
+                    .model
+                    .image
+                    .as_ref()
+                    .and_then(|img| ImageView::new(p.graph, &m.model.origin.rel, img, true)),
                 extra: &m.model.extra,
             },
         );
@@ -230,6 +240,11 @@ impl PageKind for Theme {
                 profile: &t.profile.html,
                 keywords: &t.theme.keywords,
                 articles: p.pick(&t.articles),
+                image: t
+                    .theme
+                    .image
+                    .as_ref()
+                    .and_then(|img| ImageView::new(p.graph, &t.theme.origin.rel, img, true)),
                 extra: &t.theme.extra,
             },
         );
