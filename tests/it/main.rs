@@ -5,6 +5,7 @@
 
 mod build;
 mod check;
+mod editor;
 mod import;
 mod pages;
 mod publish;
