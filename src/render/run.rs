@@ -73,18 +73,26 @@ pub(super) fn render_jobs(
     let mut written = Vec::with_capacity(results.len());
     // One message per template, the first in name order: a broken template breaks many pages.
     let mut errors: BTreeMap<&str, String> = BTreeMap::new();
+    let mut output = None;
     for r in results {
         match r {
             Ok(Some(p)) => written.push(p),
             Ok(None) => {}
-            Err(e) => {
-                let template = match &e {
-                    PageError::Template { template, .. } => template,
-                    _ => "",
-                };
-                errors.entry(template).or_insert_with(|| e.to_string());
+            Err(PageError::Template { template, message }) => {
+                errors.entry(template).or_insert(message);
+            }
+            // A page that could not be written is the disk's problem, not a template's: its own
+            // error (path and OS error) is the one to report, ahead of any template's.
+            Err(PageError::Output(e)) => {
+                output.get_or_insert(e);
+            }
+            Err(e @ PageError::Stopped) => {
+                errors.entry("").or_insert_with(|| e.to_string());
             }
         }
+    }
+    if let Some(e) = output {
+        return Err(e);
     }
     match errors.into_iter().next() {
         Some((template, message)) => Err(BuildError::Template {

@@ -137,3 +137,67 @@ fn import_refuses_a_file_over_the_size_limit_at_once() {
         "nothing was written"
     );
 }
+
+/// Asserts a build that could not write its output says so with the OS's words and the path, and
+/// never calls it a template error.
+#[track_caller]
+fn names_the_os_error(run: &Run, path_part: &str) {
+    run.assert_fails()
+        .assert_stderr_has("cannot write")
+        .assert_stderr_has(path_part)
+        .assert_stderr_has("os error");
+    assert!(!run.stderr().contains("template error"), "{}", run.stderr());
+}
+
+#[test]
+fn output_write_failure_names_the_os_error_and_the_path() {
+    // A page path past the OS's limit on path length (PATH_MAX, 4096) fails to open, as a full
+    // disk or a denied write would: the page's own write fails, after the folders were made.
+    let slug = "s".repeat(190);
+    let site = SiteTest::minimal().file(
+        "content/articles/long.md",
+        &format!("---\ntitle: Long\ndate: 2023-09-01\nslug: {slug}\n---\nBody.\n"),
+    );
+    let mut deep = site.root().to_path_buf();
+    while deep.as_os_str().len() < 3700 {
+        deep.push("d".repeat(200));
+    }
+    deep.push("e".repeat(3920 - deep.as_os_str().len()));
+    fs::create_dir_all(&deep).unwrap();
+    let out = deep.join("public");
+    let run = site.run(&["build", "--out", out.to_str().unwrap()]);
+    names_the_os_error(&run, &slug);
+    assert!(
+        run.stderr().contains("File name too long"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn output_under_a_file_names_the_os_error_and_the_path() {
+    let site = SiteTest::minimal();
+    let run = site.run(&["build", "--out", "site.yaml/public"]);
+    names_the_os_error(&run, "site.yaml");
+}
+
+#[cfg(unix)]
+#[test]
+fn output_in_a_read_only_folder_names_the_os_error_and_the_path() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let site = SiteTest::minimal();
+    let ro = site.root().join("ro");
+    fs::create_dir(&ro).unwrap();
+    fs::set_permissions(&ro, fs::Permissions::from_mode(0o555)).unwrap();
+    if fs::write(ro.join("probe"), "").is_ok() {
+        // Root writes anywhere: the folder is not read-only to this test.
+        return;
+    }
+    let run = site.run(&["build", "--out", "ro/public"]);
+    names_the_os_error(&run, "ro");
+    assert!(
+        run.stderr().contains("Permission denied"),
+        "{}",
+        run.stderr()
+    );
+}
