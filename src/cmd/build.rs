@@ -45,6 +45,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     for w in report.warnings.iter() {
         eprintln!("{w}");
     }
+    super::print_unpublished(&report.unpublished);
     println!(
         "built {} pages ({} files) into {} in {} ms{}",
         report.pages,

@@ -82,6 +82,13 @@ fn print_rebuilt(r: &Rebuilt, changes: Option<&Changes>) {
     {
         eprintln!("{w}");
     }
+    let unpublished: briefing::Diagnostics = r
+        .unpublished
+        .iter()
+        .filter(|d| changes.is_none_or(|c| c.saved(&d.path)))
+        .cloned()
+        .collect();
+    super::print_unpublished(&unpublished);
     let first = r
         .first_served
         .map(|d| format!("; its own page served after {} ms", d.as_millis()))

@@ -201,3 +201,144 @@ fn output_in_a_read_only_folder_names_the_os_error_and_the_path() {
         run.stderr()
     );
 }
+
+/// A site with two drafts that have problems: one a broken link and an unknown id (so it names
+/// no entity, a warning), the other a
+/// broken link to nothing.
+fn site_with_broken_drafts() -> SiteTest {
+    SiteTest::minimal()
+        .file(
+            "content/articles/draft-one.md",
+            "---\ntitle: Draft One\ndate: 2023-09-20\nsummary: S.\ncompanies: [huawei-clod]\nstatus: draft\n---\nSee [the model](../models/pangu-medical-modl.md) now.\n",
+        )
+        .file(
+            "content/articles/draft-two.md",
+            "---\ntitle: Draft Two\ndate: 2023-09-21\nsummary: S.\nthemes: [computing-power]\nstatus: draft\n---\nIntro.\n\nRead [nothing](nowhere.md).\n",
+        )
+}
+
+#[test]
+fn build_drafts_prints_every_problem_of_every_draft_and_still_builds() {
+    let site = site_with_broken_drafts();
+    let run = site.run(&["build", "--drafts"]);
+    run.assert_ok()
+        .assert_stderr_has("content/articles/draft-one.md:5:")
+        .assert_stderr_has("unknown company id `huawei-clod`")
+        .assert_stderr_has(
+            "content/articles/draft-one.md:8:5: error: link to `../models/pangu-medical-modl.md`",
+        )
+        .assert_stderr_has("did you mean `../models/pangu-medical-model.md`?")
+        .assert_stderr_has("content/articles/draft-two.md:10:6: error: link to `nowhere.md`")
+        .assert_stderr_has("4 problems (3 errors, 1 warning) in 2 articles");
+    assert!(site
+        .root()
+        .join("preview/articles/draft-one/index.html")
+        .is_file());
+    // A published build still refuses nothing of drafts, which it leaves out.
+    let run = site.build();
+    run.assert_ok();
+    assert!(!run.stderr().contains("draft-one"), "{}", run.stderr());
+}
+
+#[test]
+fn draft_page_banner_lists_its_own_problems() {
+    let site = site_with_broken_drafts();
+    site.run(&["build", "--drafts"]).assert_ok();
+    let page =
+        fs::read_to_string(site.root().join("preview/articles/draft-one/index.html")).unwrap();
+    let banner = &page[page.find("status-banner").expect("a banner")..];
+    let banner = &banner[..banner.find("</main>").unwrap_or(banner.len())];
+    assert!(banner.contains("3 problems to fix"), "{banner}");
+    assert!(
+        banner.contains("content/articles/draft-one.md:8:5"),
+        "{banner}"
+    );
+    assert!(banner.contains("unknown company id"), "{banner}");
+    assert!(
+        !banner.contains("nowhere.md"),
+        "another draft's problem: {banner}"
+    );
+    // A page with no problem has no list.
+    let first = fs::read_to_string(site.root().join("preview/articles/first/index.html")).unwrap();
+    assert!(!first.contains("banner-problems"), "{first}");
+}
+
+#[test]
+fn broken_link_in_a_draft_preview_is_marked_not_left_as_md_href() {
+    let site = site_with_broken_drafts();
+    site.run(&["build", "--drafts"]).assert_ok();
+    for (page, dest, text) in [
+        ("draft-one", "pangu-medical-modl.md", "the model"),
+        ("draft-two", "nowhere.md", "nothing"),
+    ] {
+        let html = fs::read_to_string(
+            site.root()
+                .join(format!("preview/articles/{page}/index.html")),
+        )
+        .unwrap();
+        let body = &html[html.find("</header>").unwrap()..];
+        assert!(
+            !links_in(body).iter().any(|l| l.ends_with(".md")),
+            "{page} links a .md file: {:?}",
+            links_in(body)
+        );
+        let span = "<span class=\"broken-link\" title=\"broken link: link to `";
+        let at = body
+            .find(span)
+            .unwrap_or_else(|| panic!("{page}: no broken-link span"));
+        let rest = &body[at..];
+        assert!(
+            rest[..rest.find("</span>").unwrap()].contains(dest),
+            "{rest}"
+        );
+        assert!(rest.contains(&format!("\">{text}</span>")), "{rest}");
+    }
+}
+
+#[test]
+fn serve_drafts_prints_every_problem_of_every_draft() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let site = site_with_broken_drafts();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(["serve", "--port", "0", "--drafts"])
+        .current_dir(site.root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start serve");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut seen = String::new();
+    while !seen.contains("note: ") {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => {
+                seen.push_str(&line);
+                seen.push('\n');
+            }
+            Err(_) => break,
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    for needle in [
+        "content/articles/draft-one.md:8:5: error: link to",
+        "unknown company id `huawei-clod`",
+        "content/articles/draft-two.md:10:6: error: link to `nowhere.md`",
+        "4 problems (3 errors, 1 warning) in 2 articles",
+    ] {
+        assert!(
+            seen.contains(needle),
+            "serve's output lacks {needle:?}:\n{seen}"
+        );
+    }
+}
