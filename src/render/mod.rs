@@ -24,7 +24,6 @@ pub(crate) use incremental::{render_changed, Rendition};
 pub(crate) use prepared::Prepared;
 pub(crate) use reader::SEARCH_INDEX;
 pub(crate) use templates::load_templates;
-pub(crate) use templates::template_error_parts;
 
 use crate::error::BuildError;
 use crate::guard::Watch;

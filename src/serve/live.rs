@@ -461,7 +461,7 @@ impl LiveSite {
         ) {
             Ok(r) => r,
             Err(e) => {
-                diags.push(self.render_diagnostic(e));
+                diags.extend(self.render_diagnostics(e));
                 return self.failed(diags, started);
             }
         };
@@ -602,9 +602,11 @@ impl LiveSite {
         }
     }
 
-    /// A render failure as a diagnostic naming the template file the user can fix.
-    fn render_diagnostic(&self, e: BuildError) -> Diagnostic {
-        match e {
+    /// A render failure as diagnostics naming the template file the user can fix (a template
+    /// that failed on a page comes as such already, with its line).
+    fn render_diagnostics(&self, e: BuildError) -> Vec<Diagnostic> {
+        let d = match e {
+            BuildError::Content { diagnostics } => return diagnostics.into_vec(),
             BuildError::Template { name, message } => {
                 let overridden = self.templates.iter().any(|t| t.rel == name);
                 let path = if overridden {
@@ -616,6 +618,7 @@ impl LiveSite {
                     .hint("fix the template; the last good build is served meanwhile")
             }
             other => Diagnostic::error("(output)", other.to_string()),
-        }
+        };
+        vec![d]
     }
 }

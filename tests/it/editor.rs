@@ -342,3 +342,54 @@ fn serve_drafts_prints_every_problem_of_every_draft() {
         );
     }
 }
+
+/// An article template whose fourth line is `line`.
+fn with_article_template(line: &str) -> SiteTest {
+    SiteTest::minimal().file(
+        "templates/article.html",
+        &format!(
+            "{{% extends \"base.html\" %}}\n{{% block content %}}\n<h1>\n  {line}</h1>\n{{% endblock content %}}\n"
+        ),
+    )
+}
+
+#[test]
+fn template_unknown_variable_names_the_template_line_and_closest_name() {
+    let site = with_article_template("{{ article.titel }}");
+    let run = site.build();
+    run.assert_fails()
+        .assert_stderr_has("templates/article.html:4:6: error: unknown variable `article.titel`")
+        .assert_stderr_has("= hint: did you mean `article.title`?");
+    assert!(!site.public().exists(), "nothing was written");
+    // The first name wrong, the site's settings, a loop variable's field.
+    for (written, meant) in [
+        ("{{ artcle.title }}", "article.title"),
+        ("{{ site.titel }}", "site.title"),
+        (
+            "{% for a in site.nav %}{{ a.titel }}{% endfor %}",
+            "a.title",
+        ),
+    ] {
+        let run = with_article_template(written).build();
+        run.assert_fails()
+            .assert_stderr_has("templates/article.html:4:")
+            .assert_stderr_has(&format!("did you mean `{meant}`?"));
+    }
+}
+
+#[test]
+fn template_unknown_variable_with_no_close_name_lists_what_there_is() {
+    let run = with_article_template("{{ article.zzzzzzzz }}").build();
+    run.assert_fails()
+        .assert_stderr_has("templates/article.html:4:6: error: unknown variable `article.zzzzzzzz`")
+        .assert_stderr_has("`article` has: ")
+        .assert_stderr_has("title");
+}
+
+#[test]
+fn template_unknown_filter_names_the_template_and_line() {
+    let run = with_article_template("{{ article.title | shout }}").build();
+    run.assert_fails()
+        .assert_stderr_has("templates/article.html:4:22: error: Filter 'shout' not found");
+    assert!(!run.stderr().contains("template error"), "{}", run.stderr());
+}
