@@ -16,6 +16,9 @@ pub(crate) enum Format {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
+    /// Check only these files or folders (the whole site is read, so that what they name is known)
+    #[arg(value_name = "PATH", conflicts_with = "links")]
+    pub paths: Vec<PathBuf>,
     /// The site's folder (holding site.yaml)
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
@@ -34,13 +37,20 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     let (report, what) = match &args.links {
         Some(dir) => {
             let (report, base) = audit::check_links(&args.root, dir, args.base_url.as_deref())?;
-            (report, format!("output files served under {}", base.path))
+            let what = format!("output {} served under {}", files(report.files), base.path);
+            (report, what)
         }
         None => {
             let today = chrono::Local::now().date_naive();
-            let report = check::check(&args.root, today)
+            let report = if args.paths.is_empty() {
+                check::check(&args.root, today)
+            } else {
+                check::check_paths(&args.root, today, &args.paths)
+            };
+            let report = report
                 .with_context(|| format!("could not check the site in {}", args.root.display()))?;
-            (report, "files".to_string())
+            let what = files(report.files).to_string();
+            (report, what)
         }
     };
     match args.format {
@@ -51,6 +61,14 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         0 => Ok(()),
         1 => anyhow::bail!("check found 1 error"),
         n => anyhow::bail!("check found {n} errors"),
+    }
+}
+
+fn files(n: usize) -> &'static str {
+    if n == 1 {
+        "file"
+    } else {
+        "files"
     }
 }
 

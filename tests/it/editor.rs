@@ -393,3 +393,92 @@ fn template_unknown_filter_names_the_template_and_line() {
         .assert_stderr_has("templates/article.html:4:22: error: Filter 'shout' not found");
     assert!(!run.stderr().contains("template error"), "{}", run.stderr());
 }
+
+#[test]
+fn check_path_lints_just_those_files_in_the_context_of_the_site() {
+    let site = SiteTest::minimal()
+        .file(
+            "content/articles/bad-one.md",
+            "---\ntitle: Bad One\ndate: 2023-09-20\ncompanies: [huawei-clod]\n---\nBody.\n",
+        )
+        .file(
+            "content/articles/bad-two.md",
+            "---\ntitle: Bad Two\ndate: 2023-09-21\nmodels: [nope]\n---\nBody.\n",
+        );
+    let all = site.run(&["check"]);
+    all.assert_fails().assert_stderr_has("check found");
+    assert!(all.stdout().contains("bad-two.md"), "{}", all.stdout());
+
+    let run = site.run(&["check", "content/articles/bad-one.md"]);
+    run.assert_fails();
+    let out = run.stdout();
+    assert!(out.contains("content/articles/bad-one.md:4:"), "{out}");
+    assert!(
+        out.contains("did you mean `huawei-cloud`?"),
+        "the site's ids are known: {out}"
+    );
+    assert!(!out.contains("bad-two.md"), "{out}");
+    assert!(out.contains("checked 1 file"), "{out}");
+
+    // A clean file passes although the site has errors; a folder takes the files in it.
+    site.run(&["check", "content/articles/first.md"])
+        .assert_ok();
+    let run = site.run(&["check", "content/articles"]);
+    assert!(run.stdout().contains("bad-two.md") && run.stdout().contains("bad-one.md"));
+    // A path that is not a file of the site is refused.
+    site.run(&["check", "content/articles/missing.md"])
+        .assert_fails()
+        .assert_stderr_has("there is no such file");
+}
+
+#[test]
+fn check_links_on_an_output_built_for_another_base_path_says_so_once() {
+    let site = SiteTest::minimal();
+    site.build().assert_ok(); // built for https://example.com/, base path /
+                              // One genuinely broken link besides.
+    let page = site.public().join("articles/first/index.html");
+    let html = fs::read_to_string(&page).unwrap();
+    fs::write(
+        &page,
+        html.replacen("</main>", "<a href=\"/nowhere/at/all/\">x</a></main>", 1),
+    )
+    .unwrap();
+    let run = site.run(&[
+        "check",
+        "--links",
+        "public",
+        "--base-url",
+        "https://example.github.io/briefing/",
+    ]);
+    run.assert_fails();
+    let out = run.stdout();
+    let said = out
+        .lines()
+        .filter(|l| l.contains("built for the base path /, not /briefing/"))
+        .count();
+    assert_eq!(said, 1, "{out}");
+    assert!(
+        out.contains("is outside the site's base path /briefing/"),
+        "{out}"
+    );
+    assert!(
+        out.contains("/nowhere/at/all/"),
+        "the other broken link stays: {out}"
+    );
+    assert!(out.contains("2 errors"), "{out}");
+
+    // The other way round: built under /briefing/, checked as served at the root.
+    site.run(&["build", "--base-url", "https://example.github.io/briefing/"])
+        .assert_ok();
+    let run = site.run(&["check", "--links", "public"]);
+    run.assert_fails();
+    let out = run.stdout();
+    assert_eq!(
+        out.lines()
+            .filter(|l| l.contains("built for the base path /briefing/, not /"))
+            .count(),
+        1,
+        "{out}"
+    );
+    assert!(out.contains("1 error"), "{out}");
+}
