@@ -3,6 +3,10 @@
 //! whatever the title or name, the file passes `check`. Never overwrites a file; refuses ids that
 //! do not exist, with a suggestion. Prints nothing (the command does).
 
+mod init;
+
+pub use init::{init_site, is_site as has_site_file, InitError, InitSite};
+
 use crate::check;
 use crate::error::BuildError;
 use crate::load::CONFIG_FILE;
@@ -53,7 +57,7 @@ pub enum NewEntity {
 #[derive(Debug, thiserror::Error)]
 pub enum NewError {
     #[error(
-        "{} is not a briefing site (no site.yaml); run inside a site folder or pass --root DIR",
+        "{} is not a briefing site (no site.yaml)\nhint: make one with `briefing init`, or run inside a site folder or pass --root DIR",
         root.display()
     )]
     NotASite { root: PathBuf },

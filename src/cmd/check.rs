@@ -34,6 +34,10 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
+    // An audit given the URL it is served at needs only the output folder.
+    if args.links.is_none() || args.base_url.is_none() {
+        super::require_site(&args.root)?;
+    }
     let (report, what) = match &args.links {
         Some(dir) => {
             let (report, base) = audit::check_links(&args.root, dir, args.base_url.as_deref())?;

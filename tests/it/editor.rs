@@ -482,3 +482,130 @@ fn check_links_on_an_output_built_for_another_base_path_says_so_once() {
     );
     assert!(out.contains("1 error"), "{out}");
 }
+
+#[test]
+fn init_makes_a_site_that_builds_and_checks_clean_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_briefing");
+    let run = |cwd: &std::path::Path, args: &[&str]| {
+        std::process::Command::new(bin)
+            .args(args)
+            .current_dir(cwd)
+            .output()
+            .unwrap()
+    };
+    let out = run(dir.path(), &["init", "my-site"]);
+    assert!(out.status.success(), "{out:?}");
+    let site = dir.path().join("my-site");
+    for rel in [
+        "site.yaml",
+        "content/articles",
+        "content/companies",
+        "content/models",
+        "content/themes",
+        "content/pages",
+    ] {
+        assert!(site.join(rel).exists(), "{rel} is missing");
+    }
+    for folder in ["articles", "companies", "models", "themes", "pages"] {
+        let n = fs::read_dir(site.join("content").join(folder))
+            .unwrap()
+            .count();
+        assert_eq!(n, 1, "one example in content/{folder}");
+    }
+    assert!(
+        !site.join("templates").exists(),
+        "no theme copy without --theme"
+    );
+    let build = run(&site, &["build"]);
+    assert!(build.status.success(), "{build:?}");
+    assert!(site
+        .join("public/companies/example-labs/index.html")
+        .is_file());
+    let check = run(&site, &["check"]);
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.status.success() && said.contains("no problems"),
+        "{said}"
+    );
+
+    // Again on the same folder: refused, nothing changed.
+    let before = fs::read_to_string(site.join("site.yaml")).unwrap();
+    let again = run(dir.path(), &["init", "my-site"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a site's files"));
+    assert_eq!(fs::read_to_string(site.join("site.yaml")).unwrap(), before);
+}
+
+#[test]
+fn init_theme_copies_the_built_in_theme_and_its_edits_show() {
+    let dir = tempfile::tempdir().unwrap();
+    // A fresh repository: not empty, but no site files yet.
+    fs::write(dir.path().join("README.md"), "# my site\n").unwrap();
+    fs::write(dir.path().join(".gitignore"), "/mine\n").unwrap();
+    let bin = env!("CARGO_BIN_EXE_briefing");
+    let run = |args: &[&str]| {
+        std::process::Command::new(bin)
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = run(&["init", "--theme"]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join(".gitignore")).unwrap(),
+        "/mine\n",
+        "the user's .gitignore is kept"
+    );
+    for rel in [
+        "templates/base.html",
+        "templates/article.html",
+        "templates/feed.xml",
+        "static/assets/briefing.css",
+        "static/favicon.svg",
+    ] {
+        assert!(dir.path().join(rel).is_file(), "{rel} was not copied");
+    }
+    let base = dir.path().join("templates/base.html");
+    let text = fs::read_to_string(&base).unwrap();
+    fs::write(
+        &base,
+        text.replacen("<body", "<body data-edited=\"yes\"", 1),
+    )
+    .unwrap();
+    assert!(run(&["build"]).status.success());
+    let home = fs::read_to_string(dir.path().join("public/index.html")).unwrap();
+    assert!(home.contains("data-edited=\"yes\""), "{home}");
+}
+
+#[test]
+fn every_command_outside_a_site_says_how_to_make_one() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("x.txt"), STORY).unwrap();
+    for args in [
+        &["build"][..],
+        &["build", "--drafts"],
+        &["check"],
+        &["check", "content/articles/a.md"],
+        &["check", "--links", "public"],
+        &["new", "article", "Hello"],
+        &["new", "company", "Acme"],
+        &["import", "x.txt"],
+        &["publish", "--no-push"],
+        &["serve", "--port", "0"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("not a briefing site (no site.yaml)") && err.contains("`briefing init`"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(!dir.path().join("content").exists(), "nothing was written");
+}
