@@ -5,11 +5,10 @@
 
 mod init;
 
-pub use init::{init_site, is_site as has_site_file, InitError, InitSite};
+pub use init::{has_site_file, init_site, InitError, InitSite};
 
 use crate::check;
 use crate::error::BuildError;
-use crate::load::CONFIG_FILE;
 use crate::model::{display_path, slugify, EntityId, Kind};
 use crate::site;
 use crate::text::did_you_mean;
@@ -61,7 +60,7 @@ pub enum NewError {
         root.display()
     )]
     NotASite { root: PathBuf },
-    #[error("cannot make a file name from {name:?}: it has no ASCII letters or digits; pass {flag} with one, e.g. {flag} my-story")]
+    #[error("cannot make a file name from {name:?}: it has no Latin, Greek or Cyrillic letters or digits (Chinese and Japanese are not romanised); pass {flag} with one, e.g. {flag} my-story")]
     NoFileName { name: String, flag: &'static str },
     #[error("{flag}: {invalid}")]
     BadId {
@@ -227,7 +226,7 @@ fn theme_text(name: &str) -> String {
 }
 
 fn is_site(root: &Path) -> Result<(), NewError> {
-    if root.join(CONFIG_FILE).is_file() {
+    if has_site_file(root) {
         Ok(())
     } else {
         Err(NewError::NotASite {

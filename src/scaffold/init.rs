@@ -81,7 +81,7 @@ pub fn init_site(req: &InitSite) -> Result<Vec<PathBuf>, InitError> {
 }
 
 /// Whether `root` is a site (holds site.yaml).
-pub fn is_site(root: &Path) -> bool {
+pub fn has_site_file(root: &Path) -> bool {
     root.join(CONFIG_FILE).is_file()
 }
 
