@@ -77,6 +77,9 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Warnings: the build succeeded, but an editor should look.
     pub warnings: Diagnostics,
+    /// A preview's unpublished articles' problems (errors among them): built anyway, each shown
+    /// on its page's banner and the review desk, and to be fixed before the article goes out.
+    pub unpublished: Diagnostics,
 }
 
 /// Loads, parses and links the site, collecting every problem. Writes nothing.
@@ -158,6 +161,7 @@ pub fn build_linked(opts: &BuildOptions) -> Result<(BuildReport, SiteGraph), Bui
         files,
         elapsed: started.elapsed(),
         warnings: diags,
+        unpublished: graph.unpublished_problems(),
     };
     Ok((report, graph))
 }

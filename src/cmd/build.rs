@@ -31,6 +31,7 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
+    super::require_site(&args.root)?;
     let opts = BuildOptions {
         root: args.root,
         out: args.out,
@@ -45,6 +46,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     for w in report.warnings.iter() {
         eprintln!("{w}");
     }
+    super::print_unpublished(&report.unpublished);
     println!(
         "built {} pages ({} files) into {} in {} ms{}",
         report.pages,

@@ -29,6 +29,7 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
+    super::require_site(&args.root)?;
     let ip: IpAddr = match args.bind.as_str() {
         "localhost" => IpAddr::V4(Ipv4Addr::LOCALHOST),
         other => other.parse().map_err(|_| {
@@ -82,6 +83,13 @@ fn print_rebuilt(r: &Rebuilt, changes: Option<&Changes>) {
     {
         eprintln!("{w}");
     }
+    let unpublished: briefing::Diagnostics = r
+        .unpublished
+        .iter()
+        .filter(|d| changes.is_none_or(|c| c.saved(&d.path)))
+        .cloned()
+        .collect();
+    super::print_unpublished(&unpublished);
     let first = r
         .first_served
         .map(|d| format!("; its own page served after {} ms", d.as_millis()))

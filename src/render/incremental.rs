@@ -4,7 +4,7 @@
 
 use super::pages::{self, Job, PageKind};
 use super::run::render_jobs;
-use super::{fixed_files, output_error, Prepared, SEARCH_INDEX};
+use super::{fixed_files, Prepared, SEARCH_INDEX};
 use crate::error::BuildError;
 use crate::guard::Watch;
 use crate::write::Sink;
@@ -79,7 +79,7 @@ pub(crate) fn render_changed(
     }
     for (rel, bytes) in fixed_files(prepared.graph) {
         if !previous.contains_key(rel) {
-            sink.put(rel, &bytes).map_err(output_error)?;
+            sink.put(rel, &bytes)?;
         }
         fingerprints.insert(rel.to_string(), 0);
     }
@@ -109,8 +109,7 @@ fn write_search_index(
         .flatten();
     match index {
         Some(index) => {
-            sink.put(SEARCH_INDEX, index.as_bytes())
-                .map_err(output_error)?;
+            sink.put(SEARCH_INDEX, index.as_bytes())?;
             Ok(true)
         }
         None => Ok(false),

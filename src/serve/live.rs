@@ -54,6 +54,9 @@ pub struct Rebuilt {
     /// What stopped this rebuild, if anything; `files` are then the last good build's.
     pub errors: Option<Diagnostics>,
     pub warnings: Diagnostics,
+    /// The problems of a preview's unpublished articles: served anyway (see
+    /// `SiteGraph::unpublished_problems`).
+    pub unpublished: Diagnostics,
     /// Output paths whose content changed or that are gone; None: anything may have changed.
     pub changed: Option<Vec<String>>,
     /// When the saved files' own pages were handed to `early`, counted from the rebuild's start.
@@ -442,7 +445,9 @@ impl LiveSite {
         let prepared = render::Prepared::new(graph);
         let ahead = self.render_ahead(&prepared, tera, saved, early, started);
         if ahead.served.is_some() && raised(&self.interrupt) {
-            return self.yield_to_next_save(ahead, diags, started);
+            let mut r = self.yield_to_next_save(ahead, diags, started);
+            r.unpublished = graph.unpublished_problems();
+            return r;
         }
         let out = MemoryOutput::new();
         let stop = || raised(&self.interrupt);
@@ -456,7 +461,7 @@ impl LiveSite {
         ) {
             Ok(r) => r,
             Err(e) => {
-                diags.push(self.render_diagnostic(e));
+                diags.extend(self.render_diagnostics(e));
                 return self.failed(diags, started);
             }
         };
@@ -467,7 +472,9 @@ impl LiveSite {
             diags.extend(clashes.into_vec());
             return self.failed(diags, started);
         }
-        self.keep(ahead, out, rendition, diags, started)
+        let mut r = self.keep(ahead, out, rendition, diags, started);
+        r.unpublished = graph.unpublished_problems();
+        r
     }
 
     /// Renders the saved files' own pages first and hands them to `early`, so the page being
@@ -522,6 +529,7 @@ impl LiveSite {
             files: Arc::new(self.served_files()),
             errors: None,
             warnings: diags,
+            unpublished: Diagnostics::new(),
             pages_rendered: ahead.done.len(),
             changed: Some(ahead.done.into_iter().collect()),
             first_served: ahead.served,
@@ -561,6 +569,7 @@ impl LiveSite {
             files: Arc::new(self.served_files()),
             errors: None,
             warnings: diags,
+            unpublished: Diagnostics::new(),
             changed: Some(changed),
             first_served: ahead.served,
             pages_rendered,
@@ -584,6 +593,7 @@ impl LiveSite {
             files: Arc::new(self.served_files()),
             errors: Some(diags),
             warnings: Diagnostics::new(),
+            unpublished: Diagnostics::new(),
             changed: None,
             first_served: None,
             pages_rendered: 0,
@@ -592,9 +602,11 @@ impl LiveSite {
         }
     }
 
-    /// A render failure as a diagnostic naming the template file the user can fix.
-    fn render_diagnostic(&self, e: BuildError) -> Diagnostic {
-        match e {
+    /// A render failure as diagnostics naming the template file the user can fix (a template
+    /// that failed on a page comes as such already, with its line).
+    fn render_diagnostics(&self, e: BuildError) -> Vec<Diagnostic> {
+        let d = match e {
+            BuildError::Content { diagnostics } => return diagnostics.into_vec(),
             BuildError::Template { name, message } => {
                 let overridden = self.templates.iter().any(|t| t.rel == name);
                 let path = if overridden {
@@ -606,6 +618,7 @@ impl LiveSite {
                     .hint("fix the template; the last good build is served meanwhile")
             }
             other => Diagnostic::error("(output)", other.to_string()),
-        }
+        };
+        vec![d]
     }
 }
