@@ -43,6 +43,9 @@ pub enum Event<'a> {
     },
     /// The server answers at `url` (the site's root); `drafts`: it shows a preview.
     Serving { url: &'a str, drafts: bool },
+    /// These source folders exist but cannot be watched (one line each, with the reason), so their
+    /// saves are not seen; empty once everything is watched again. Also shown above every page.
+    NotWatching { folders: &'a [String] },
 }
 
 /// Why `serve` could not start, or stopped.
@@ -125,8 +128,14 @@ pub fn serve(
         rebuilt: &first,
         changes: None,
     });
+    let mut unwatched = watcher.not_watching();
+    if !unwatched.is_empty() {
+        report(Event::NotWatching {
+            folders: &unwatched,
+        });
+    }
     let handle = server.handle();
-    handle.publish(snapshot(&first));
+    handle.publish(snapshot(&first, &unwatched));
     std::thread::Builder::new()
         .name("briefing-accept".into())
         .spawn(move || server.run())
@@ -136,10 +145,18 @@ pub fn serve(
         drafts: options.drafts,
     });
     while let Some(changes) = watcher.next_batch() {
+        let now_unwatched = watcher.not_watching();
+        if now_unwatched != unwatched {
+            unwatched = now_unwatched;
+            report(Event::NotWatching {
+                folders: &unwatched,
+            });
+        }
+        let notice = not_watching_notice(&unwatched);
         let rebuilt = site.apply(&changes, &mut |early| {
             handle.publish(Snapshot {
                 files: early.files,
-                error: None,
+                error: notice.clone(),
                 changed: Some(early.changed.into_iter().collect()),
             })
         });
@@ -147,18 +164,34 @@ pub fn serve(
             rebuilt: &rebuilt,
             changes: Some(&changes),
         });
-        handle.publish(snapshot(&rebuilt));
+        handle.publish(snapshot(&rebuilt, &unwatched));
     }
     Err(ServeError::WatcherStopped)
 }
 
-/// A rebuild as served: its files, and its errors shown above every page.
-fn snapshot(r: &Rebuilt) -> Snapshot {
+/// A rebuild as served: its files, and above every page its errors and the folders not watched.
+fn snapshot(r: &Rebuilt, unwatched: &[String]) -> Snapshot {
+    let errors = r.errors.as_ref().map(|d| d.to_string());
+    let error = match (errors, not_watching_notice(unwatched)) {
+        (Some(e), Some(n)) => Some(format!("{e}\n{n}")),
+        (e, n) => e.or(n),
+    };
     Snapshot {
         files: r.files.clone(),
-        error: r.errors.as_ref().map(|d| d.to_string()),
+        error,
         changed: r.changed.as_ref().map(|c| c.iter().cloned().collect()),
     }
+}
+
+/// What the page overlay says while source folders cannot be watched.
+fn not_watching_notice(unwatched: &[String]) -> Option<String> {
+    if unwatched.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "warning: not watching {}: saves there are not seen\n  = hint: restart `briefing serve` (if the system's limit on watches is reached, raise fs.inotify.max_user_watches)",
+        unwatched.join("; ")
+    ))
 }
 
 /// The host part of the site's URL: the address listened on (`localhost` for all addresses).
