@@ -5,6 +5,7 @@
 //! build's `OutputDir` does) and never judges the content (the build does).
 
 pub mod git;
+pub mod summary;
 
 use crate::error::{BuildError, Diagnostics};
 use crate::site::{build_linked, BuildOptions};
