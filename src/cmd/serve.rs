@@ -26,6 +26,9 @@ pub(crate) struct Args {
     /// Show articles dated after today as published
     #[arg(long)]
     pub future: bool,
+    /// Seconds one page may take to render before the rebuild stops (as for `build`)
+    #[arg(long, value_name = "SECONDS", default_value_t = briefing::limits::DEFAULT_PAGE_BUDGET.as_secs())]
+    pub render_timeout: u64,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
@@ -47,6 +50,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         addr: SocketAddr::new(ip, args.port),
         drafts: args.drafts,
         future: args.future,
+        render_timeout: std::time::Duration::from_secs(args.render_timeout.max(1)),
     };
     // `serve` returns only with the error that stopped it.
     match serve(&options, &mut print)? {}

@@ -690,3 +690,60 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn a_template_that_loops_forever_stops_the_rebuild_as_it_stops_a_build() {
+    let site = SiteTest::minimal();
+    let served = Served::start(&site, &["--render-timeout", "1"]);
+    served.wait_for("/articles/first/", "the first build", |b| {
+        b.contains("Body of the first")
+    });
+    // Ten billion empty iterations: only the watchdog can stop it (tests/it/safety.rs has the
+    // same template for `build`).
+    site.write(
+        "templates/article.html",
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+    );
+    let page = served.wait_for("/articles/first/", "the watchdog's error", |b| {
+        b.contains("did not finish rendering")
+    });
+    assert!(page.contains("templates/article.html"), "{page}");
+    assert!(page.contains("within 1 s: it may loop forever"), "{page}");
+    assert!(
+        page.contains("Body of the first"),
+        "the last good page stays"
+    );
+    // Fixed, the site comes back: serve did not hang and was not stuck on the abandoned render.
+    site.remove("templates/article.html");
+    site.write(
+        FIRST,
+        "---\ntitle: First Story\ndate: 2023-09-25\n---\nVanilla after the loop.\n",
+    );
+    served.wait_for("/articles/first/", "the page after the fix", |b| {
+        b.contains("Vanilla after the loop") && !b.contains("briefing-error")
+    });
+}
+
+#[test]
+fn a_page_past_the_size_cap_stops_the_rebuild_as_it_stops_a_build() {
+    let site = SiteTest::minimal();
+    let served = Served::start(&site, &[]);
+    served.wait_for("/articles/first/", "the first build", |b| {
+        b.contains("Body of the first")
+    });
+    // 110 MB of page, past the 64 MiB (plus the bodies) that a build allows.
+    site.write(
+        "templates/article.html",
+        format!(
+            "{{% for i in range(end=100000) %}}{}{{% endfor %}}",
+            "many bytes ".repeat(100)
+        ),
+    );
+    let page = served.wait_for("/articles/first/", "the size cap's error", |b| {
+        b.contains("the page grew past")
+    });
+    assert!(
+        page.contains("Body of the first"),
+        "the last good page stays"
+    );
+}
