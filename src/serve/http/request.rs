@@ -177,6 +177,8 @@ pub fn host_allowed(host: Option<&str>, local: SocketAddr) -> bool {
         return true;
     }
     let bracketed = host.starts_with('[');
+    // On a dual-stack socket (`--bind ::`) an IPv4 client arrives at ::ffff:a.b.c.d.
+    let local = SocketAddr::new(local.ip().to_canonical(), local.port());
     match name.parse::<IpAddr>() {
         Ok(IpAddr::V4(ip)) if !bracketed => {
             ip == Ipv4Addr::LOCALHOST || IpAddr::V4(ip) == local.ip()
@@ -341,6 +343,8 @@ mod tests {
         let lan: SocketAddr = "192.168.1.5:8080".parse().unwrap();
         assert!(host_allowed(Some("192.168.1.5:8080"), lan));
         assert!(!host_allowed(Some("192.168.1.6:8080"), lan));
+        let mapped: SocketAddr = "[::ffff:192.168.1.5]:8080".parse().unwrap();
+        assert!(host_allowed(Some("192.168.1.5:8080"), mapped));
         let lan6: SocketAddr = "[fe80::1]:8080".parse().unwrap();
         assert!(host_allowed(Some("[fe80::1]:8080"), lan6));
     }
