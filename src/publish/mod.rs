@@ -171,14 +171,7 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport, PublishError> {
             Outcome::Unchanged { commit }
         }
         parent => {
-            let message = match &opts.message {
-                Some(m) => m.clone(),
-                None => default_message(git, &graph.config.title)?,
-            };
-            let message = match repo.dirty.as_slice() {
-                [] => message,
-                files => message + &dirty_note(files),
-            };
+            let message = commit_message(opts, git, &graph.config.title, &repo.dirty)?;
             let mut args = vec!["commit-tree", tree.as_str(), "-m", message.as_str()];
             if let Some(p) = &parent {
                 args.extend(["-p", p.as_str()]);
@@ -451,6 +444,23 @@ fn default_message(git: &Git, title: &str) -> Result<String, GitError> {
             None => format!("Publish {title}"),
         },
     )
+}
+
+/// `--message` or the default, and the note on uncommitted sources when there were any.
+fn commit_message(
+    opts: &PublishOptions,
+    git: &Git,
+    title: &str,
+    dirty: &[String],
+) -> Result<String, GitError> {
+    let message = match &opts.message {
+        Some(m) => m.clone(),
+        None => default_message(git, title)?,
+    };
+    Ok(match dirty {
+        [] => message,
+        files => message + &dirty_note(files),
+    })
 }
 
 /// The commit message's last paragraph when `--allow-dirty` let uncommitted sources in: the source
