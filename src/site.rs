@@ -184,18 +184,24 @@ fn write_site_watched(
         Ok(r) => r,
         Err(stopped) => {
             out.discard();
-            Err(match stopped {
-                Stopped::Overdue { template, page } => BuildError::RenderTimeout {
-                    template: template_path(&opts.root, &template),
-                    page,
-                    seconds: opts.render_timeout.as_secs_f64().ceil() as u64,
-                },
-                Stopped::Crashed(why) => BuildError::Template {
-                    name: "(render)".into(),
-                    message: format!("rendering crashed: {why}"),
-                },
-            })
+            Err(stopped_error(&opts.root, stopped, opts.render_timeout))
         }
+    }
+}
+
+/// Why watched rendering stopped, as the error a build (or `serve`'s rebuild) reports: the page
+/// and the template file that took longer than `budget`, or the crash.
+pub(crate) fn stopped_error(root: &Path, stopped: Stopped, budget: Duration) -> BuildError {
+    match stopped {
+        Stopped::Overdue { template, page } => BuildError::RenderTimeout {
+            template: template_path(root, &template),
+            page,
+            seconds: budget.as_secs_f64().ceil() as u64,
+        },
+        Stopped::Crashed(why) => BuildError::Template {
+            name: "(render)".into(),
+            message: format!("rendering crashed: {why}"),
+        },
     }
 }
 

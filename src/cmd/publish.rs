@@ -25,6 +25,10 @@ pub(crate) struct Args {
     /// Overrides site.yaml's base_url, e.g. https://org.github.io/briefing/
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Publish even if content/, templates/, static/ or site.yaml have uncommitted changes
+    /// (the commit message lists them)
+    #[arg(long)]
+    pub allow_dirty: bool,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
@@ -36,6 +40,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         message: args.message,
         push: !args.no_push,
         base_url: args.base_url,
+        allow_dirty: args.allow_dirty,
     };
     let report = publish(&opts)
         .with_context(|| format!("could not publish the site in {}", opts.root.display()))?;

@@ -59,15 +59,17 @@ impl Prepared<'_> {
             .collect()
     }
 
-    /// Renders these pages into `sink`; returns their paths.
+    /// Renders these pages into `sink`, each recorded in `watch` for the watchdog; returns their
+    /// paths.
     pub(crate) fn render_some(
         &self,
         jobs: &[Job],
         tera: &Tera,
         sink: &dyn Sink,
+        watch: &Watch,
     ) -> Result<Vec<String>, BuildError> {
         let jobs: Vec<&dyn PageKind> = jobs.iter().map(|j| j.as_ref()).collect();
-        run::render_jobs(self, &jobs, tera, sink, &Watch::default(), &|| false)
+        run::render_jobs(self, &jobs, tera, sink, watch, &|| false)
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::config::parse_config;
 use crate::error::{BuildError, Diagnostic, Diagnostics};
+use crate::guard::Watch;
 use crate::link::{self, BaseUrl, BodyCache, Selection, SiteGraph};
 use crate::load::{self, AssetFile, Reread};
 use crate::model::{display_path, Article, Company, Content, Model, Page, Theme};
@@ -299,14 +300,19 @@ impl LiveSite {
     /// Takes in what changed on disk and rebuilds what it affects. `early` is handed the site as
     /// soon as the pages of the saved files themselves are rendered, before the lists that show
     /// them: the page being edited is served first.
-    pub fn apply(&mut self, changes: &Changes, early: &mut dyn FnMut(Early)) -> Rebuilt {
+    pub(crate) fn apply(
+        &mut self,
+        changes: &Changes,
+        watch: &Watch,
+        early: &mut dyn FnMut(Early),
+    ) -> Rebuilt {
         if changes.rescan {
             self.graph_current = false;
             if let Err(e) = self.read_all() {
                 // site.yaml or the folder went away: show it, keep serving the last good build.
                 self.load_diags = vec![Diagnostic::error(".", e.to_string())];
             }
-            return self.rebuild(&HashSet::new(), early);
+            return self.rebuild(&HashSet::new(), watch, early);
         }
         if changes.config || changes.templates || changes.statics {
             // Links, settings or template problems may change anywhere: link everything again.
@@ -327,7 +333,7 @@ impl LiveSite {
             self.read_static_files();
         }
         let saved: HashSet<String> = changes.content.iter().cloned().collect();
-        let mut rebuilt = self.rebuild(&saved, early);
+        let mut rebuilt = self.rebuild(&saved, watch, early);
         if changes.statics || changes.config {
             rebuilt.changed = None;
         }
@@ -337,7 +343,12 @@ impl LiveSite {
     /// Links the kept sources and renders the pages whose content changed since the last good
     /// build, the pages of the `saved` files first (handed to `early`). On any error the last good
     /// build stays as it is.
-    pub fn rebuild(&mut self, saved: &HashSet<String>, early: &mut dyn FnMut(Early)) -> Rebuilt {
+    pub(crate) fn rebuild(
+        &mut self,
+        saved: &HashSet<String>,
+        watch: &Watch,
+        early: &mut dyn FnMut(Early),
+    ) -> Rebuilt {
         let started = Instant::now();
         let linked = match self.relink_saved(saved) {
             Some(linked) => Ok(linked),
@@ -349,7 +360,7 @@ impl LiveSite {
         };
         self.last_diags = diags.clone();
         self.graph_current = true;
-        let rebuilt = self.render(&graph, diags, saved, early, started);
+        let rebuilt = self.render(&graph, diags, saved, watch, early, started);
         self.graph = Some(graph);
         rebuilt
     }
@@ -435,6 +446,7 @@ impl LiveSite {
         graph: &SiteGraph,
         mut diags: Diagnostics,
         saved: &HashSet<String>,
+        watch: &Watch,
         early: &mut dyn FnMut(Early),
         started: Instant,
     ) -> Rebuilt {
@@ -443,7 +455,7 @@ impl LiveSite {
             _ => return self.failed(diags, started),
         };
         let prepared = render::Prepared::new(graph);
-        let ahead = self.render_ahead(&prepared, tera, saved, early, started);
+        let ahead = self.render_ahead(&prepared, tera, saved, watch, early, started);
         if ahead.served.is_some() && raised(&self.interrupt) {
             let mut r = self.yield_to_next_save(ahead, diags, started);
             r.unpublished = graph.unpublished_problems();
@@ -457,6 +469,7 @@ impl LiveSite {
             &self.fingerprints,
             &ahead.done,
             &out,
+            watch,
             &stop,
         ) {
             Ok(r) => r,
@@ -485,6 +498,7 @@ impl LiveSite {
         prepared: &render::Prepared<'_>,
         tera: &Tera,
         saved: &HashSet<String>,
+        watch: &Watch,
         early: &mut dyn FnMut(Early),
         started: Instant,
     ) -> Ahead {
@@ -497,7 +511,7 @@ impl LiveSite {
         if jobs.is_empty() || self.fingerprints.is_empty() {
             return ahead;
         }
-        if let Ok(paths) = prepared.render_some(&jobs, tera, &ahead.out) {
+        if let Ok(paths) = prepared.render_some(&jobs, tera, &ahead.out, watch) {
             let mut files = self.served_files();
             for (path, bytes) in ahead.out.snapshot() {
                 files.insert(path, bytes);
