@@ -1,6 +1,6 @@
 //! What the fuzz targets in `fuzz/` drive: the parsers of untrusted input (front matter, Markdown
-//! with link rewriting, plain-text import, the YAML writer), behind plain inputs and outputs so
-//! the crate's types stay private. Not an API: hidden from the docs, no stability promised.
+//! with link rewriting, plain-text import, the YAML writer, `serve`'s HTTP request reader), behind
+//! plain inputs and outputs so the crate's types stay private. Not an API: hidden from the docs, no stability promised.
 
 use crate::import::{self, Entity, ImportOptions, SiteNames};
 use crate::load::SourceFile;
@@ -101,4 +101,53 @@ pub fn import(bytes: &[u8], names: &Names) -> Option<ImportedText> {
 /// A YAML scalar that reads back as `text` (the one writer `new` and `import` use).
 pub fn yaml_string(text: &str) -> String {
     crate::yaml::write_string(text)
+}
+
+/// What `serve` made of a request head, when it would answer it.
+#[derive(Debug)]
+pub struct HttpRequest {
+    /// `GET` or `HEAD`.
+    pub method: &'static str,
+    /// The path decoded and checked, starting with `/`.
+    pub path: String,
+    /// The key looked up in the built site (never starts with `/`).
+    pub site_key: String,
+    pub query: Option<String>,
+    /// Whether its `Host` is this machine's, for a server on 127.0.0.1:1111.
+    pub host_allowed: bool,
+}
+
+/// Runs bytes through `serve`'s request reading as the server does: the head's end and size
+/// limits (`scan_head`, fed in two pieces split at `split`), then the request line, the headers and
+/// the path's percent decoding (`parse_request`), then the Host check. `Err` is the status the
+/// server would answer; `Ok(None)` while the head is incomplete.
+pub fn http_request(bytes: &[u8], split: usize) -> Result<Option<HttpRequest>, u16> {
+    use crate::serve::http::request::{self, Method};
+    let split = split.min(bytes.len());
+    let searched = split.saturating_sub(3);
+    let first = request::scan_head(&bytes[..split], 0).map_err(|s| s.0)?;
+    let len = match first {
+        Some(len) => len,
+        None => match request::scan_head(bytes, searched).map_err(|s| s.0)? {
+            Some(len) => len,
+            None => return Ok(None),
+        },
+    };
+    let r = request::parse_request(&bytes[..len]).map_err(|s| s.0)?;
+    let local = std::net::SocketAddr::from(([127, 0, 0, 1], 1111));
+    Ok(Some(HttpRequest {
+        method: match r.method {
+            Method::Get => "GET",
+            Method::Head => "HEAD",
+        },
+        site_key: request::site_key(&r.path),
+        host_allowed: request::host_allowed(r.host.as_deref(), local),
+        path: r.path,
+        query: r.query,
+    }))
+}
+
+/// Decodes a request path as `serve` does (once, strictly); the status when it refuses it.
+pub fn decode_request_path(raw: &str) -> Result<String, u16> {
+    crate::serve::http::request::decode_path(raw).map_err(|s| s.0)
 }

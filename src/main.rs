@@ -33,6 +33,8 @@ enum Command {
     New(cmd::new::Args),
     /// Serve the site on this machine, rebuilding and reloading on every save
     Serve(cmd::serve::Args),
+    /// Make a new site that builds at once (--theme: with a copy of the theme to edit)
+    Init(cmd::init::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::New(args) => cmd::new::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Init(args) => cmd::init::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

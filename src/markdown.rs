@@ -282,15 +282,21 @@ impl<'a, 'r> Body<'a, 'r> {
                 dest_url,
                 title,
                 id,
-            }) => self.start_link(offset, dest_url).map(|dest_url| {
-                Event::Start(Tag::Link {
+            }) => match self.start_link(offset, dest_url) {
+                Opened::Link(dest_url) => Some(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })
-            }),
-            Event::End(TagEnd::Link) => self.links.end_link().then_some(event),
+                })),
+                Opened::Dropped => None,
+                Opened::Broken(span) => Some(Event::InlineHtml(span.into())),
+            },
+            Event::End(TagEnd::Link) => match self.links.end_link() {
+                LinkEnd::Written => Some(event),
+                LinkEnd::Dropped => None,
+                LinkEnd::Broken => Some(Event::InlineHtml("</span>".into())),
+            },
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -316,13 +322,14 @@ impl<'a, 'r> Body<'a, 'r> {
     }
 
     /// A Markdown link: recorded, then kept, rewritten, unlinked (its text kept) or reported.
-    /// The destination to write, or None when the link is dropped.
-    fn start_link(&mut self, offset: usize, dest_url: CowStr<'a>) -> Option<CowStr<'a>> {
+    /// A broken link becomes a marked span saying why, never an `href` to a `.md` file that a
+    /// preview would serve as a dead link.
+    fn start_link(&mut self, offset: usize, dest_url: CowStr<'a>) -> Opened<'a> {
         let pos = self.lines.pos(offset);
         self.out.links.push((pos, dest_url.to_string()));
         if self.raw_html == RawHtml::Escape && is_script_url(&dest_url) {
-            self.links.unlinked.push(true);
-            return None;
+            self.links.unlinked.push(LinkEnd::Dropped);
+            return Opened::Dropped;
         }
         let dest_url = match (self.resolve)(&dest_url) {
             LinkTarget::Keep => dest_url,
@@ -331,21 +338,26 @@ impl<'a, 'r> Body<'a, 'r> {
                 url.into()
             }
             LinkTarget::Unlink => {
-                self.links.unlinked.push(true);
-                return None;
+                self.links.unlinked.push(LinkEnd::Dropped);
+                return Opened::Dropped;
             }
             LinkTarget::Broken { message, hint } => {
+                let span = format!(
+                    "<span class=\"broken-link\" title=\"broken link: {}\">",
+                    crate::text::escape_html(&message)
+                );
                 self.out.problems.push(LinkProblem {
                     pos,
                     message,
                     hint,
                     warning: false,
                 });
-                dest_url
+                self.links.unlinked.push(LinkEnd::Broken);
+                return Opened::Broken(span);
             }
         };
-        self.links.unlinked.push(false);
-        Some(dest_url)
+        self.links.unlinked.push(LinkEnd::Written);
+        Opened::Link(dest_url)
     }
 
     /// An image: recorded (and its alt text gathered), its source rewritten or reported; None
@@ -474,11 +486,29 @@ impl Headings {
     }
 }
 
+/// What a link's start became.
+enum Opened<'a> {
+    /// A link to this destination.
+    Link(CowStr<'a>),
+    /// Nothing: its text is kept.
+    Dropped,
+    /// This opening `<span>` marking a broken link.
+    Broken(String),
+}
+
+/// What a link's end becomes: the same as its start.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LinkEnd {
+    Written,
+    Dropped,
+    Broken,
+}
+
 /// The links and images open around the current event.
 #[derive(Default)]
 struct Links {
-    /// One per open link: true when it was dropped (its text kept), so its end is dropped too.
-    unlinked: Vec<bool>,
+    /// One per open link: how its end is written (dropped with its start, or closing a span).
+    unlinked: Vec<LinkEnd>,
     /// One per open image: true when it was dropped because its source would run script.
     unimaged: Vec<bool>,
     /// The open image's position and alt text so far.
@@ -495,9 +525,9 @@ impl Links {
             alt.push_str(t);
         }
     }
-    /// Whether the link's end is written.
-    fn end_link(&mut self) -> bool {
-        self.unlinked.pop() != Some(true)
+    /// How the link's end is written.
+    fn end_link(&mut self) -> LinkEnd {
+        self.unlinked.pop().unwrap_or(LinkEnd::Written)
     }
     /// Whether the image's end is written; an image without alt text is recorded.
     fn end_image(&mut self, without_alt: &mut Vec<Pos>) -> bool {
@@ -987,6 +1017,13 @@ mod tests {
             r.html
         );
         assert!(r.html.contains(" b "), "{}", r.html);
+        assert!(
+            r.html
+                .contains(r#"<span class="broken-link" title="broken link: nothing">c</span>"#),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("z.md"), "{}", r.html);
         assert_eq!(r.problems.len(), 1);
         assert_eq!(r.problems[0].pos, (1, 21));
     }

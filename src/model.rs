@@ -53,18 +53,34 @@ pub(crate) fn is_valid_id(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// A URL-safe slug: lowercase ASCII words joined by `-`.
+/// A URL-safe slug: lowercase ASCII words joined by `-`. Latin, Greek and Cyrillic letters are
+/// transliterated (`Société` -> `societe`, `ß` -> `ss`), never dropped; CJK characters are left
+/// out: their romanisation is ambiguous (pinyin without tones, Japanese kanji read as Chinese),
+/// so a CJK title gives no slug and the caller asks for one or uses the file's name.
 pub(crate) fn slugify(s: &str) -> String {
     let mut out = String::new();
     let mut dash = false;
+    let mut push = |c: char, dash: &mut bool| {
+        if *dash && !out.is_empty() {
+            out.push('-');
+        }
+        *dash = false;
+        out.push(c.to_ascii_lowercase());
+    };
     for c in s.chars() {
         if c.is_ascii_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
+            push(c, &mut dash);
+        } else if c == '\'' || c == '’' {
+            // "Alibaba's" is one word.
+        } else if c.is_alphanumeric() && !crate::text::is_cjk(c) {
+            let ascii = deunicode::deunicode_char(c).unwrap_or("");
+            if !ascii.bytes().any(|b| b.is_ascii_alphanumeric()) {
+                dash = true;
             }
-            dash = false;
-            out.push(c.to_ascii_lowercase());
-        } else if c != '\'' && c != '’' {
+            for a in ascii.chars().filter(char::is_ascii_alphanumeric) {
+                push(a, &mut dash);
+            }
+        } else {
             dash = true;
         }
     }
@@ -551,5 +567,10 @@ mod tests {
             "ai-large-models-expand"
         );
         assert_eq!(slugify("Alibaba's Cloud"), "alibabas-cloud");
+        assert_eq!(slugify("Société Générale lance"), "societe-generale-lance");
+        assert_eq!(slugify("Straße Ærø Łódź"), "strasse-aero-lodz");
+        assert_eq!(slugify("Яндекс GPT"), "iandeks-gpt");
+        assert_eq!(slugify("月之暗面 Kimi"), "kimi");
+        assert_eq!(slugify("Price €5"), "price-5");
     }
 }

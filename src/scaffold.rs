@@ -3,9 +3,14 @@
 //! whatever the title or name, the file passes `check`. Never overwrites a file; refuses ids that
 //! do not exist, with a suggestion. Prints nothing (the command does).
 
+mod init;
+
+pub use init::{has_site_file, init_site, InitError, InitSite};
+
+use crate::check;
 use crate::error::BuildError;
-use crate::load::CONFIG_FILE;
-use crate::model::{slugify, EntityId, Kind};
+use crate::model::{display_path, slugify, EntityId, Kind};
+use crate::site;
 use crate::text::did_you_mean;
 use crate::write::create_new_file;
 use crate::yaml;
@@ -51,11 +56,11 @@ pub enum NewEntity {
 #[derive(Debug, thiserror::Error)]
 pub enum NewError {
     #[error(
-        "{} is not a briefing site (no site.yaml); run inside a site folder or pass --root DIR",
+        "{} is not a briefing site (no site.yaml)\nhint: make one with `briefing init`, or run inside a site folder or pass --root DIR",
         root.display()
     )]
     NotASite { root: PathBuf },
-    #[error("cannot make a file name from {name:?}: it has no ASCII letters or digits; pass {flag} with one, e.g. {flag} my-story")]
+    #[error("cannot make a file name from {name:?}: it has no Latin, Greek or Cyrillic letters or digits (Chinese and Japanese are not romanised); pass {flag} with one, e.g. {flag} my-story")]
     NoFileName { name: String, flag: &'static str },
     #[error("{flag}: {invalid}")]
     BadId {
@@ -65,6 +70,12 @@ pub enum NewError {
     /// Ids given in flags that have no file: one line each.
     #[error("{}", lines(.0))]
     UnknownIds(Vec<UnknownId>),
+    #[error(
+        "the slug `{slug}` is taken: {} already has it{}\nhint: pass --slug with another one, or edit that article",
+        display_path(by),
+        if by.file_stem().is_some_and(|s| s != slug.as_str()) { " in its `slug:` field" } else { "" }
+    )]
+    SlugTaken { slug: String, by: PathBuf },
     #[error("could not create the {noun}")]
     Create {
         noun: &'static str,
@@ -117,6 +128,7 @@ pub fn new_article(root: &Path, a: &NewArticle) -> Result<PathBuf, NewError> {
     if !unknown.is_empty() {
         return Err(NewError::UnknownIds(unknown));
     }
+    slug_is_free(root, &slug)?;
     let list = |ids: &[String]| yaml::write_list(ids.iter().map(String::as_str));
     let text = format!(
         "---\n\
@@ -214,12 +226,34 @@ fn theme_text(name: &str) -> String {
 }
 
 fn is_site(root: &Path) -> Result<(), NewError> {
-    if root.join(CONFIG_FILE).is_file() {
+    if has_site_file(root) {
         Ok(())
     } else {
         Err(NewError::NotASite {
             root: root.to_path_buf(),
         })
+    }
+}
+
+/// Refuses `slug` when an article of the site already has it: by its file name or its `slug:`
+/// field (two articles with one slug would be one URL). Read like `check` reads the site, drafts
+/// included; a site that cannot be read at all is left to `create`'s own refusal.
+fn slug_is_free(root: &Path, slug: &str) -> Result<(), NewError> {
+    let Ok((graph, _, _)) = site::read_site(root, None, check::all_articles()) else {
+        return Ok(());
+    };
+    // The file of that very name is `create`'s to refuse ("already exists").
+    let own = PathBuf::from(format!("content/articles/{slug}.md"));
+    let other = graph
+        .articles
+        .iter()
+        .find(|a| a.article.slug == slug && a.article.origin.rel != own);
+    match other {
+        Some(a) => Err(NewError::SlugTaken {
+            slug: slug.to_string(),
+            by: a.article.origin.rel.clone(),
+        }),
+        None => Ok(()),
     }
 }
 

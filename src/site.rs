@@ -82,6 +82,9 @@ pub struct BuildReport {
     pub images_elapsed: Duration,
     /// Warnings: the build succeeded, but an editor should look.
     pub warnings: Diagnostics,
+    /// A preview's unpublished articles' problems (errors among them): built anyway, each shown
+    /// on its page's banner and the review desk, and to be fixed before the article goes out.
+    pub unpublished: Diagnostics,
 }
 
 /// Loads, parses and links the site, collecting every problem. Writes nothing.
@@ -177,6 +180,7 @@ pub fn build_linked(opts: &BuildOptions) -> Result<(BuildReport, SiteGraph), Bui
         images_reused: images.reused,
         images_elapsed: images.elapsed,
         warnings: diags,
+        unpublished: graph.unpublished_problems(),
     };
     Ok((report, graph))
 }
@@ -200,18 +204,24 @@ fn write_site_watched(
         Ok(r) => r,
         Err(stopped) => {
             out.discard();
-            Err(match stopped {
-                Stopped::Overdue { template, page } => BuildError::RenderTimeout {
-                    template: template_path(&opts.root, &template),
-                    page,
-                    seconds: opts.render_timeout.as_secs_f64().ceil() as u64,
-                },
-                Stopped::Crashed(why) => BuildError::Template {
-                    name: "(render)".into(),
-                    message: format!("rendering crashed: {why}"),
-                },
-            })
+            Err(stopped_error(&opts.root, stopped, opts.render_timeout))
         }
+    }
+}
+
+/// Why watched rendering stopped, as the error a build (or `serve`'s rebuild) reports: the page
+/// and the template file that took longer than `budget`, or the crash.
+pub(crate) fn stopped_error(root: &Path, stopped: Stopped, budget: Duration) -> BuildError {
+    match stopped {
+        Stopped::Overdue { template, page } => BuildError::RenderTimeout {
+            template: template_path(root, &template),
+            page,
+            seconds: budget.as_secs_f64().ceil() as u64,
+        },
+        Stopped::Crashed(why) => BuildError::Template {
+            name: "(render)".into(),
+            message: format!("rendering crashed: {why}"),
+        },
     }
 }
 

@@ -7,7 +7,7 @@ use crate::error::{BuildError, Diagnostic};
 use crate::text::decode_entities;
 use crate::url::{has_scheme, percent_decode_lossy, BaseUrl};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -119,35 +119,116 @@ pub fn audit(dir: &Path, base: &BaseUrl) -> Result<CheckReport, BuildError> {
         .filter(|f| kind_of(f).is_some())
         .collect();
     scanned.sort();
-    let findings: Vec<Finding> = scanned
+    let findings: Vec<(Finding, Option<String>)> = scanned
         .par_iter()
-        .map(|rel| -> Result<Vec<Finding>, BuildError> {
-            let path = dir.join(rel.as_str());
-            let bytes = std::fs::read(&path).map_err(|e| BuildError::read(&path, e))?;
-            let text = String::from_utf8_lossy(&bytes);
-            let refs = match kind_of(rel) {
-                Some(FileKind::Html) => html_references(&text),
-                Some(FileKind::Xml) => xml_references(&text),
-                Some(FileKind::Css) => css_references(&text),
-                Some(FileKind::Robots) => robots_references(&text),
-                None => Vec::new(),
-            };
-            Ok(refs
-                .into_iter()
-                .filter_map(|r| {
-                    let d = resolve(&r.url, rel, base, &output)?;
-                    Some(Finding {
-                        rule: rules::BROKEN_LINK,
-                        diagnostic: d.at_path(&path, r.line, r.column),
+        .map(
+            |rel| -> Result<Vec<(Finding, Option<String>)>, BuildError> {
+                let path = dir.join(rel.as_str());
+                let bytes = std::fs::read(&path).map_err(|e| BuildError::read(&path, e))?;
+                let text = String::from_utf8_lossy(&bytes);
+                let refs = match kind_of(rel) {
+                    Some(FileKind::Html) => html_references(&text),
+                    Some(FileKind::Xml) => xml_references(&text),
+                    Some(FileKind::Css) => css_references(&text),
+                    Some(FileKind::Robots) => robots_references(&text),
+                    None => Vec::new(),
+                };
+                Ok(refs
+                    .into_iter()
+                    .filter_map(|r| {
+                        let p = resolve(&r.url, rel, base, &output)?;
+                        let built_for = p.path.as_deref().and_then(|x| built_for(x, &output));
+                        let finding = Finding {
+                            rule: rules::BROKEN_LINK,
+                            diagnostic: p.at_path(&path, r.line, r.column),
+                        };
+                        Some((finding, built_for))
                     })
-                })
-                .collect())
-        })
+                    .collect())
+            },
+        )
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
         .flatten()
         .collect();
-    Ok(CheckReport::new(findings, scanned.len()))
+    Ok(CheckReport::new(
+        other_base_path(findings, base),
+        scanned.len(),
+    ))
+}
+
+/// The base path under which the root-relative `path` (reaching nothing under the audited base
+/// path) reaches a file of the output: `/` for `/articles/a/` when `articles/a/index.html` is
+/// there. One lookup per `/` in the path.
+fn built_for(path: &str, out: &Output) -> Option<String> {
+    path.match_indices('/').find_map(|(i, _)| {
+        let rest = normalize(&percent_decode_lossy(&path[i + 1..]))?;
+        let found = if rest.is_empty() || rest.ends_with('/') {
+            out.has_file(&format!("{rest}index.html"))
+        } else {
+            out.has_file(&rest) || out.has_file(&format!("{rest}/index.html"))
+        };
+        found.then(|| path[..=i].to_string())
+    })
+}
+
+/// An output built for another base path breaks every link at once: those links, the ones that
+/// reach a file under that other path, become one finding that says so (at the first of them),
+/// and the links broken under both stay as they are. Linear in the findings.
+fn other_base_path(found: Vec<(Finding, Option<String>)>, base: &BaseUrl) -> Vec<Finding> {
+    let mut votes: HashMap<&str, usize> = HashMap::new();
+    for (_, p) in &found {
+        if let Some(p) = p.as_deref().filter(|p| *p != base.path) {
+            *votes.entry(p).or_default() += 1;
+        }
+    }
+    // The most common other path, when it explains more than one link (ties: the shortest).
+    let Some((other, count)) = votes
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.len().cmp(&a.0.len())))
+        .map(|(p, n)| (p.to_string(), n))
+    else {
+        return found.into_iter().map(|(f, _)| f).collect();
+    };
+    let mut out = Vec::with_capacity(found.len());
+    let mut first: Option<Diagnostic> = None;
+    let mut files = HashSet::new();
+    for (f, p) in found {
+        if p.as_deref() == Some(other.as_str()) {
+            files.insert(f.diagnostic.path.clone());
+            if first.is_none() {
+                first = Some(f.diagnostic);
+            }
+        } else {
+            out.push(f);
+        }
+    }
+    if let Some(at) = first {
+        // Built under a sub-path and checked at the root, the links are inside but miss.
+        let why = if other.starts_with(base.path.as_str()) {
+            format!("reaches nothing under {}", base.path)
+        } else {
+            format!("is outside the site's base path {}", base.path)
+        };
+        let d = Diagnostic {
+            message: format!(
+                "this output was built for the base path {other}, not {}: each of its {count} links to itself ({} files) {why}",
+                base.path,
+                files.len(),
+            ),
+            hint: Some(format!(
+                "rebuild with `briefing build --base-url {}`, or pass --base-url with the URL it was built for",
+                base.url
+            )),
+            ..at
+        };
+        out.push(Finding {
+            rule: rules::BROKEN_LINK,
+            diagnostic: d,
+        });
+    }
+    out
 }
 
 #[derive(Clone, Copy)]
@@ -178,6 +259,9 @@ struct Problem {
     error: bool,
     message: String,
     hint: String,
+    /// The root-relative path a link resolved to, when it reaches no file under the base path:
+    /// the clue to an output built for another base path.
+    path: Option<String>,
 }
 
 impl Problem {
@@ -222,6 +306,7 @@ fn resolve(url: &str, page: &str, base: &BaseUrl, out: &Output) -> Option<Proble
                     "404.html is served at every missing URL, so relative links in it break; start the link with {}",
                     base.path
                 ),
+                path: None,
             });
         }
         let dir = match page.rfind('/') {
@@ -242,6 +327,7 @@ fn resolve(url: &str, page: &str, base: &BaseUrl, out: &Output) -> Option<Proble
                 "the site is served under {}; build with --base-url {} (or check the template that writes this link)",
                 base.path, base.url
             ),
+            path: Some(path.to_string()),
         });
     };
     let Some(rel) = normalize(&percent_decode_lossy(rel)) else {
@@ -249,6 +335,7 @@ fn resolve(url: &str, page: &str, base: &BaseUrl, out: &Output) -> Option<Proble
             error: true,
             message: format!("link to `{url}` climbs above the site's root"),
             hint: format!("links must stay under {}", base.path),
+            path: None,
         });
     };
     let found = if rel.is_empty() || rel.ends_with('/') {
@@ -269,6 +356,7 @@ fn resolve(url: &str, page: &str, base: &BaseUrl, out: &Output) -> Option<Proble
         error: true,
         message: format!("link to `{url}` points at nothing: the output has no {expected}"),
         hint: "a page or file is missing from the build, or the link has a typo".into(),
+        path: Some(path.to_string()),
     })
 }
 

@@ -7,10 +7,12 @@ mod lint;
 
 use crate::error::{BuildError, Diagnostic, Severity};
 use crate::link::Selection;
+use crate::load::CONFIG_FILE;
+use crate::model::display_path;
 use crate::site;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// One problem and the rule that found it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +128,58 @@ pub fn all_articles() -> Selection {
         future: true,
         ..Selection::published()
     }
+}
+
+/// `check PATH...`: the site checked whole, since a file's problems may come from the others (a
+/// slug or title another file has, an id no file defines), with the findings of the files under
+/// `paths` only. A path is taken from the current folder, else from `root`; one outside the site
+/// or that does not exist is an `Err`. `files` counts the site's files under the paths.
+pub fn check_paths(
+    root: &Path,
+    now: DateTime<Utc>,
+    paths: &[PathBuf],
+) -> Result<CheckReport, BuildError> {
+    let wanted = paths
+        .iter()
+        .map(|p| site_relative(root, p))
+        .collect::<Result<Vec<String>, _>>()?;
+    let under = |rel: &str| {
+        wanted
+            .iter()
+            .any(|w| w.is_empty() || rel == w || rel.starts_with(&format!("{w}/")))
+    };
+    let report = check(root, now)?;
+    let files = walkdir::WalkDir::new(root)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| e.path().strip_prefix(root).ok().map(display_path))
+        .filter(|rel| (rel.starts_with("content/") && rel.ends_with(".md")) || rel == CONFIG_FILE)
+        .filter(|rel| under(rel))
+        .count();
+    let findings = report
+        .findings
+        .into_iter()
+        .filter(|f| under(&display_path(&f.diagnostic.path)))
+        .collect();
+    Ok(CheckReport::new(findings, files))
+}
+
+/// `path` (from the current folder, else from `root`) relative to `root`, `/`-separated.
+fn site_relative(root: &Path, path: &Path) -> Result<String, BuildError> {
+    let found = [path.to_path_buf(), root.join(path)]
+        .into_iter()
+        .find_map(|p| p.canonicalize().ok());
+    let refused = |message: String| BuildError::Refused {
+        path: path.to_path_buf(),
+        message,
+        hint: "give files or folders of the site, e.g. content/articles/my-story.md".into(),
+    };
+    let abs = found.ok_or_else(|| refused("there is no such file".into()))?;
+    let root_abs = root.canonicalize().map_err(|e| BuildError::read(root, e))?;
+    abs.strip_prefix(&root_abs)
+        .map(display_path)
+        .map_err(|_| refused(format!("this is not in the site at {}", root.display())))
 }
 
 /// Checks the site at `root` as of `now` (`site::now()` for the clock). Content problems are findings; only a site that

@@ -1,7 +1,8 @@
 //! `briefing build`: builds the site into its output folder and prints one summary line.
 
 use anyhow::Context as _;
-use briefing::site::{build, BuildOptions};
+use briefing::site::{build_linked, BuildOptions};
+use std::io::Write as _;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -28,9 +29,14 @@ pub(crate) struct Args {
     /// Seconds one page may take to render before the build stops (a template may loop forever)
     #[arg(long, value_name = "SECONDS", default_value_t = briefing::limits::DEFAULT_PAGE_BUDGET.as_secs())]
     pub render_timeout: u64,
+    /// With --drafts: append a Markdown summary of the unpublished articles (status, problems) to
+    /// FILE, e.g. "$GITHUB_STEP_SUMMARY" in a pull request's workflow
+    #[arg(long, value_name = "FILE", requires = "drafts")]
+    pub summary: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
+    super::require_site(&args.root)?;
     let opts = BuildOptions {
         root: args.root,
         out: args.out,
@@ -40,11 +46,21 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         future: args.future,
         render_timeout: std::time::Duration::from_secs(args.render_timeout.max(1)),
     };
-    let report = build(&opts)
+    let (report, graph) = build_linked(&opts)
         .with_context(|| format!("could not build the site in {}", opts.root.display()))?;
+    if let Some(file) = &args.summary {
+        let text = briefing::publish::summary::review_summary(&graph);
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(file)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .with_context(|| format!("could not write the summary to {}", file.display()))?;
+    }
     for w in report.warnings.iter() {
         eprintln!("{w}");
     }
+    super::print_unpublished(&report.unpublished);
     println!(
         "built {} pages ({} files) into {} in {} ms{}{}",
         report.pages,

@@ -16,6 +16,9 @@ pub(crate) enum Format {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
+    /// Check only these files or folders (the whole site is read, so that what they name is known)
+    #[arg(value_name = "PATH", conflicts_with = "links")]
+    pub paths: Vec<PathBuf>,
     /// The site's folder (holding site.yaml)
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
@@ -31,15 +34,27 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
+    // An audit given the URL it is served at needs only the output folder.
+    if args.links.is_none() || args.base_url.is_none() {
+        super::require_site(&args.root)?;
+    }
     let (report, what) = match &args.links {
         Some(dir) => {
             let (report, base) = audit::check_links(&args.root, dir, args.base_url.as_deref())?;
-            (report, format!("output files served under {}", base.path))
+            let what = format!("output {} served under {}", files(report.files), base.path);
+            (report, what)
         }
         None => {
-            let report = check::check(&args.root, briefing::site::now())
+            let now = briefing::site::now();
+            let report = if args.paths.is_empty() {
+                check::check(&args.root, now)
+            } else {
+                check::check_paths(&args.root, now, &args.paths)
+            };
+            let report = report
                 .with_context(|| format!("could not check the site in {}", args.root.display()))?;
-            (report, "files".to_string())
+            let what = files(report.files).to_string();
+            (report, what)
         }
     };
     match args.format {
@@ -50,6 +65,14 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         0 => Ok(()),
         1 => anyhow::bail!("check found 1 error"),
         n => anyhow::bail!("check found {n} errors"),
+    }
+}
+
+fn files(n: usize) -> &'static str {
+    if n == 1 {
+        "file"
+    } else {
+        "files"
     }
 }
 

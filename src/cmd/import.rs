@@ -45,6 +45,7 @@ fn parse_date(s: &str) -> Result<NaiveDate, NotADate> {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
+    super::require_site(&args.root)?;
     let request = ImportRequest {
         root: args.root,
         files: args.files,

@@ -60,6 +60,7 @@ pub(crate) enum What {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
+    super::require_site(&args.root)?;
     let root = &args.root;
     let (created, article) = match args.what {
         What::Article {

@@ -25,9 +25,14 @@ pub(crate) struct Args {
     /// Overrides site.yaml's base_url, e.g. https://org.github.io/briefing/
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Publish even if content/, templates/, static/ or site.yaml have uncommitted changes
+    /// (the commit message lists them)
+    #[arg(long)]
+    pub allow_dirty: bool,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
+    super::require_site(&args.root)?;
     let opts = PublishOptions {
         root: args.root,
         remote: args.remote,
@@ -35,6 +40,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         message: args.message,
         push: !args.no_push,
         base_url: args.base_url,
+        allow_dirty: args.allow_dirty,
     };
     let report = publish(&opts)
         .with_context(|| format!("could not publish the site in {}", opts.root.display()))?;

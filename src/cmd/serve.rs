@@ -26,20 +26,32 @@ pub(crate) struct Args {
     /// Show articles dated after today as published
     #[arg(long)]
     pub future: bool,
+    /// Seconds one page may take to render before the rebuild stops (as for `build`)
+    #[arg(long, value_name = "SECONDS", default_value_t = briefing::limits::DEFAULT_PAGE_BUDGET.as_secs())]
+    pub render_timeout: u64,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
+    super::require_site(&args.root)?;
     let ip: IpAddr = match args.bind.as_str() {
         "localhost" => IpAddr::V4(Ipv4Addr::LOCALHOST),
         other => other.parse().map_err(|_| {
             anyhow!("--bind: `{other}` is not an IP address; use e.g. 127.0.0.1 (this machine only), 0.0.0.0 or ::1")
         })?,
     };
+    if !ip.is_loopback() {
+        eprintln!(
+            "warning: listening on {ip}, not only on this machine: anyone who can reach it on port {} can read the site{}\n  = hint: leave out --bind to serve this machine only (127.0.0.1)",
+            args.port,
+            if args.drafts { ", drafts, articles in review and the review desk included" } else { "" }
+        );
+    }
     let options = ServeOptions {
         root: args.root,
         addr: SocketAddr::new(ip, args.port),
         drafts: args.drafts,
         future: args.future,
+        render_timeout: std::time::Duration::from_secs(args.render_timeout.max(1)),
     };
     // `serve` returns only with the error that stopped it.
     match serve(&options, &mut print)? {}
@@ -56,6 +68,13 @@ fn print(event: Event<'_>) {
                 ""
             }
         ),
+        Event::NotWatching { folders } => match folders {
+            [] => eprintln!("watching every source folder again"),
+            list => eprintln!(
+                "warning: not watching {}: saves there are not seen\n  = hint: restart `briefing serve`; if the system's limit on watches is reached, raise fs.inotify.max_user_watches",
+                list.join("; ")
+            ),
+        },
     }
     let _ = std::io::stdout().flush();
 }
@@ -82,6 +101,13 @@ fn print_rebuilt(r: &Rebuilt, changes: Option<&Changes>) {
     {
         eprintln!("{w}");
     }
+    let unpublished: briefing::Diagnostics = r
+        .unpublished
+        .iter()
+        .filter(|d| changes.is_none_or(|c| c.saved(&d.path)))
+        .cloned()
+        .collect();
+    super::print_unpublished(&unpublished);
     let first = r
         .first_served
         .map(|d| format!("; its own page served after {} ms", d.as_millis()))

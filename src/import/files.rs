@@ -6,12 +6,13 @@
 use super::{import, status_word, DateSource, Found, ImportOptions, Imported, SiteNames};
 use crate::check;
 use crate::error::{BuildError, Diagnostic};
+use crate::load::MAX_FILE_BYTES;
 use crate::model::{display_path, Status};
 use crate::site;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::fmt;
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
 /// What to import, and how.
@@ -112,10 +113,7 @@ fn import_one(
     slugs: &mut Slugs,
     file: &Path,
 ) -> Result<ImportedFile, Diagnostic> {
-    let bytes = std::fs::read(file).map_err(|e| {
-        Diagnostic::error(file, format!("cannot read this file: {e}"))
-            .hint("check the path; import takes plain-text files")
-    })?;
+    let bytes = read_bounded(file)?;
     let opts = ImportOptions {
         date: req.date,
         today: req.today,
@@ -137,6 +135,7 @@ fn import_one(
         .this_run
         .insert(article.slug.clone(), file.to_path_buf());
     if !req.dry_run {
+        refuse_link(&target, &rel)?;
         write(&target, &article.markdown, req.force).map_err(|e| {
             Diagnostic::error(&rel, format!("cannot write this file: {e}"))
                 .hint("check that content/articles/ is writable")
@@ -178,13 +177,74 @@ impl Slugs {
     }
 }
 
-/// Writes a new article; without `force`, never over an existing file (even one created meanwhile).
-fn write(target: &Path, text: &str, force: bool) -> std::io::Result<()> {
-    if let Some(dir) = target.parent() {
-        std::fs::create_dir_all(dir)?;
+/// The file's bytes, refused at once (before any read) when it is not a regular file (a device
+/// such as /dev/zero, a FIFO that would block) or is larger than a content file may be; the read
+/// itself stops past the limit, in case the file grows meanwhile.
+fn read_bounded(file: &Path) -> Result<Vec<u8>, Diagnostic> {
+    let cannot = |e: &dyn fmt::Display| {
+        Diagnostic::error(file, format!("cannot read this file: {e}"))
+            .hint("check the path; import takes plain-text files")
+    };
+    let meta = std::fs::metadata(file).map_err(|e| cannot(&e))?;
+    if !meta.is_file() {
+        return Err(Diagnostic::error(
+            file,
+            "this is not a regular file (a folder, device or pipe); import reads only files",
+        )
+        .hint("save the text to a .txt file and import that"));
     }
+    let too_big = |len: u64| {
+        Diagnostic::error(
+            file,
+            format!(
+                "this file is {} MiB; an article may be at most {} MiB",
+                len.div_ceil(1024 * 1024),
+                MAX_FILE_BYTES / 1024 / 1024
+            ),
+        )
+        .hint("is it really one article? split it into several files")
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(file)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| cannot(&e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Refuses to write at `target` when it is a symbolic link: `--force` replaces an article file,
+/// never the file a link points to (which may be outside the site).
+fn refuse_link(target: &Path, rel: &str) -> Result<(), Diagnostic> {
+    match std::fs::symlink_metadata(target) {
+        Ok(m) if m.file_type().is_symlink() => Err(Diagnostic::error(
+            rel,
+            "this is a symbolic link; import never writes through one",
+        )
+        .hint("remove the link (or replace it with a real file), or change the title")),
+        _ => Ok(()),
+    }
+}
+
+/// Writes a new article; without `force`, never over an existing file (even one created meanwhile).
+/// With `force`, the text goes to a temporary file beside it that is renamed over the target:
+/// the rename replaces whatever is at the path (even a link made since `refuse_link`), never
+/// writes into what it points to.
+fn write(target: &Path, text: &str, force: bool) -> std::io::Result<()> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
     if force {
-        return std::fs::write(target, text);
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        // A temporary file is private (0600); the article keeps the permissions it had.
+        if let Ok(old) = std::fs::metadata(target) {
+            tmp.as_file().set_permissions(old.permissions())?;
+        }
+        tmp.write_all(text.as_bytes())?;
+        return tmp.persist(target).map(drop).map_err(|e| e.error);
     }
     let mut f = std::fs::OpenOptions::new()
         .write(true)

@@ -127,6 +127,22 @@ pub struct SiteGraph {
     pub images: Arc<crate::images::Catalog>,
 }
 
+impl SiteGraph {
+    /// Every problem of the articles a preview shows but readers do not see (drafts, in review,
+    /// scheduled), in file order: a preview builds with them, and says so. Empty in a published
+    /// build, where such problems stop the build instead.
+    pub fn unpublished_problems(&self) -> Diagnostics {
+        let mut out: Diagnostics = self
+            .articles
+            .iter()
+            .filter(|a| !a.public)
+            .flat_map(|a| a.problems.iter().cloned())
+            .collect();
+        out.sort();
+        out
+    }
+}
+
 impl ArticleNode {
     fn body_ref(&self) -> BodyRef<'_> {
         (&self.article.origin, &self.url, &self.body)

@@ -5,6 +5,7 @@
 //! build's `OutputDir` does) and never judges the content (the build does).
 
 pub mod git;
+pub mod summary;
 
 use crate::error::{BuildError, Diagnostics};
 use crate::site::{build_linked, BuildOptions};
@@ -28,6 +29,8 @@ pub struct PublishOptions {
     pub push: bool,
     /// Overrides site.yaml's base_url.
     pub base_url: Option<String>,
+    /// Publish even with uncommitted changes to the site's sources (the commit message says so).
+    pub allow_dirty: bool,
 }
 
 /// What happened to the branch.
@@ -73,8 +76,10 @@ pub enum PublishError {
         remote: String,
         existing: Vec<String>,
     },
-    #[error("`{branch}` is not a valid branch name\n  = hint: use a name such as gh-pages")]
+    #[error("`{branch}` is not a valid branch name (`git check-ref-format --branch` refuses it{})\n  = hint: use a name such as gh-pages", if .branch == "HEAD" || .branch == "@" { ", and it means the checked-out commit" } else { "" })]
     BadBranch { branch: String },
+    #[error("the site's sources have changes that are not committed, so the published site would match no commit:{}\n  = hint: commit them (or stash them) first, or pass --allow-dirty to publish them anyway", Files(.files))]
+    Dirty { files: Vec<String> },
     #[error("`{branch}` is checked out in {}, and publish replaces its whole tree\n  = hint: switch that working tree to the branch with the site's sources (e.g. `git switch main`), or publish to another --branch", .worktree.display())]
     CheckedOut { branch: String, worktree: PathBuf },
     #[error("cannot create a temporary folder for the build")]
@@ -101,6 +106,18 @@ pub enum PublishError {
     },
     #[error(transparent)]
     Git(#[from] GitError),
+}
+
+/// The uncommitted files, one a line.
+struct Files<'a>(&'a [String]);
+
+impl fmt::Display for Files<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for file in self.0 {
+            write!(f, "\n    {file}")?;
+        }
+        Ok(())
+    }
 }
 
 /// The remotes a repository has, for the message that says the asked-for one is missing.
@@ -154,10 +171,7 @@ pub fn publish(opts: &PublishOptions) -> Result<PublishReport, PublishError> {
             Outcome::Unchanged { commit }
         }
         parent => {
-            let message = match &opts.message {
-                Some(m) => m.clone(),
-                None => default_message(git, &graph.config.title)?,
-            };
+            let message = commit_message(opts, git, &graph.config.title, &repo.dirty)?;
             let mut args = vec!["commit-tree", tree.as_str(), "-m", message.as_str()];
             if let Some(p) = &parent {
                 args.extend(["-p", p.as_str()]);
@@ -204,11 +218,13 @@ struct Repository {
     branch_ref: String,
     /// The remote, when the repository has it (it must, unless `--no-push`).
     remote: Option<String>,
+    /// The sources with uncommitted changes (published anyway: `--allow-dirty`).
+    dirty: Vec<String>,
 }
 
 impl Repository {
     /// Refuses early, with a message saying what to do: not a folder, not a repository, a bad
-    /// branch name, the branch checked out here, or no such remote.
+    /// branch name, the branch checked out here, no such remote, or uncommitted sources.
     fn check(opts: &PublishOptions) -> Result<Self, PublishError> {
         if !opts.root.is_dir() {
             return Err(PublishError::NoSuchFolder {
@@ -221,17 +237,7 @@ impl Repository {
             .ok_or_else(|| PublishError::NotARepo {
                 path: opts.root.clone(),
             })?;
-        let branch_ref = format!("refs/heads/{}", opts.branch);
-        // A leading `-` would be read as an option by the git commands that take the name.
-        let valid_name = !opts.branch.starts_with('-')
-            && git
-                .probe(&["check-ref-format", branch_ref.as_str()])?
-                .is_some();
-        if !valid_name {
-            return Err(PublishError::BadBranch {
-                branch: opts.branch.clone(),
-            });
-        }
+        let branch_ref = valid_branch(&git, &opts.branch)?;
         // Moving a branch that a working tree (this one or a linked one) has checked out would
         // leave that tree's files and index out of step with its branch.
         let worktrees = git.run(&["worktree", "list", "--porcelain"])?;
@@ -249,11 +255,16 @@ impl Repository {
                 existing: remotes,
             });
         }
+        let dirty = uncommitted_sources(&git)?;
+        if !dirty.is_empty() && !opts.allow_dirty {
+            return Err(PublishError::Dirty { files: dirty });
+        }
         Ok(Repository {
             git,
             git_dir,
             branch_ref,
             remote,
+            dirty,
         })
     }
 
@@ -285,6 +296,48 @@ impl Repository {
             (None, None) => Ok((None, None)),
         }
     }
+}
+
+/// `refs/heads/<branch>`, when `branch` is a name `git branch` would accept. `HEAD` and `@` pass
+/// git's check on some versions but name the checked-out commit in every other command, and a name
+/// that `check-ref-format --branch` rewrites (`@{-1}`) is not the name the user will look for.
+fn valid_branch(git: &Git, branch: &str) -> Result<String, PublishError> {
+    let bad = || PublishError::BadBranch {
+        branch: branch.to_string(),
+    };
+    // A leading `-` would be read as an option by the git commands that take the name.
+    if branch.starts_with('-') || branch == "HEAD" || branch == "@" {
+        return Err(bad());
+    }
+    let branch_ref = format!("refs/heads/{branch}");
+    let checked = git.probe(&["check-ref-format", "--branch", branch])?;
+    let full = git.probe(&["check-ref-format", branch_ref.as_str()])?;
+    match (checked, full) {
+        (Some(name), Some(_)) if name == branch => Ok(branch_ref),
+        _ => Err(bad()),
+    }
+}
+
+/// The site's sources (content/, templates/, static/, site.yaml, relative to the site's folder)
+/// that differ from the checked-out commit: modified, staged, deleted or untracked.
+fn uncommitted_sources(git: &Git) -> Result<Vec<String>, GitError> {
+    let status = git.run(&[
+        "--no-optional-locks",
+        "status",
+        "--porcelain",
+        "--untracked-files=all",
+        "--",
+        "content",
+        "templates",
+        "static",
+        crate::load::CONFIG_FILE,
+    ])?;
+    Ok(status
+        .lines()
+        // `XY path`; the output comes trimmed, so the first line may have lost a leading space.
+        .filter_map(|l| l.trim_start().split_once(' '))
+        .map(|(_, path)| path.trim_start().to_string())
+        .collect())
 }
 
 /// The working tree that has `branch_ref` checked out, from `git worktree list --porcelain`
@@ -390,6 +443,32 @@ fn default_message(git: &Git, title: &str) -> Result<String, GitError> {
             Some(head) => format!("Publish {title} from {head}"),
             None => format!("Publish {title}"),
         },
+    )
+}
+
+/// `--message` or the default, and the note on uncommitted sources when there were any.
+fn commit_message(
+    opts: &PublishOptions,
+    git: &Git,
+    title: &str,
+    dirty: &[String],
+) -> Result<String, GitError> {
+    let message = match &opts.message {
+        Some(m) => m.clone(),
+        None => default_message(git, title)?,
+    };
+    Ok(match dirty {
+        [] => message,
+        files => message + &dirty_note(files),
+    })
+}
+
+/// The commit message's last paragraph when `--allow-dirty` let uncommitted sources in: the source
+/// commit alone does not rebuild this site, and these files are why.
+fn dirty_note(files: &[String]) -> String {
+    format!(
+        "\n\nBuilt with uncommitted changes (--allow-dirty) to:{}",
+        Files(files)
     )
 }
 

@@ -329,6 +329,19 @@ pub(super) fn opens_with(text: &str, prefix: &str) -> bool {
 }
 
 /// `path:line:col`, as a diagnostic prints its position.
+/// An unpublished article's problems as the desk and its page's banner show them.
+pub(crate) fn desk_problems(a: &ArticleNode) -> Vec<DeskProblem<'_>> {
+    a.problems
+        .iter()
+        .map(|d| DeskProblem {
+            severity: d.severity,
+            location: location(d),
+            message: &d.message,
+            hint: d.hint.as_deref(),
+        })
+        .collect()
+}
+
 pub(super) fn location(d: &Diagnostic) -> String {
     let mut s = display_path(&d.path);
     if let Some(l) = d.line {

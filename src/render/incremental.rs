@@ -4,7 +4,7 @@
 
 use super::pages::{self, Job, PageKind};
 use super::run::render_jobs;
-use super::{fixed_files, output_error, Prepared, SEARCH_INDEX};
+use super::{fixed_files, Prepared, SEARCH_INDEX};
 use crate::error::BuildError;
 use crate::guard::Watch;
 use crate::write::Sink;
@@ -32,13 +32,16 @@ const DUE: u64 = 1;
 /// are gone are simply absent from the returned fingerprints.
 ///
 /// `stop` is asked between batches of pages: when it says yes (another save is waiting), the
-/// pages not rendered yet keep their previous fingerprints, so the next call renders them.
+/// pages not rendered yet keep their previous fingerprints, so the next call renders them. Each
+/// page is recorded in `watch`, so that the build's watchdog (`guard::run_watched`) can give up
+/// on one that never finishes.
 pub(crate) fn render_changed(
     prepared: &Prepared<'_>,
     tera: &Tera,
     previous: &HashMap<String, u64>,
     done: &HashSet<String>,
     sink: &dyn Sink,
+    watch: &Watch,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Rendition, BuildError> {
     let jobs = prepared.jobs();
@@ -56,10 +59,9 @@ pub(crate) fn render_changed(
         .collect();
     // The pages that list every article go last: a waiting save is seen before each page.
     todo.sort_by_key(|job| job.lists_every_article());
-    let written: HashSet<String> =
-        render_jobs(prepared, &todo, tera, sink, &Watch::default(), stop)?
-            .into_iter()
-            .collect();
+    let written: HashSet<String> = render_jobs(prepared, &todo, tera, sink, watch, stop)?
+        .into_iter()
+        .collect();
     let mut fingerprints: HashMap<String, u64> = fps.into_iter().collect();
     let complete = written.len() == todo.len();
     if !complete {
@@ -79,7 +81,7 @@ pub(crate) fn render_changed(
     }
     for (rel, bytes) in fixed_files(prepared.graph) {
         if !previous.contains_key(rel) {
-            sink.put(rel, &bytes).map_err(output_error)?;
+            sink.put(rel, &bytes)?;
         }
         fingerprints.insert(rel.to_string(), 0);
     }
@@ -109,8 +111,7 @@ fn write_search_index(
         .flatten();
     match index {
         Some(index) => {
-            sink.put(SEARCH_INDEX, index.as_bytes())
-                .map_err(output_error)?;
+            sink.put(SEARCH_INDEX, index.as_bytes())?;
             Ok(true)
         }
         None => Ok(false),

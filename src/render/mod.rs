@@ -24,7 +24,6 @@ pub(crate) use incremental::{render_changed, Rendition};
 pub(crate) use prepared::Prepared;
 pub(crate) use reader::SEARCH_INDEX;
 pub(crate) use templates::load_templates;
-pub(crate) use templates::template_error_parts;
 
 use crate::error::BuildError;
 use crate::guard::Watch;
@@ -60,15 +59,17 @@ impl Prepared<'_> {
             .collect()
     }
 
-    /// Renders these pages into `sink`; returns their paths.
+    /// Renders these pages into `sink`, each recorded in `watch` for the watchdog; returns their
+    /// paths.
     pub(crate) fn render_some(
         &self,
         jobs: &[Job],
         tera: &Tera,
         sink: &dyn Sink,
+        watch: &Watch,
     ) -> Result<Vec<String>, BuildError> {
         let jobs: Vec<&dyn PageKind> = jobs.iter().map(|j| j.as_ref()).collect();
-        run::render_jobs(self, &jobs, tera, sink, &Watch::default(), &|| false)
+        run::render_jobs(self, &jobs, tera, sink, watch, &|| false)
     }
 }
 
@@ -87,7 +88,7 @@ pub(crate) fn render_site_watched(
     let jobs: Vec<&dyn PageKind> = jobs.iter().map(|j| j.as_ref()).collect();
     let mut written = run::render_jobs(&prepared, &jobs, tera, sink, watch, &|| false)?;
     for (rel, bytes) in site_files(graph) {
-        sink.put(rel, &bytes).map_err(output_error)?;
+        sink.put(rel, &bytes)?;
         written.push(rel.to_string());
     }
     Ok(written)
@@ -140,11 +141,4 @@ fn fixed_files(graph: &SiteGraph) -> Vec<(&'static str, Vec<u8>)> {
         files.push(("CNAME", format!("{}\n", cname.trim()).into_bytes()));
     }
     files
-}
-
-fn output_error(e: BuildError) -> BuildError {
-    BuildError::Template {
-        name: "output".into(),
-        message: format!("{e:#}"),
-    }
 }

@@ -137,16 +137,7 @@ impl<'g> Prepared<'g> {
             .map(|(i, a)| DeskRow {
                 card: self.card(i),
                 path: display_path(&a.article.origin.rel),
-                problems: a
-                    .problems
-                    .iter()
-                    .map(|d| DeskProblem {
-                        severity: d.severity,
-                        location: location(d),
-                        message: &d.message,
-                        hint: d.hint.as_deref(),
-                    })
-                    .collect(),
+                problems: desk_problems(a),
             })
             .collect();
         let rank = |s: crate::link::Standing| match s {

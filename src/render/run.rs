@@ -2,8 +2,9 @@
 //! `Sink`. Collects the errors of every page and reports one. Knows no page kind.
 
 use super::pages::{self, PageKind};
-use super::{page_limit, template_error_parts, Prepared};
-use crate::error::BuildError;
+use super::templates::render_diagnostic;
+use super::{page_limit, Prepared};
+use crate::error::{BuildError, Diagnostic};
 use crate::guard::{PageBuffer, Watch};
 use crate::write::Sink;
 use rayon::prelude::*;
@@ -13,10 +14,10 @@ use tera::Tera;
 /// Why one page was not written.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum PageError {
-    #[error("{message}")]
+    #[error("{diagnostic}")]
     Template {
         template: &'static str,
-        message: String,
+        diagnostic: Box<Diagnostic>,
     },
     #[error("{0:#}")]
     Output(BuildError),
@@ -24,10 +25,11 @@ pub(crate) enum PageError {
     Stopped,
 }
 
-/// Renders one page into `out`.
+/// Renders one page (at output path `page`) into `out`.
 pub(super) fn render_page(
     prepared: &Prepared<'_>,
     job: &dyn PageKind,
+    page: &str,
     tera: &Tera,
     out: &mut impl std::io::Write,
 ) -> Result<(), PageError> {
@@ -36,7 +38,7 @@ pub(super) fn render_page(
     tera.render_to(template, &ctx, out)
         .map_err(|e| PageError::Template {
             template,
-            message: template_error_parts(&e).1,
+            diagnostic: Box::new(render_diagnostic(tera, template, page, &ctx, &e)),
         })
 }
 
@@ -64,35 +66,46 @@ pub(super) fn render_jobs(
             let mut page = PageBuffer::new(limit, watch);
             {
                 let _ticket = watch.start(job.template(), &path);
-                render_page(prepared, *job, tera, &mut page)?;
+                render_page(prepared, *job, &path, tera, &mut page)?;
             }
             sink.put(&path, &page.bytes).map_err(PageError::Output)?;
             Ok(Some(path))
         })
         .collect();
     let mut written = Vec::with_capacity(results.len());
-    // One message per template, the first in name order: a broken template breaks many pages.
-    let mut errors: BTreeMap<&str, String> = BTreeMap::new();
+    // One problem per template (a broken template breaks many pages), every template's.
+    let mut errors: BTreeMap<&str, Diagnostic> = BTreeMap::new();
+    let mut output = None;
+    let mut stopped = None;
     for r in results {
         match r {
             Ok(Some(p)) => written.push(p),
             Ok(None) => {}
-            Err(e) => {
-                let template = match &e {
-                    PageError::Template { template, .. } => template,
-                    _ => "",
-                };
-                errors.entry(template).or_insert_with(|| e.to_string());
+            Err(PageError::Template {
+                template,
+                diagnostic,
+            }) => {
+                errors.entry(template).or_insert(*diagnostic);
             }
+            // A page that could not be written is the disk's problem, not a template's: its own
+            // error (path and OS error) is the one to report, ahead of any template's.
+            Err(PageError::Output(e)) => {
+                output.get_or_insert(e);
+            }
+            Err(e @ PageError::Stopped) => stopped = Some(e.to_string()),
         }
     }
-    match errors.into_iter().next() {
-        Some((template, message)) => Err(BuildError::Template {
-            name: if template.is_empty() {
-                "output".into()
-            } else {
-                template.to_string()
-            },
+    if let Some(e) = output {
+        return Err(e);
+    }
+    if !errors.is_empty() {
+        return Err(BuildError::Content {
+            diagnostics: errors.into_values().collect(),
+        });
+    }
+    match stopped {
+        Some(message) => Err(BuildError::Template {
+            name: "output".into(),
             message,
         }),
         None => Ok(written),

@@ -6,6 +6,7 @@ use super::theme;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::guard;
 use crate::load::AssetFile;
+use crate::text::did_you_mean;
 use std::collections::{BTreeMap, HashMap};
 use tera::Tera;
 
@@ -77,7 +78,216 @@ pub(crate) fn load_templates(
         return Err(loops);
     }
     register_helpers(&mut tera, base_path);
+    // Each override remembers its file, so that a page that fails to render can point at the
+    // line (`render_diagnostic`); the path ends with the name, so autoescaping is unchanged.
+    for t in overrides {
+        if let Some(template) = tera.templates.get_mut(&t.rel) {
+            template.path = Some(t.abs.to_string_lossy().into_owned());
+        }
+    }
     Ok(tera)
+}
+
+/// A page that failed to render, as a diagnostic: the template's file and the line of what
+/// failed (the variable, filter or function named in Tera's message, looked for in the template,
+/// then in those it extends, then in the rest), and, for an unknown variable, the closest name the
+/// page's context has.
+pub(crate) fn render_diagnostic(
+    tera: &Tera,
+    template: &str,
+    page: &str,
+    ctx: &tera::Context,
+    e: &tera::Error,
+) -> Diagnostic {
+    let reason = innermost(e);
+    let needle = named_in(&reason, template);
+    let (path, line, col) = locate(tera, template, needle.as_deref());
+    let variable = reason
+        .starts_with("Variable `")
+        .then_some(needle.as_deref())
+        .flatten();
+    let (message, hint) = match variable {
+        Some(var) => {
+            let json = ctx.clone().into_json();
+            let hint = match closest_variable(&json, var) {
+                Ok(best) => format!("did you mean `{best}`?"),
+                Err(have) => format!("no close name; {have}"),
+            };
+            (format!("unknown variable `{var}` (rendering {page})"), hint)
+        }
+        None => (
+            format!("{reason} (rendering {page})"),
+            "fix the template; the README's \"Templates and their context\" lists what each page has"
+                .to_string(),
+        ),
+    };
+    Diagnostic::error(path, message)
+        .at_opt(line, col)
+        .hint(hint)
+}
+
+/// The last message of Tera's error chain: the one that says what went wrong.
+fn innermost(e: &tera::Error) -> String {
+    let mut last: &dyn std::error::Error = e;
+    while let Some(s) = last.source() {
+        last = s;
+    }
+    last.to_string()
+}
+
+/// The first name quoted in Tera's message (`Variable \`x.y\``, `Filter 'f'`), other than the
+/// template's own.
+fn named_in(reason: &str, template: &str) -> Option<String> {
+    for quote in ['`', '\''] {
+        let mut parts = reason.split(quote).skip(1).step_by(2);
+        if let Some(name) = parts.find(|n| !n.is_empty() && *n != template) {
+            return Some(name.to_string());
+        }
+    }
+    None
+}
+
+/// The template file to point at (`templates/x.html`, or the built-in theme's) and the line and
+/// column of `needle` in it.
+fn locate(
+    tera: &Tera,
+    template: &str,
+    needle: Option<&str>,
+) -> (String, Option<usize>, Option<usize>) {
+    let display = |name: &str| match tera.templates.get(name).and_then(|t| t.path.as_ref()) {
+        Some(_) => format!("templates/{name}"),
+        None => format!("(built-in theme) {name}"),
+    };
+    let Some(needle) = needle else {
+        return (display(template), None, None);
+    };
+    let mut order: Vec<&str> = vec![template];
+    if let Some(t) = tera.templates.get(template) {
+        order.extend(t.parents.iter().map(String::as_str));
+    }
+    let mut rest: Vec<&str> = tera.templates.keys().map(String::as_str).collect();
+    rest.sort_unstable();
+    order.extend(rest);
+    for name in order {
+        let Some(text) = template_source(tera, name) else {
+            continue;
+        };
+        if let Some(at) = find_name(&text, needle) {
+            let (line, col) = crate::error::line_col(&text, at);
+            return (display(name), Some(line), Some(col));
+        }
+    }
+    (display(template), None, None)
+}
+
+/// A template's text: the override's file (read again: this is the error path only), else the
+/// built-in theme's.
+fn template_source(tera: &Tera, name: &str) -> Option<String> {
+    match tera.templates.get(name)?.path.as_ref() {
+        Some(abs) => std::fs::read_to_string(abs).ok(),
+        None => theme::TEMPLATES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, text)| text.to_string()),
+    }
+}
+
+/// Where `name` stands in `text` as a whole name (not inside a longer one).
+fn find_name(text: &str, name: &str) -> Option<usize> {
+    let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+    text.match_indices(name)
+        .map(|(i, _)| i)
+        .find(|&i| !text[..i].ends_with(ident) && !text[i + name.len()..].starts_with(ident))
+}
+
+/// The closest existing path to the dotted `var` in the page's context; or, when none is close,
+/// what the context has where `var` stops matching. A first name that is no key of the context
+/// may be a loop variable (`a.titel` in `for a in articles`): its next name is looked for among
+/// the fields of the lists' items.
+fn closest_variable(ctx: &tera::Value, var: &str) -> Result<String, String> {
+    let parts: Vec<&str> = var.split('.').collect();
+    let joined = |from: usize, to: usize| parts[from..to].join(".");
+    let mut at = ctx;
+    for (i, part) in parts.iter().enumerate() {
+        let next = match at {
+            tera::Value::Object(map) => map.get(*part),
+            tera::Value::Array(items) => part.parse::<usize>().ok().and_then(|n| items.get(n)),
+            _ => None,
+        };
+        if let Some(v) = next {
+            at = v;
+            continue;
+        }
+        let keys = keys_of(at);
+        let with = |head: String, best: &str, from: usize| {
+            let tail = joined(from, parts.len());
+            [head, best.to_string(), tail]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(".")
+        };
+        if let Some(best) = did_you_mean(part, keys.iter().map(String::as_str)) {
+            return Ok(with(joined(0, i), best, i + 1));
+        }
+        if i == 0 && parts.len() > 1 {
+            let fields = item_fields(ctx, 4);
+            if let Some(best) = did_you_mean(parts[1], fields.iter().map(String::as_str)) {
+                return Ok(with(parts[0].to_string(), best, 2));
+            }
+        }
+        return Err(describe_keys(&joined(0, i), &keys));
+    }
+    Err("it (the variable exists; check the template's logic)".into())
+}
+
+/// The keys of an object (an array's: its indices are not worth listing), sorted.
+fn keys_of(v: &tera::Value) -> Vec<String> {
+    let mut keys: Vec<String> = match v {
+        tera::Value::Object(map) => map.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
+    keys.sort_unstable();
+    keys
+}
+
+/// The fields of the objects in the context's lists, `depth` levels down, each once.
+fn item_fields(v: &tera::Value, depth: usize) -> Vec<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut stack = vec![(v, depth)];
+    while let Some((v, d)) = stack.pop() {
+        match v {
+            tera::Value::Array(items) if d > 0 => {
+                // The first item stands for the list: they are all made by one type.
+                if let Some(first) = items.first() {
+                    if let tera::Value::Object(map) = first {
+                        out.extend(map.keys().cloned());
+                    }
+                    stack.push((first, d - 1));
+                }
+            }
+            tera::Value::Object(map) if d > 0 => {
+                stack.extend(map.values().map(|x| (x, d - 1)));
+            }
+            _ => {}
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// "`article` has: body, title, url" (or "the page's context has: ..."), at most 30 names.
+fn describe_keys(at: &str, keys: &[String]) -> String {
+    let what = if at.is_empty() {
+        "these names".to_string()
+    } else {
+        format!("`{at}` has")
+    };
+    if keys.is_empty() {
+        return format!("nothing under `{at}`: it is not an object");
+    }
+    let shown: Vec<&str> = keys.iter().take(30).map(String::as_str).collect();
+    let more = if keys.len() > 30 { ", ..." } else { "" };
+    format!("{what}: {}{more}", shown.join(", "))
 }
 
 fn register_helpers(tera: &mut Tera, base_path: &str) {

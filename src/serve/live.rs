@@ -5,6 +5,7 @@
 
 use crate::config::parse_config;
 use crate::error::{BuildError, Diagnostic, Diagnostics};
+use crate::guard::Watch;
 use crate::link::{self, BaseUrl, BodyCache, Selection, SiteGraph};
 use crate::load::{self, AssetFile, Reread};
 use crate::model::{display_path, Article, Company, Content, Model, Page, Theme};
@@ -54,6 +55,9 @@ pub struct Rebuilt {
     /// What stopped this rebuild, if anything; `files` are then the last good build's.
     pub errors: Option<Diagnostics>,
     pub warnings: Diagnostics,
+    /// The problems of a preview's unpublished articles: served anyway (see
+    /// `SiteGraph::unpublished_problems`).
+    pub unpublished: Diagnostics,
     /// Output paths whose content changed or that are gone; None: anything may have changed.
     pub changed: Option<Vec<String>>,
     /// When the saved files' own pages were handed to `early`, counted from the rebuild's start.
@@ -296,14 +300,19 @@ impl LiveSite {
     /// Takes in what changed on disk and rebuilds what it affects. `early` is handed the site as
     /// soon as the pages of the saved files themselves are rendered, before the lists that show
     /// them: the page being edited is served first.
-    pub fn apply(&mut self, changes: &Changes, early: &mut dyn FnMut(Early)) -> Rebuilt {
+    pub(crate) fn apply(
+        &mut self,
+        changes: &Changes,
+        watch: &Watch,
+        early: &mut dyn FnMut(Early),
+    ) -> Rebuilt {
         if changes.rescan {
             self.graph_current = false;
             if let Err(e) = self.read_all() {
                 // site.yaml or the folder went away: show it, keep serving the last good build.
                 self.load_diags = vec![Diagnostic::error(".", e.to_string())];
             }
-            return self.rebuild(&HashSet::new(), early);
+            return self.rebuild(&HashSet::new(), watch, early);
         }
         if changes.config || changes.templates || changes.statics {
             // Links, settings or template problems may change anywhere: link everything again.
@@ -324,7 +333,7 @@ impl LiveSite {
             self.read_static_files();
         }
         let saved: HashSet<String> = changes.content.iter().cloned().collect();
-        let mut rebuilt = self.rebuild(&saved, early);
+        let mut rebuilt = self.rebuild(&saved, watch, early);
         if changes.statics || changes.config {
             rebuilt.changed = None;
         }
@@ -334,7 +343,12 @@ impl LiveSite {
     /// Links the kept sources and renders the pages whose content changed since the last good
     /// build, the pages of the `saved` files first (handed to `early`). On any error the last good
     /// build stays as it is.
-    pub fn rebuild(&mut self, saved: &HashSet<String>, early: &mut dyn FnMut(Early)) -> Rebuilt {
+    pub(crate) fn rebuild(
+        &mut self,
+        saved: &HashSet<String>,
+        watch: &Watch,
+        early: &mut dyn FnMut(Early),
+    ) -> Rebuilt {
         let started = Instant::now();
         let linked = match self.relink_saved(saved) {
             Some(linked) => Ok(linked),
@@ -346,7 +360,7 @@ impl LiveSite {
         };
         self.last_diags = diags.clone();
         self.graph_current = true;
-        let rebuilt = self.render(&graph, diags, saved, early, started);
+        let rebuilt = self.render(&graph, diags, saved, watch, early, started);
         self.graph = Some(graph);
         rebuilt
     }
@@ -432,6 +446,7 @@ impl LiveSite {
         graph: &SiteGraph,
         mut diags: Diagnostics,
         saved: &HashSet<String>,
+        watch: &Watch,
         early: &mut dyn FnMut(Early),
         started: Instant,
     ) -> Rebuilt {
@@ -440,9 +455,11 @@ impl LiveSite {
             _ => return self.failed(diags, started),
         };
         let prepared = render::Prepared::new(graph);
-        let ahead = self.render_ahead(&prepared, tera, saved, early, started);
+        let ahead = self.render_ahead(&prepared, tera, saved, watch, early, started);
         if ahead.served.is_some() && raised(&self.interrupt) {
-            return self.yield_to_next_save(ahead, diags, started);
+            let mut r = self.yield_to_next_save(ahead, diags, started);
+            r.unpublished = graph.unpublished_problems();
+            return r;
         }
         let out = MemoryOutput::new();
         let stop = || raised(&self.interrupt);
@@ -452,11 +469,12 @@ impl LiveSite {
             &self.fingerprints,
             &ahead.done,
             &out,
+            watch,
             &stop,
         ) {
             Ok(r) => r,
             Err(e) => {
-                diags.push(self.render_diagnostic(e));
+                diags.extend(self.render_diagnostics(e));
                 return self.failed(diags, started);
             }
         };
@@ -467,7 +485,9 @@ impl LiveSite {
             diags.extend(clashes.into_vec());
             return self.failed(diags, started);
         }
-        self.keep(ahead, out, rendition, diags, started)
+        let mut r = self.keep(ahead, out, rendition, diags, started);
+        r.unpublished = graph.unpublished_problems();
+        r
     }
 
     /// Renders the saved files' own pages first and hands them to `early`, so the page being
@@ -478,6 +498,7 @@ impl LiveSite {
         prepared: &render::Prepared<'_>,
         tera: &Tera,
         saved: &HashSet<String>,
+        watch: &Watch,
         early: &mut dyn FnMut(Early),
         started: Instant,
     ) -> Ahead {
@@ -490,7 +511,7 @@ impl LiveSite {
         if jobs.is_empty() || self.fingerprints.is_empty() {
             return ahead;
         }
-        if let Ok(paths) = prepared.render_some(&jobs, tera, &ahead.out) {
+        if let Ok(paths) = prepared.render_some(&jobs, tera, &ahead.out, watch) {
             let mut files = self.served_files();
             for (path, bytes) in ahead.out.snapshot() {
                 files.insert(path, bytes);
@@ -522,6 +543,7 @@ impl LiveSite {
             files: Arc::new(self.served_files()),
             errors: None,
             warnings: diags,
+            unpublished: Diagnostics::new(),
             pages_rendered: ahead.done.len(),
             changed: Some(ahead.done.into_iter().collect()),
             first_served: ahead.served,
@@ -561,6 +583,7 @@ impl LiveSite {
             files: Arc::new(self.served_files()),
             errors: None,
             warnings: diags,
+            unpublished: Diagnostics::new(),
             changed: Some(changed),
             first_served: ahead.served,
             pages_rendered,
@@ -584,6 +607,7 @@ impl LiveSite {
             files: Arc::new(self.served_files()),
             errors: Some(diags),
             warnings: Diagnostics::new(),
+            unpublished: Diagnostics::new(),
             changed: None,
             first_served: None,
             pages_rendered: 0,
@@ -592,9 +616,11 @@ impl LiveSite {
         }
     }
 
-    /// A render failure as a diagnostic naming the template file the user can fix.
-    fn render_diagnostic(&self, e: BuildError) -> Diagnostic {
-        match e {
+    /// A render failure as diagnostics naming the template file the user can fix (a template
+    /// that failed on a page comes as such already, with its line).
+    fn render_diagnostics(&self, e: BuildError) -> Vec<Diagnostic> {
+        let d = match e {
+            BuildError::Content { diagnostics } => return diagnostics.into_vec(),
             BuildError::Template { name, message } => {
                 let overridden = self.templates.iter().any(|t| t.rel == name);
                 let path = if overridden {
@@ -606,6 +632,7 @@ impl LiveSite {
                     .hint("fix the template; the last good build is served meanwhile")
             }
             other => Diagnostic::error("(output)", other.to_string()),
-        }
+        };
+        vec![d]
     }
 }

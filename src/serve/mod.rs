@@ -10,12 +10,16 @@ pub mod watch;
 pub use live::{Changes, Rebuilt};
 
 use crate::error::BuildError;
+use crate::error::{Diagnostic, Diagnostics};
 use http::{Server, Snapshot};
-use live::LiveSite;
+use live::{Early, LiveSite, SiteFiles};
 use std::convert::Infallible;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 use watch::Watcher;
 
 /// What `briefing serve` was asked for.
@@ -29,6 +33,8 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// Show articles dated after today as published.
     pub future: bool,
+    /// How long one page may render before the rebuild gives up on it (as `build --render-timeout`).
+    pub render_timeout: Duration,
 }
 
 /// What `serve` reports as it goes, in this order: the first build, `Serving`, then one
@@ -43,6 +49,9 @@ pub enum Event<'a> {
     },
     /// The server answers at `url` (the site's root); `drafts`: it shows a preview.
     Serving { url: &'a str, drafts: bool },
+    /// These source folders exist but cannot be watched (one line each, with the reason), so their
+    /// saves are not seen; empty once everything is watched again. Also shown above every page.
+    NotWatching { folders: &'a [String] },
 }
 
 /// Why `serve` could not start, or stopped.
@@ -112,21 +121,20 @@ pub fn serve(
     );
     // Watch before the first build, so a save during it is not missed.
     let mut watcher = Watcher::start(root).map_err(ServeError::Watch)?;
-    let mut site =
-        LiveSite::open(root, url.clone(), options.drafts, options.future).map_err(|source| {
-            ServeError::Open {
-                root: root.clone(),
-                source,
-            }
-        })?;
-    let first = site.rebuild(&Default::default(), &mut |_| {});
-    site.set_interrupt(watcher.pending());
+    let mut site = Watched::open(options, url.clone(), watcher.pending())?;
+    let first = site.rebuild(None, Box::new(|_| {}));
     report(Event::Rebuilt {
         rebuilt: &first,
         changes: None,
     });
+    let mut unwatched = watcher.not_watching();
+    if !unwatched.is_empty() {
+        report(Event::NotWatching {
+            folders: &unwatched,
+        });
+    }
     let handle = server.handle();
-    handle.publish(snapshot(&first));
+    handle.publish(snapshot(&first, &unwatched));
     std::thread::Builder::new()
         .name("briefing-accept".into())
         .spawn(move || server.run())
@@ -136,29 +144,149 @@ pub fn serve(
         drafts: options.drafts,
     });
     while let Some(changes) = watcher.next_batch() {
-        let rebuilt = site.apply(&changes, &mut |early| {
-            handle.publish(Snapshot {
-                files: early.files,
-                error: None,
-                changed: Some(early.changed.into_iter().collect()),
-            })
-        });
+        let now_unwatched = watcher.not_watching();
+        if now_unwatched != unwatched {
+            unwatched = now_unwatched;
+            report(Event::NotWatching {
+                folders: &unwatched,
+            });
+        }
+        let notice = not_watching_notice(&unwatched);
+        let early = handle.clone();
+        let rebuilt = site.rebuild(
+            Some(changes.clone()),
+            Box::new(move |e: Early| {
+                early.publish(Snapshot {
+                    files: e.files,
+                    error: notice.clone(),
+                    changed: Some(e.changed.into_iter().collect()),
+                })
+            }),
+        );
         report(Event::Rebuilt {
             rebuilt: &rebuilt,
             changes: Some(&changes),
         });
-        handle.publish(snapshot(&rebuilt));
+        handle.publish(snapshot(&rebuilt, &unwatched));
     }
     Err(ServeError::WatcherStopped)
 }
 
-/// A rebuild as served: its files, and its errors shown above every page.
-fn snapshot(r: &Rebuilt) -> Snapshot {
+/// The live site, rebuilt on render threads under the build's own per-page watchdog
+/// (`guard::run_watched`, with the build's page-size cap inside the renderer): a template that
+/// loops forever stops that rebuild with the error a build gives, instead of hanging `serve`.
+struct Watched {
+    /// None once a rebuild was abandoned (its thread may still run): reopened on the next one.
+    site: Option<LiveSite>,
+    options: ServeOptions,
+    url: String,
+    interrupt: Arc<AtomicBool>,
+    /// The last good build's files, served while a rebuild has failed.
+    last_files: Arc<SiteFiles>,
+}
+
+impl Watched {
+    fn open(
+        options: &ServeOptions,
+        url: String,
+        interrupt: Arc<AtomicBool>,
+    ) -> Result<Self, ServeError> {
+        let mut w = Watched {
+            site: None,
+            options: options.clone(),
+            url,
+            interrupt,
+            last_files: Arc::default(),
+        };
+        w.site = Some(w.reopen().map_err(|source| ServeError::Open {
+            root: options.root.clone(),
+            source,
+        })?);
+        Ok(w)
+    }
+
+    fn reopen(&self) -> Result<LiveSite, BuildError> {
+        let o = &self.options;
+        let mut site = LiveSite::open(&o.root, self.url.clone(), o.drafts, o.future)?;
+        site.set_interrupt(Arc::clone(&self.interrupt));
+        Ok(site)
+    }
+
+    /// Takes in `changes` (None: the first build) and rebuilds; `early` gets the saved files'
+    /// own pages first.
+    fn rebuild(
+        &mut self,
+        changes: Option<Changes>,
+        early: Box<dyn FnMut(Early) + Send>,
+    ) -> Rebuilt {
+        let started = Instant::now();
+        let site = match self.site.take().map_or_else(|| self.reopen(), Ok) {
+            Ok(site) => site,
+            Err(e) => return self.failed(Diagnostic::error(".", e.to_string()), started),
+        };
+        let budget = self.options.render_timeout;
+        let result = crate::guard::run_watched(budget, move |watch| {
+            let (mut site, mut early) = (site, early);
+            let rebuilt = match &changes {
+                Some(c) => site.apply(c, watch, &mut *early),
+                None => site.rebuild(&Default::default(), watch, &mut *early),
+            };
+            (site, rebuilt)
+        });
+        match result {
+            Ok((site, rebuilt)) => {
+                self.site = Some(site);
+                self.last_files = rebuilt.files.clone();
+                rebuilt
+            }
+            Err(stopped) => {
+                let e = crate::site::stopped_error(&self.options.root, stopped, budget);
+                // The message names the template and the page, with its own hint.
+                self.failed(Diagnostic::error("(render)", e.to_string()), started)
+            }
+        }
+    }
+
+    fn failed(&self, d: Diagnostic, started: Instant) -> Rebuilt {
+        let mut errors = Diagnostics::new();
+        errors.push(d);
+        Rebuilt {
+            files: self.last_files.clone(),
+            errors: Some(errors),
+            warnings: Diagnostics::new(),
+            unpublished: Diagnostics::new(),
+            changed: None,
+            first_served: None,
+            pages_rendered: 0,
+            bodies_rendered: 0,
+            elapsed: started.elapsed(),
+        }
+    }
+}
+
+/// A rebuild as served: its files, and above every page its errors and the folders not watched.
+fn snapshot(r: &Rebuilt, unwatched: &[String]) -> Snapshot {
+    let errors = r.errors.as_ref().map(|d| d.to_string());
+    let error = match (errors, not_watching_notice(unwatched)) {
+        (Some(e), Some(n)) => Some(format!("{e}\n{n}")),
+        (e, n) => e.or(n),
+    };
     Snapshot {
         files: r.files.clone(),
-        error: r.errors.as_ref().map(|d| d.to_string()),
+        error,
         changed: r.changed.as_ref().map(|c| c.iter().cloned().collect()),
     }
+}
+
+/// What the page overlay says while source folders cannot be watched.
+fn not_watching_notice(unwatched: &[String]) -> Option<String> {
+    if unwatched.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "warning: not watching {}: saves there are not seen\n  = hint: restart `briefing serve` (if the system's limit on watches is reached, raise fs.inotify.max_user_watches)",
+        unwatched.join("; ")
+    ))
 }
 
 /// The host part of the site's URL: the address listened on (`localhost` for all addresses).

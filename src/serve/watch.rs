@@ -6,7 +6,7 @@
 use crate::serve::live::Changes;
 use notify::event::{AccessKind, AccessMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
@@ -27,6 +27,8 @@ pub struct Watcher {
     /// The site root as the events name it (canonical).
     root: PathBuf,
     watched: HashSet<&'static str>,
+    /// Source folders that exist but could not be watched, with the reason.
+    failed: BTreeMap<&'static str, String>,
     /// Set as soon as an event arrives, cleared when a batch is handed out: lets a rebuild in
     /// progress see that another save is waiting.
     pending: Arc<AtomicBool>,
@@ -67,6 +69,7 @@ impl Watcher {
             events,
             root,
             watched: HashSet::new(),
+            failed: BTreeMap::new(),
             pending,
         };
         w.watch_folders();
@@ -87,12 +90,31 @@ impl Watcher {
             if self.watched.contains(folder) || !dir.is_dir() {
                 continue;
             }
-            if self.watcher.watch(&dir, RecursiveMode::Recursive).is_ok() {
-                self.watched.insert(folder);
-                added.push(folder);
+            match self.watcher.watch(&dir, RecursiveMode::Recursive) {
+                Ok(()) => {
+                    self.failed.remove(folder);
+                    self.watched.insert(folder);
+                    added.push(folder);
+                }
+                Err(e) => {
+                    self.failed.insert(folder, e.to_string());
+                }
             }
         }
+        // A folder that is gone is not a failure: its coming back is seen through the root.
+        let root = &self.root;
+        self.failed.retain(|folder, _| root.join(folder).is_dir());
         added
+    }
+
+    /// What is not being watched although it exists, one line each, e.g. `content/: too many
+    /// open files`: saves there are not seen until `serve` is restarted or the folder is
+    /// renamed away and back. Empty when everything is watched.
+    pub fn not_watching(&self) -> Vec<String> {
+        self.failed
+            .iter()
+            .map(|(folder, why)| format!("{folder}/: {why}"))
+            .collect()
     }
 
     /// Blocks until the next save (or burst of saves) and returns what it changed. None when the
@@ -108,7 +130,9 @@ impl Watcher {
             drain_burst(&self.events, QUIET, MAX_WAIT, &mut note);
             self.pending.store(false, Ordering::SeqCst);
             for folder in lost {
-                self.watched.remove(folder);
+                if self.watched.remove(folder) {
+                    let _ = self.watcher.unwatch(&self.root.join(folder));
+                }
             }
             for folder in self.watch_folders() {
                 match folder {
@@ -168,10 +192,11 @@ fn note_event(
         let Ok(rel) = path.strip_prefix(root) else {
             continue;
         };
-        if matches!(event.kind, EventKind::Remove(_)) {
-            if let Some(folder) = FOLDERS.iter().find(|f| rel == Path::new(f)) {
-                lost.insert(folder);
-            }
+        // The folder itself was removed, renamed away or back, or replaced by a copy: the watch
+        // (on the old folder, which inotify follows wherever it moves) no longer sees this path.
+        // Watch whatever is there now afresh.
+        if let Some(folder) = FOLDERS.iter().find(|f| rel == Path::new(f)) {
+            lost.insert(folder);
         }
         classify(rel, path.is_dir(), changes);
     }

@@ -384,12 +384,25 @@ fn workflow_builds_with_the_readme_command_and_deploys_with_least_permissions() 
         Some("public")
     );
 
-    let run = steps
+    let build_step = steps
         .iter()
-        .filter_map(|s| s["run"].as_str())
-        .find(|r| r.contains("-- build"))
+        .find(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("briefing build"))
+        })
         .expect("a build step");
-    let base_url_flag = format!("--base-url \"${{{{ steps.{id}.outputs.base_url }}}}/\"");
+    let run = build_step["run"].as_str().unwrap();
+    // The address reaches the shell through env:, never as an expression inside the script.
+    let env = build_step["env"]
+        .as_mapping()
+        .expect("the build step has env");
+    let (var, value) = env.iter().next().expect("one variable");
+    assert_eq!(
+        value.as_str(),
+        Some(format!("${{{{ steps.{id}.outputs.base_url }}}}").as_str())
+    );
+    let base_url_flag = format!("--base-url \"${}/\"", var.as_str().unwrap());
     assert!(
         run.contains(&base_url_flag),
         "build takes base_url from configure-pages, with a trailing slash: {run}"
@@ -401,7 +414,7 @@ fn workflow_builds_with_the_readme_command_and_deploys_with_least_permissions() 
     let command = run.split(" --").next().unwrap().trim();
     let readme = std::fs::read_to_string(repo.join("README.md")).unwrap();
     assert!(
-        readme.contains(command),
+        readme.contains(run),
         "the README does not give the workflow's build command `{command}`"
     );
 

@@ -43,6 +43,13 @@ impl Repo {
         self.site.root()
     }
 
+    /// Writes a source file and commits just it, leaving the rest of the work in progress alone.
+    fn commit_file(&self, rel: &str, text: impl AsRef<str>) {
+        self.site.write(rel, text.as_ref());
+        git(self.root(), &["add", "--", rel]);
+        git(self.root(), &["commit", "--quiet", "-m", "edit", "--", rel]);
+    }
+
     fn publish(&self, args: &[&str]) -> Run {
         let mut all = vec!["publish"];
         all.extend_from_slice(args);
@@ -172,7 +179,7 @@ fn publishing_again_commits_only_changes_on_top_of_the_last_publish() {
     assert_eq!(repo.remote_head().as_ref(), Some(&first), "no new commit");
     assert_eq!(git(repo.root(), &["rev-list", "--count", "gh-pages"]), "1");
 
-    repo.site.write(
+    repo.commit_file(
         "content/articles/third.md",
         "---\ntitle: Third Story\ndate: 2023-11-01\n---\nNew today.\n",
     );
@@ -203,7 +210,7 @@ fn a_branch_only_on_the_remote_is_fetched_and_built_upon() {
         &["update-ref", "-d", "refs/remotes/origin/gh-pages"],
     );
 
-    repo.site.write(
+    repo.commit_file(
         "content/pages/about.md",
         "---\ntitle: About\n---\nWe write briefings, daily.\n",
     );
@@ -283,7 +290,7 @@ fn default_message_names_the_site_and_its_source_commit() {
 #[test]
 fn cname_and_base_url_reach_the_published_tree() {
     let repo = Repo::new();
-    repo.site.write(
+    repo.commit_file(
         "site.yaml",
         format!("{SITE_YAML}cname: briefing.example.org\n"),
     );
@@ -333,7 +340,7 @@ fn refuses_a_missing_remote_and_names_the_ones_there_are() {
 #[test]
 fn refuses_content_with_errors_and_commits_nothing() {
     let repo = Repo::new();
-    repo.site.write(
+    repo.commit_file(
         "content/articles/bad.md",
         "---\ntitle: Bad\ndate: 2023-01-01\ncompanies: [huawei-clod]\n---\n",
     );
@@ -372,7 +379,7 @@ fn refuses_a_branch_that_a_working_tree_has_checked_out() {
         ],
     );
     let before = git(repo.root(), &["rev-parse", "gh-pages"]);
-    repo.site.write(
+    repo.commit_file(
         "content/pages/about.md",
         "---\ntitle: About\n---\nChanged.\n",
     );
@@ -381,9 +388,101 @@ fn refuses_a_branch_that_a_working_tree_has_checked_out() {
     run.assert_stderr_has("`gh-pages` is checked out in ");
     run.assert_stderr_has("pages");
     assert_eq!(git(repo.root(), &["rev-parse", "gh-pages"]), before);
-    let run = repo.publish(&["--branch", "two..dots"]);
+}
+
+#[test]
+fn refuses_branch_names_git_refuses_and_head() {
+    let repo = Repo::new();
+    for bad in [
+        "HEAD",
+        "@",
+        "two..dots",
+        "-x",
+        "a.lock",
+        "@{-1}",
+        "sp ace",
+        "ends/",
+    ] {
+        let run = repo.publish(&["--no-push", &format!("--branch={bad}")]);
+        run.assert_fails();
+        run.assert_stderr_has(&format!("`{bad}` is not a valid branch name"));
+        run.assert_stderr_has("hint: use a name such as gh-pages");
+    }
+    let heads = git(
+        repo.root(),
+        &["for-each-ref", "--format=%(refname)", "refs/heads"],
+    );
+    assert_eq!(heads, "refs/heads/main", "no branch was created");
+    repo.publish(&["--no-push", "--branch", "site/pages"])
+        .assert_ok();
+}
+
+#[test]
+fn refuses_uncommitted_sources_and_lists_them() {
+    let repo = Repo::new();
+    repo.site.write(
+        "content/articles/first.md",
+        "---\ntitle: First, edited\ndate: 2023-11-20\n---\nEdited.\n",
+    );
+    repo.site.write(
+        "content/articles/new.md",
+        "---\ntitle: New\ndate: 2023-11-21\n---\nNew.\n",
+    );
+    repo.site.write("templates/extra.html", "<p>extra</p>\n");
+    repo.site.write("site.yaml", format!("{SITE_YAML}\n"));
+    let before = work_state(repo.root());
+    let run = repo.publish(&[]);
     run.assert_fails();
-    run.assert_stderr_has("not a valid branch name");
+    run.assert_stderr_has("changes that are not committed");
+    for f in [
+        "content/articles/first.md",
+        "content/articles/new.md",
+        "templates/extra.html",
+        "site.yaml",
+    ] {
+        run.assert_stderr_has(&format!("\n    {f}"));
+    }
+    run.assert_stderr_has("--allow-dirty");
+    // The fixture's own work in progress (NOTES.md, staged.txt, untracked.txt) is not a source.
+    assert!(!run.stderr().contains("NOTES.md"), "{}", run.stderr());
+    assert!(!run.stderr().contains("untracked.txt"), "{}", run.stderr());
+    assert_eq!(work_state(repo.root()), before);
+    assert_eq!(repo.remote_head(), None, "nothing published");
+
+    let run = repo.publish(&["--allow-dirty"]);
+    run.assert_ok();
+    let message = git(repo.root(), &["log", "-1", "--format=%B", "gh-pages"]);
+    assert!(
+        message.contains("uncommitted changes (--allow-dirty)"),
+        "{message}"
+    );
+    assert!(message.contains("content/articles/new.md"), "{message}");
+    assert!(repo
+        .remote_files()
+        .contains(&"articles/new/index.html".to_string()));
+
+    // A message of one's own still says so.
+    repo.site.write(
+        "content/articles/new.md",
+        "---\ntitle: Newer\ndate: 2023-11-21\n---\nNewer.\n",
+    );
+    repo.publish(&["--allow-dirty", "--message", "Evening edition"])
+        .assert_ok();
+    let message = git(repo.root(), &["log", "-1", "--format=%B", "gh-pages"]);
+    assert!(
+        message.starts_with("Evening edition\n\nBuilt with uncommitted changes"),
+        "{message}"
+    );
+}
+
+#[test]
+fn work_outside_the_sources_does_not_make_the_site_dirty() {
+    // Work in progress outside the site's sources never blocks a publish (the fixture has some).
+    let repo = Repo::new();
+    repo.site.write("content-notes/todo.md", "not a source\n");
+    repo.publish(&[]).assert_ok();
+    let message = git(repo.root(), &["log", "-1", "--format=%B", "gh-pages"]);
+    assert!(!message.contains("allow-dirty"), "{message}");
 }
 
 #[test]

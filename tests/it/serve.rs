@@ -269,7 +269,7 @@ fn nothing_outside_the_built_site_is_ever_served() {
         "../secret.txt",
     ] {
         let (status, head, body) =
-            served.raw(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes());
+            served.raw(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes());
         let body = String::from_utf8_lossy(&body);
         assert!(status == 400 || status == 404, "{path}: {status}\n{head}");
         for leaked in ["TOPSECRET", "root:x:0:0", "base_url:", "Body of the first"] {
@@ -282,21 +282,25 @@ fn nothing_outside_the_built_site_is_ever_served() {
 fn the_server_answers_bad_and_oversized_requests_by_the_book() {
     let site = SiteTest::minimal();
     let served = Served::start(&site, &[]);
-    let long = format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(64 * 1024));
+    let long = format!(
+        "GET /{} HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        "a".repeat(64 * 1024)
+    );
     assert_eq!(served.raw(long.as_bytes()).0, 414);
     let big = format!(
-        "GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: {}\r\n\r\n",
         "b".repeat(40 * 1024)
     );
     assert_eq!(served.raw(big.as_bytes()).0, 431);
-    let (status, head, _) = served.raw(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    let (status, head, _) =
+        served.raw(b"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n");
     assert_eq!(status, 405);
     assert!(head.contains("Allow: GET, HEAD"));
     assert_eq!(served.raw(b"NONSENSE\r\n\r\n").0, 400);
-    let (status, head, body) = served.raw(b"HEAD /feed.xml HTTP/1.1\r\nHost: x\r\n\r\n");
+    let (status, head, body) = served.raw(b"HEAD /feed.xml HTTP/1.1\r\nHost: localhost\r\n\r\n");
     assert_eq!(status, 200);
     assert!(head.contains("application/atom+xml") && body.is_empty());
-    let (status, head, _) = served.raw(b"GET /articles HTTP/1.1\r\nHost: x\r\n\r\n");
+    let (status, head, _) = served.raw(b"GET /articles HTTP/1.1\r\nHost: localhost\r\n\r\n");
     assert_eq!(status, 301);
     assert!(head.contains("Location: /articles/"), "{head}");
     // A client that sends half a request and stalls does not stop others being served.
@@ -321,7 +325,8 @@ fn open_tabs_are_told_to_reload_after_a_rebuild() {
     stream.set_read_timeout(Some(PATIENCE)).unwrap();
     stream
         .write_all(
-            format!("GET /__briefing/reload?since={since} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes(),
+            format!("GET /__briefing/reload?since={since} HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .as_bytes(),
         )
         .unwrap();
     site.write(
@@ -382,7 +387,8 @@ fn two_hundred_concurrent_connections_all_get_the_page() {
     const CLIENTS: usize = 200;
     let site = SiteTest::minimal();
     let served = Served::start(&site, &[]);
-    let (status, head, expected) = served.raw(b"GET /articles/first/ HTTP/1.1\r\nHost: x\r\n\r\n");
+    let (status, head, expected) =
+        served.raw(b"GET /articles/first/ HTTP/1.1\r\nHost: localhost\r\n\r\n");
     assert_eq!(status, 200, "{head}");
     assert!(String::from_utf8_lossy(&expected).contains("Body of the first"));
 
@@ -484,7 +490,7 @@ fn connections_past_the_cap_are_answered_503_and_the_server_lives_on() {
     }
     drop(held);
     let deadline = Instant::now() + PATIENCE;
-    while served.raw(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").0 != 200 {
+    while served.raw(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n").0 != 200 {
         assert!(Instant::now() < deadline, "slots never came back");
         std::thread::sleep(Duration::from_millis(25));
     }
@@ -555,11 +561,189 @@ fn traversal_in_unusual_encodings_never_reaches_a_file_outside_the_site() {
         "/%%32%65%%32%65/secret.txt",
     ] {
         let (status, head, body) =
-            served.raw(format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes());
+            served.raw(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes());
         let body = String::from_utf8_lossy(&body);
         assert!(status == 400 || status == 404, "{path}: {status}\n{head}");
         for leaked in ["TOPSECRET", "root:x:0:0", "base_url:", "Body of the first"] {
             assert!(!body.contains(leaked), "{path} leaked {leaked}");
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Only its owner can read it.
+
+#[test]
+fn a_request_naming_another_host_gets_421_not_the_page() {
+    // A DNS-rebinding page: evil.example now resolves to 127.0.0.1, and the visitor's browser
+    // fetches the preview with `Host: evil.example`.
+    let site = SiteTest::minimal().file(
+        "content/articles/d.md",
+        "---\ntitle: Narwhal Draft\ndate: 2023-12-01\nstatus: draft\n---\nnarwhal secret\n",
+    );
+    let served = Served::start(&site, &["--drafts"]);
+    let port = served.port;
+    for host in [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("localhost:{}", port.wrapping_add(1)),
+    ] {
+        for path in ["/articles/d/", "/review/", "/", "/__briefing/reload"] {
+            let (status, _, body) =
+                served.raw(format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes());
+            let body = String::from_utf8_lossy(&body);
+            assert_eq!(status, 421, "Host: {host} {path} got {status}");
+            assert!(
+                !body.contains("narwhal") && !body.contains("Narwhal"),
+                "{body}"
+            );
+        }
+    }
+    // No Host at all is refused too; the names of this machine, with the port, are served.
+    let (status, _, _) = served.raw(b"GET /articles/d/ HTTP/1.0\r\n\r\n");
+    assert_eq!(status, 421);
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
+        let (status, _, body) =
+            served.raw(format!("GET /articles/d/ HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes());
+        assert_eq!(status, 200, "Host: {host}");
+        assert!(String::from_utf8_lossy(&body).contains("narwhal secret"));
+    }
+}
+
+#[test]
+fn binding_another_address_warns_that_drafts_are_visible_there() {
+    let site = SiteTest::minimal();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(["serve", "--port", "0", "--bind", "0.0.0.0", "--drafts"])
+        .current_dir(site.root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start briefing serve");
+    let mut first = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        first.starts_with("warning: listening on 0.0.0.0"),
+        "{first}"
+    );
+    assert!(first.contains("drafts"), "{first}");
+}
+
+#[test]
+fn an_edit_after_content_was_renamed_away_and_back_is_picked_up() {
+    let site = SiteTest::minimal();
+    let served = Served::start(&site, &[]);
+    served.wait_for("/articles/first/", "the first build", |b| {
+        b.contains("Body of the first")
+    });
+    let content = site.root().join("content");
+    let away = site.root().join("content.away");
+    std::fs::rename(&content, &away).unwrap();
+    // Long enough for the watcher to take the rename as a save of its own (this is no timing
+    // assertion: a shorter pause only makes both renames one batch).
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::rename(&away, &content).unwrap();
+    site.write(
+        FIRST,
+        "---\ntitle: First Story\ndate: 2023-09-25\n---\nQuince after the round trip.\n",
+    );
+    served.wait_for("/articles/first/", "the edit after the rename", |b| {
+        b.contains("Quince after the round trip")
+    });
+    // Replaced by a copy (a new folder, new inode): still watched.
+    copy_dir(&content, &away);
+    std::fs::remove_dir_all(&content).unwrap();
+    std::fs::rename(&away, &content).unwrap();
+    site.write(
+        FIRST,
+        "---\ntitle: First Story\ndate: 2023-09-25\n---\nRaspberry in the copy.\n",
+    );
+    served.wait_for("/articles/first/", "the edit in the copy", |b| {
+        b.contains("Raspberry in the copy")
+    });
+    // templates/ gets the same care.
+    site.write("templates/.keep", "");
+    std::fs::rename(site.root().join("templates"), site.root().join("t.away")).unwrap();
+    std::fs::rename(site.root().join("t.away"), site.root().join("templates")).unwrap();
+    site.write(
+        FIRST,
+        "---\ntitle: First Story\ndate: 2023-09-25\n---\nStrawberry at last.\n",
+    );
+    served.wait_for("/articles/first/", "the last edit", |b| {
+        b.contains("Strawberry at last")
+    });
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_template_that_loops_forever_stops_the_rebuild_as_it_stops_a_build() {
+    let site = SiteTest::minimal();
+    let served = Served::start(&site, &["--render-timeout", "1"]);
+    served.wait_for("/articles/first/", "the first build", |b| {
+        b.contains("Body of the first")
+    });
+    // Ten billion empty iterations: only the watchdog can stop it (tests/it/safety.rs has the
+    // same template for `build`).
+    site.write(
+        "templates/article.html",
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+    );
+    let page = served.wait_for("/articles/first/", "the watchdog's error", |b| {
+        b.contains("did not finish rendering")
+    });
+    assert!(page.contains("templates/article.html"), "{page}");
+    assert!(page.contains("within 1 s: it may loop forever"), "{page}");
+    assert!(
+        page.contains("Body of the first"),
+        "the last good page stays"
+    );
+    // Fixed, the site comes back: serve did not hang and was not stuck on the abandoned render.
+    site.remove("templates/article.html");
+    site.write(
+        FIRST,
+        "---\ntitle: First Story\ndate: 2023-09-25\n---\nVanilla after the loop.\n",
+    );
+    served.wait_for("/articles/first/", "the page after the fix", |b| {
+        b.contains("Vanilla after the loop") && !b.contains("briefing-error")
+    });
+}
+
+#[test]
+fn a_page_past_the_size_cap_stops_the_rebuild_as_it_stops_a_build() {
+    let site = SiteTest::minimal();
+    let served = Served::start(&site, &[]);
+    served.wait_for("/articles/first/", "the first build", |b| {
+        b.contains("Body of the first")
+    });
+    // 110 MB of page, past the 64 MiB (plus the bodies) that a build allows.
+    site.write(
+        "templates/article.html",
+        format!(
+            "{{% for i in range(end=100000) %}}{}{{% endfor %}}",
+            "many bytes ".repeat(100)
+        ),
+    );
+    let page = served.wait_for("/articles/first/", "the size cap's error", |b| {
+        b.contains("the page grew past")
+    });
+    assert!(
+        page.contains("Body of the first"),
+        "the last good page stays"
+    );
 }

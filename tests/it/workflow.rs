@@ -392,3 +392,380 @@ fn new_entities_with_awkward_names_and_ids_build() {
         .read("models/quoted-model/index.html")
         .contains(r#"href="/companies/2023/""#));
 }
+
+// ---- the GitHub workflows: .github/workflows/pages.yml and preview.yml ----
+
+use serde_yaml::Value;
+use std::path::Path;
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+fn workflow(name: &str) -> Value {
+    let path = Path::new(REPO).join(".github/workflows").join(name);
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every step of every job, in order: (job, step).
+fn steps(wf: &Value) -> Vec<(String, Value)> {
+    let jobs = wf["jobs"].as_mapping().expect("jobs");
+    let mut all = Vec::new();
+    for (name, job) in jobs {
+        for step in job["steps"].as_sequence().into_iter().flatten() {
+            all.push((name.as_str().unwrap().to_string(), step.clone()));
+        }
+    }
+    all
+}
+
+fn step_named<'a>(steps: &'a [(String, Value)], name: &str) -> &'a Value {
+    &steps
+        .iter()
+        .find(|(_, s)| s["name"].as_str() == Some(name))
+        .unwrap_or_else(|| panic!("no step named {name}"))
+        .1
+}
+
+fn uses(steps: &[(String, Value)]) -> Vec<String> {
+    steps
+        .iter()
+        .filter_map(|(_, s)| s["uses"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn the_pages_workflow_runs_daily_checks_first_and_builds_locked() {
+    let wf = workflow("pages.yml");
+    let on = &wf["on"];
+    assert_eq!(on["push"]["branches"][0].as_str(), Some("main"));
+    assert!(on.get("workflow_dispatch").is_some(), "runs by hand");
+    let cron = on["schedule"][0]["cron"]
+        .as_str()
+        .expect("a daily schedule");
+    let fields: Vec<&str> = cron.split_whitespace().collect();
+    assert_eq!(fields.len(), 5, "{cron}");
+    assert!(
+        fields[..2].iter().all(|f| f.parse::<u32>().is_ok()) && fields[2..] == ["*", "*", "*"],
+        "once a day at a fixed time: {cron}"
+    );
+    assert_eq!(wf["permissions"]["contents"].as_str(), Some("read"));
+    let steps = steps(&wf);
+    let names: Vec<&str> = steps
+        .iter()
+        .filter_map(|(_, s)| s["name"].as_str())
+        .collect();
+    let at = |n: &str| {
+        names
+            .iter()
+            .position(|x| *x == n)
+            .unwrap_or_else(|| panic!("{n}"))
+    };
+    assert!(
+        at("Build briefing") < at("Check") && at("Check") < at("Build"),
+        "{names:?}"
+    );
+    let compile = step_named(&steps, "Build briefing")["run"]
+        .as_str()
+        .unwrap();
+    assert!(
+        compile.contains("cargo build --release --locked"),
+        "{compile}"
+    );
+    let build = step_named(&steps, "Build");
+    assert_eq!(
+        build["env"]["PAGES_URL"].as_str(),
+        Some("${{ steps.pages.outputs.base_url }}")
+    );
+    assert!(build["run"].as_str().unwrap().contains("\"$PAGES_URL/\""));
+    for want in [
+        "actions/checkout@v6",
+        "actions/configure-pages@v6",
+        "actions/upload-pages-artifact@v5",
+        "actions/deploy-pages@v5",
+    ] {
+        assert!(
+            uses(&steps).contains(&want.to_string()),
+            "{want}: {:?}",
+            uses(&steps)
+        );
+    }
+    // upload-pages-artifact from v4 leaves dotfiles out unless asked; nothing here asks.
+    let upload = steps
+        .iter()
+        .find(|(_, s)| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-pages-artifact"))
+        })
+        .unwrap();
+    assert_eq!(upload.1["with"]["path"].as_str(), Some("public"));
+    assert!(upload.1["with"].get("include-hidden-files").is_none());
+}
+
+#[test]
+fn the_preview_workflow_is_read_only_and_summarises_the_review() {
+    let text = fs::read_to_string(Path::new(REPO).join(".github/workflows/preview.yml")).unwrap();
+    let wf = workflow("preview.yml");
+    let on = wf["on"].as_mapping().unwrap();
+    assert_eq!(on.len(), 1);
+    assert!(
+        on.get("pull_request").is_some(),
+        "pull_request, never pull_request_target"
+    );
+    assert_eq!(
+        serde_yaml::to_string(&wf["permissions"]).unwrap().trim(),
+        "contents: read"
+    );
+    for (job, _) in steps(&wf) {
+        assert!(
+            wf["jobs"][job.as_str()].get("permissions").is_none(),
+            "{job} asks for more"
+        );
+    }
+    assert!(
+        !text.contains("secrets."),
+        "a fork's pull request gets no secrets"
+    );
+    let steps = steps(&wf);
+    let build = step_named(&steps, "Build preview")["run"].as_str().unwrap();
+    assert!(
+        build.contains("--drafts") && build.contains("\"$GITHUB_STEP_SUMMARY\""),
+        "{build}"
+    );
+    let upload = steps
+        .iter()
+        .find(|(_, s)| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-artifact@"))
+        })
+        .expect("the preview is attached");
+    assert_eq!(upload.1["with"]["path"].as_str(), Some("preview"));
+}
+
+/// The shell of every `run:` step, with the workflow it is in.
+fn run_steps() -> Vec<(String, Value)> {
+    ["pages.yml", "preview.yml"]
+        .iter()
+        .flat_map(|name| {
+            steps(&workflow(name))
+                .into_iter()
+                .filter(|(_, s)| s.get("run").is_some())
+                .map(move |(_, s)| (name.to_string(), s))
+        })
+        .collect()
+}
+
+#[test]
+fn every_run_step_names_commands_that_exist_here() {
+    let briefing = env!("CARGO_BIN_EXE_briefing");
+    for (file, step) in run_steps() {
+        let script = step["run"].as_str().unwrap();
+        assert!(
+            !script.contains("${{"),
+            "{file}: an expression inside a shell line: {script}"
+        );
+        for line in script
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            for command in line.split("&&").map(str::trim) {
+                let words: Vec<&str> = command
+                    .split_whitespace()
+                    .take_while(|w| *w != ">>" && *w != ">" && *w != "|")
+                    .collect();
+                match words.as_slice() {
+                    ["briefing", args @ ..] => {
+                        // The subcommand and every flag must exist: clap refuses unknown ones
+                        // before it looks at --help.
+                        let args: Vec<&str> = args.iter().map(|a| a.trim_matches('"')).collect();
+                        let out = std::process::Command::new(briefing)
+                            .args(&args)
+                            .arg("--help")
+                            .output()
+                            .unwrap();
+                        assert!(
+                            out.status.success(),
+                            "{file}: `{command}`: {}",
+                            String::from_utf8_lossy(&out.stderr)
+                        );
+                    }
+                    ["cargo", "build", rest @ ..] => {
+                        assert!(
+                            rest.contains(&"--locked"),
+                            "{file}: `{command}` without --locked"
+                        )
+                    }
+                    ["echo", ..] => {}
+                    [script, ..] if script.starts_with("./") || script.starts_with(".ci/") => {
+                        assert!(
+                            Path::new(REPO).join(script).is_file(),
+                            "{file}: {script} is missing"
+                        )
+                    }
+                    other => {
+                        panic!("{file}: `{command}`: {other:?} is not a command this test knows")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Runs the `run:` steps after "Build briefing" of `workflow` in `clone`, as the runner would:
+/// bash, `set -e`, the step's `env:` with the Pages URL the runner would pass, and the briefing
+/// binary under test first on PATH (the "Build briefing" step puts the release build there).
+/// Stops at the first step that fails, as the runner does; returns each step's name and output.
+fn run_workflow_steps(
+    workflow_name: &str,
+    clone: &Path,
+    summary: &Path,
+) -> Vec<(String, std::process::Output)> {
+    let mut ran = Vec::new();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_briefing")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let all = steps(&workflow(workflow_name));
+    let after = all
+        .iter()
+        .position(|(_, s)| s["name"].as_str() == Some("Build briefing"))
+        .expect("a Build briefing step");
+    for (_, step) in &all[after + 1..] {
+        let Some(script) = step["run"].as_str() else {
+            continue;
+        };
+        let mut cmd = std::process::Command::new("bash");
+        cmd.args(["-e", "-c", script])
+            .current_dir(clone)
+            .env("PATH", &path)
+            .env("GITHUB_STEP_SUMMARY", summary)
+            .env("GITHUB_PATH", clone.join("github_path"));
+        for (k, v) in step["env"].as_mapping().into_iter().flatten() {
+            let v = v.as_str().unwrap();
+            let v = if v == "${{ steps.pages.outputs.base_url }}" {
+                "https://org.github.io/briefing"
+            } else {
+                panic!("an env value this test cannot stand in for: {v}")
+            };
+            cmd.env(k.as_str().unwrap(), v);
+        }
+        let out = cmd.output().unwrap();
+        let failed = !out.status.success();
+        ran.push((step["name"].as_str().unwrap_or("").to_string(), out));
+        if failed {
+            break;
+        }
+    }
+    ran
+}
+
+#[track_caller]
+fn assert_all_ok(workflow_name: &str, ran: &[(String, std::process::Output)]) {
+    for (name, out) in ran {
+        assert!(
+            out.status.success(),
+            "{workflow_name}: step {name} failed:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+fn clean_clone() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let clone = dir.path().join("site");
+    git(
+        dir.path(),
+        &[
+            "clone",
+            "--quiet",
+            "--no-hardlinks",
+            REPO,
+            clone.to_str().unwrap(),
+        ],
+    );
+    dir
+}
+
+#[test]
+fn the_pages_workflow_checks_and_builds_this_repository_in_a_clean_clone() {
+    let dir = clean_clone();
+    let clone = dir.path().join("site");
+    let summary = dir.path().join("summary.md");
+    let ran = run_workflow_steps("pages.yml", &clone, &summary);
+    assert_all_ok("pages.yml", &ran);
+    let names: Vec<&str> = ran.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["Check", "Build"]);
+    let index = fs::read_to_string(clone.join("public/index.html")).expect("the site was built");
+    assert!(
+        index.contains("https://org.github.io/briefing/") || index.contains("\"/briefing/"),
+        "links carry the Pages sub-path"
+    );
+    let files = list_files(&clone.join("public"));
+    assert!(
+        files
+            .iter()
+            .all(|f| !f.starts_with(".git") && !f.contains("/.git")),
+        "{files:?}"
+    );
+    assert!(broken_internal_links(&clone.join("public"), "/briefing/").is_empty());
+}
+
+#[test]
+fn the_preview_workflow_lists_unpublished_articles_in_the_job_summary() {
+    let dir = clean_clone();
+    let clone = dir.path().join("site");
+    // What a pull request might add: a draft with a problem, and an article in review.
+    fs::write(
+        clone.join("content/articles/zz-ci-draft.md"),
+        "---\ntitle: Okapi | <b>Draft</b>\ndate: 2024-03-01\nstatus: draft\n---\nSee [nowhere](missing-article.md).\n",
+    )
+    .unwrap();
+    fs::write(
+        clone.join("content/articles/zz-ci-review.md"),
+        "---\ntitle: Quokka In Review\ndate: 2024-03-02\nstatus: review\nsummary: Nearly there.\n---\nReady soon.\n",
+    )
+    .unwrap();
+    let summary = dir.path().join("summary.md");
+    fs::write(&summary, "earlier steps' summary\n").unwrap();
+    let ran = run_workflow_steps("preview.yml", &clone, &summary);
+    // The preview is built and summarised; the check that follows fails on the draft's broken
+    // link, so the pull request shows red until it is fixed, with the preview already attached.
+    let names: Vec<&str> = ran.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["Build preview", "Check"]);
+    assert_all_ok("preview.yml", &ran[..1]);
+    let check = String::from_utf8_lossy(&ran[1].1.stdout).into_owned();
+    assert!(
+        !ran[1].1.status.success() && check.contains("zz-ci-draft.md:6:5: error"),
+        "{check}"
+    );
+    let text = fs::read_to_string(&summary).unwrap();
+    assert!(
+        text.starts_with("earlier steps' summary\n## Review preview"),
+        "appended:\n{text}"
+    );
+    assert!(
+        text.contains(
+            "| Quokka In Review | `content/articles/zz-ci-review.md` | in review | 1 warning |"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("| Okapi \\| &lt;b&gt;Draft&lt;/b&gt; | `content/articles/zz-ci-draft.md` | draft | 1 error"), "{text}");
+    assert!(
+        text.contains("````text\ncontent/articles/zz-ci-draft.md:6:5: error: link to `missing-article.md` points at nothing"),
+        "the problem itself, as the terminal shows it:\n{text}"
+    );
+    assert!(
+        text.find("Quokka").unwrap() < text.find("Okapi").unwrap(),
+        "in review comes first"
+    );
+    assert!(clone.join("preview/review/index.html").is_file());
+    assert!(
+        !clone.join("public").exists(),
+        "a preview never writes public/"
+    );
+}

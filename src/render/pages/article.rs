@@ -2,7 +2,7 @@
 
 use super::{each, hash_cards, Job, PageKind};
 use crate::model::Origin;
-use crate::render::context::{opens_with, ArticleCard, ArticlePage, ImageView};
+use crate::render::context::{desk_problems, opens_with, ArticleCard, ArticlePage, ImageView};
 use crate::render::Prepared;
 use rustc_hash::FxHasher;
 use std::hash::Hash;
@@ -50,6 +50,7 @@ impl PageKind for Article {
         );
         ctx.insert("banner", &card.banner);
         ctx.insert("standing", &card.standing);
+        ctx.insert("problems", &desk_problems(a));
         let related: Vec<&ArticleCard<'_>> = p.pick(&a.related);
         ctx.insert("related", &related);
     }

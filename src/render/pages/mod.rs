@@ -84,6 +84,7 @@ pub(super) fn context(job: &dyn PageKind, p: &Prepared<'_>) -> Context {
     let mut ctx = Context::new();
     ctx.insert("site", &p.site);
     ctx.insert("banner", &None::<String>);
+    ctx.insert("problems", &[] as &[()]);
     job.context(p, &mut ctx);
     // The page's title is prose too (`context::Prose`).
     ctx.insert(

@@ -13,7 +13,7 @@ mod response;
 
 use crate::serve::live::SiteFiles;
 use events::{event_stream, Publications};
-use request::{parse_request, scan_head, Method};
+use request::{host_allowed, parse_request, scan_head, Method};
 use response::{respond, Response};
 use std::collections::HashSet;
 use std::io::{self, Read, Write};
@@ -203,6 +203,7 @@ impl Status {
             405 => "Method Not Allowed",
             408 => "Request Timeout",
             414 => "URI Too Long",
+            421 => "Misdirected Request",
             431 => "Request Header Fields Too Large",
             500 => "Internal Server Error",
             503 => "Service Unavailable",
@@ -230,6 +231,13 @@ fn serve_connection(mut stream: TcpStream, shared: &Arc<Shared>) {
             return finish(stream);
         }
     };
+    // Only requests naming this machine: a page elsewhere must not read the site (drafts) through
+    // a visitor's browser by pointing its own domain at 127.0.0.1.
+    let local = stream.local_addr().ok();
+    if !local.is_some_and(|local| host_allowed(request.host.as_deref(), local)) {
+        let _ = send(&mut stream, &Response::misdirected(), false);
+        return finish(stream);
+    }
     let (snapshot, generation) = shared.current();
     if request.path == RELOAD_PATH && request.method == Method::Get {
         return event_stream(stream, shared, &request);

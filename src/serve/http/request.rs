@@ -4,6 +4,7 @@
 //! the `Status` to answer, rather than guessed at.
 
 use super::Status;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 /// A request line longer than this is answered 414.
 pub const MAX_REQUEST_LINE: usize = 8 * 1024;
@@ -26,6 +27,8 @@ pub struct Request {
     /// The decoded path, starting with `/`; never holds `..`, `.`, `\`, NUL or an empty segment.
     pub path: String,
     pub query: Option<String>,
+    /// The `Host` header's value, if the request had one.
+    pub host: Option<String>,
 }
 
 /// Looks at the bytes of a request head received so far (`buf`; its blank line is not before
@@ -96,7 +99,7 @@ pub fn parse_request(head: &[u8]) -> Result<Request, Status> {
         v if v.starts_with("HTTP/") && v.len() <= 8 => return Err(Status(505)),
         _ => return Err(Status(400)),
     }
-    check_headers(lines)?;
+    let host = check_headers(lines)?;
     if method.is_empty() || !method.bytes().all(is_token_byte) {
         return Err(Status(400));
     }
@@ -115,23 +118,74 @@ pub fn parse_request(head: &[u8]) -> Result<Request, Status> {
         raw_path: raw_path.to_string(),
         path,
         query: query.map(str::to_string),
+        host,
     })
 }
 
 /// The header lines (up to the blank one): at most `MAX_HEADERS` (else 431), no obsolete line
-/// folding, and a field name is a token right before the colon (else 400). Their values are not
-/// needed.
-fn check_headers<'a>(lines: impl Iterator<Item = &'a str>) -> Result<(), Status> {
+/// folding, and a field name is a token right before the colon (else 400). Returns the `Host`
+/// value; two of them are refused (400), as HTTP/1.1 says. Other values are not needed.
+fn check_headers<'a>(lines: impl Iterator<Item = &'a str>) -> Result<Option<String>, Status> {
+    let mut host = None;
     for (i, line) in lines.take_while(|l| !l.is_empty()).enumerate() {
         if i >= MAX_HEADERS {
             return Err(Status(431));
         }
-        let (name, _) = line.split_once(':').ok_or(Status(400))?;
+        let (name, value) = line.split_once(':').ok_or(Status(400))?;
         if name.is_empty() || !name.bytes().all(is_token_byte) {
             return Err(Status(400));
         }
+        if name.eq_ignore_ascii_case("host") {
+            if host.is_some() {
+                return Err(Status(400));
+            }
+            host = Some(value.trim_matches([' ', '\t']).to_string());
+        }
     }
-    Ok(())
+    Ok(host)
+}
+
+/// Whether a request naming `host` (its `Host` header) is meant for this server, reached at
+/// `local` (the address the connection came in on): the name must be `localhost`, `127.0.0.1`,
+/// `[::1]` or that address, and a port, when given, the port listened on. Any other name is a page
+/// elsewhere whose domain was pointed at this machine (DNS rebinding), reading the preview through
+/// the visitor's browser; no Host at all is no browser's request.
+pub fn host_allowed(host: Option<&str>, local: SocketAddr) -> bool {
+    let Some(host) = host else {
+        return false;
+    };
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((name, port)) => (name, port),
+            None => return false,
+        },
+        None => match host.find(':') {
+            Some(i) => (&host[..i], &host[i..]),
+            None => (host, ""),
+        },
+    };
+    let port_ok = match port.strip_prefix(':') {
+        Some(p) => {
+            p.parse::<u16>().ok() == Some(local.port()) && p.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => port.is_empty(),
+    };
+    if !port_ok {
+        return false;
+    }
+    if name.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let bracketed = host.starts_with('[');
+    // On a dual-stack socket (`--bind ::`) an IPv4 client arrives at ::ffff:a.b.c.d.
+    let local = SocketAddr::new(local.ip().to_canonical(), local.port());
+    match name.parse::<IpAddr>() {
+        Ok(IpAddr::V4(ip)) if !bracketed => {
+            ip == Ipv4Addr::LOCALHOST || IpAddr::V4(ip) == local.ip()
+        }
+        Ok(IpAddr::V6(ip)) if bracketed => ip.is_loopback() || IpAddr::V6(ip) == local.ip(),
+        _ => false,
+    }
 }
 
 fn is_token_byte(b: u8) -> bool {
@@ -253,6 +307,56 @@ mod tests {
         assert_eq!(parse_request(many.as_bytes()), Err(Status(431)));
         let most = format!("GET / HTTP/1.1\r\n{}\r\n", "X: y\r\n".repeat(MAX_HEADERS));
         assert!(parse_request(most.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn only_this_machines_names_and_the_port_listened_on_are_served() {
+        let local: SocketAddr = "127.0.0.1:1111".parse().unwrap();
+        for ok in [
+            "localhost:1111",
+            "LOCALHOST:1111",
+            "127.0.0.1:1111",
+            "[::1]:1111",
+            "localhost",
+            "127.0.0.1",
+        ] {
+            assert!(host_allowed(Some(ok), local), "{ok} refused");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example:1111",
+            "localhost:2222",
+            "localhost:",
+            "localhost:+1111",
+            "127.0.0.2:1111",
+            "0.0.0.0:1111",
+            "::1",
+            "[::1",
+            "127.0.0.1:1111:1111",
+            "",
+        ] {
+            assert!(!host_allowed(Some(bad), local), "{bad} allowed");
+        }
+        assert!(!host_allowed(None, local));
+        // Bound to a LAN address: that address too (bracketed for IPv6), and not another one.
+        let lan: SocketAddr = "192.168.1.5:8080".parse().unwrap();
+        assert!(host_allowed(Some("192.168.1.5:8080"), lan));
+        assert!(!host_allowed(Some("192.168.1.6:8080"), lan));
+        let mapped: SocketAddr = "[::ffff:192.168.1.5]:8080".parse().unwrap();
+        assert!(host_allowed(Some("192.168.1.5:8080"), mapped));
+        let lan6: SocketAddr = "[fe80::1]:8080".parse().unwrap();
+        assert!(host_allowed(Some("[fe80::1]:8080"), lan6));
+    }
+
+    #[test]
+    fn the_host_header_is_read_once() {
+        let r = parse_request(b"GET / HTTP/1.1\r\nhOsT:  localhost:1111 \r\n\r\n").unwrap();
+        assert_eq!(r.host.as_deref(), Some("localhost:1111"));
+        assert_eq!(
+            parse_request(b"GET / HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n"),
+            Err(Status(400))
+        );
     }
 
     #[test]

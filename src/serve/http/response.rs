@@ -37,6 +37,15 @@ impl Response {
         resp
     }
 
+    /// 421 for a request whose Host names another site, with what to use instead.
+    pub(super) fn misdirected() -> Self {
+        let mut resp = Response::plain(Status(421));
+        resp.body.extend_from_slice(
+            b"briefing serve answers only requests for localhost, 127.0.0.1, [::1] or the address it listens on, with its port\n",
+        );
+        resp
+    }
+
     fn page(status: Status, body: Vec<u8>) -> Self {
         Response {
             status,
