@@ -123,8 +123,10 @@ pub fn read_site(
     };
     let statics: HashSet<String> = tree.statics.iter().map(|s| s.rel.clone()).collect();
     let images = crate::images::survey(root, &content, &statics, &mut diags);
-    let mut graph = link::link(config, base, content, &statics, selection, None, &mut diags);
-    graph.images = Arc::new(images);
+    let images = Arc::new(images);
+    let graph = link::link(
+        config, base, content, &statics, images, selection, None, &mut diags,
+    );
     diags.sort();
     Ok((graph, tree, diags))
 }

@@ -3,6 +3,7 @@
 //! plans its resized variants. Reads only; `process` makes the variants into the build's cache
 //! (`.briefing-cache/images/`), and the write stage copies them out through the `Sink`.
 
+mod bodies;
 mod probe;
 mod process;
 
@@ -16,6 +17,8 @@ use std::path::{Path, PathBuf};
 /// The widths (CSS pixels) variants are made at, never wider than the original. 1200 is the
 /// share card's (`og:image`).
 pub(crate) const WIDTHS: &[u32] = &[480, 960, 1200, 1600];
+/// The `sizes` of every image: the column's width on wide screens, the screen's on narrow ones.
+pub(crate) const SIZES: &str = "(min-width: 60rem) 44rem, 100vw";
 /// The share card's width.
 pub(crate) const SHARE_WIDTH: u32 = 1200;
 /// Largest image decoded, in either direction (pixels): past it the file is refused from its header.
@@ -219,19 +222,39 @@ pub(crate) fn survey(
         if catalog.by_rel.contains_key(rel) {
             continue;
         }
+        catalog.add(root, rel, md, image.line, &image.src, diags);
+    }
+    for (md, line, rel) in bodies::body_images(root, content, statics) {
+        if !catalog.by_rel.contains_key(&rel) {
+            catalog.add(root, &rel, &md, line, &rel, diags);
+        }
+    }
+    catalog
+}
+
+impl Catalog {
+    /// Probes the image at `rel`, named at `md:line` as `named`; a problem is an error there.
+    fn add(
+        &mut self,
+        root: &Path,
+        rel: &str,
+        md: &Path,
+        line: usize,
+        named: &str,
+        diags: &mut Diagnostics,
+    ) {
         match probe::probe(root, rel) {
             Ok(source) => {
-                catalog.by_rel.insert(rel.clone(), catalog.sources.len());
-                catalog.sources.push(source);
+                self.by_rel.insert(rel.to_string(), self.sources.len());
+                self.sources.push(source);
             }
             Err((message, hint)) => diags.push(
-                Diagnostic::error(md, format!("image `{}`: {message}", image.src))
-                    .at(image.line, None)
+                Diagnostic::error(md, format!("image `{named}`: {message}"))
+                    .at(line, None)
                     .hint(hint),
             ),
         }
     }
-    catalog
 }
 
 /// A lead image whose file is not there: the nearest file name in `static/` or beside the

@@ -260,11 +260,14 @@ fn report_parse_warnings(content: &Content, diags: &mut Diagnostics) {
     }
 }
 
+// The stage's inputs, each used once: a struct bundling them would only rename them.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn link(
     config: SiteConfig,
     base: BaseUrl,
     mut content: Content,
     statics: &StdHashSet<String>,
+    images: Arc<crate::images::Catalog>,
     selection: Selection,
     cache: Option<&mut BodyCache>,
     diags: &mut Diagnostics,
@@ -285,6 +288,7 @@ pub(crate) fn link(
         targets: &targets,
         statics,
         base: &base,
+        images: &images,
     };
     let raw_html = config.markdown.raw_html;
     let mut bodies = Bodies::for_link(cache.as_deref(), links, raw_html, &names);
@@ -321,7 +325,7 @@ pub(crate) fn link(
         models,
         themes,
         pages,
-        images: Arc::default(),
+        images: Arc::clone(&images),
     };
     // Link problems and anchors, now that every body's headings are known.
     problems::check_bodies(&mut graph, &targets, refs.article_problems, diags);

@@ -431,7 +431,7 @@ impl ImageView {
                 String::new()
             },
             webp_srcset: s.srcset(crate::images::Format::Webp, &link),
-            sizes: "(min-width: 60rem) 44rem, 100vw",
+            sizes: crate::images::SIZES,
             width: raster.then_some(s.width),
             height: raster.then_some(s.height),
             mime: s.format.mime(),

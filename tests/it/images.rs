@@ -293,3 +293,52 @@ fn svg_with_script_is_refused_and_a_clean_one_is_copied_as_is() {
     assert_eq!(attr(&tag, "srcset"), None);
     assert_eq!(attr(&tag, "src"), Some("/img/lead.svg"));
 }
+
+#[test]
+fn body_images_get_srcset_size_and_lazy_loading() {
+    let t = SiteTest::new().file(
+        "content/articles/lead.md",
+        "---\ntitle: Lead Story\ndate: 2023-09-25\n---\nText.\n\n![Prices \"fall\" & rise](/img/lead.png)\n\n![Beside](pic.png \"A title\")\n\n![Far](../../static/img/lead.png)\n",
+    );
+    t.write("static/img/lead.png", png(2400, 1600));
+    t.write("content/articles/pic.png", png(1000, 500));
+    t.build().assert_ok();
+    let html = t.read("articles/lead/index.html");
+    let tags: Vec<&str> = html
+        .match_indices("<img ")
+        .map(|(i, _)| &html[i..i + html[i..].find('>').unwrap()])
+        .collect();
+    assert_eq!(tags.len(), 3, "{html}");
+    for tag in &tags {
+        assert!(
+            attr(tag, "srcset").unwrap().split(", ").count() >= 2,
+            "{tag}"
+        );
+        assert_eq!(attr(tag, "loading"), Some("lazy"), "{tag}");
+        assert_eq!(attr(tag, "decoding"), Some("async"), "{tag}");
+        assert!(
+            attr(tag, "width").is_some() && attr(tag, "height").is_some(),
+            "{tag}"
+        );
+    }
+    assert_eq!(
+        attr(tags[0], "alt"),
+        Some("Prices &quot;fall&quot; &amp; rise"),
+        "{}",
+        tags[0]
+    );
+    assert_eq!(attr(tags[1], "src"), Some("/media/articles/pic.png"));
+    assert_eq!(attr(tags[1], "title"), Some("A title"));
+    assert_eq!(attr(tags[2], "src"), Some("/img/lead.png"));
+    assert!(
+        html.contains("<picture><source type=\"image/webp\""),
+        "{html}"
+    );
+    assert!(t.exists("media/articles/pic-480w.webp"));
+    // A bad body image is an error at its line.
+    t.write("static/img/lead.png", png_claiming(20_000, 20_000));
+    t.build()
+        .assert_fails()
+        .assert_stderr_has("content/articles/lead.md:7:")
+        .assert_stderr_has("larger than briefing decodes");
+}
