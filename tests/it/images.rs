@@ -7,7 +7,7 @@ use std::fs;
 use std::io::Cursor;
 
 /// A PNG of `w` x `h` with a gradient (so that resizing has something to do).
-fn png(w: u32, h: u32) -> Vec<u8> {
+pub fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
     });
