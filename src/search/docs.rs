@@ -37,7 +37,13 @@ pub(super) fn sources(graph: &SiteGraph) -> Vec<Source<'_>> {
     };
     for c in &graph.companies {
         let (co, html) = (&c.company, c.profile.html.as_str());
-        out.push(entity(Kind::Company, &co.name, &c.url, &co.aliases[..], html));
+        out.push(entity(
+            Kind::Company,
+            &co.name,
+            &c.url,
+            &co.aliases[..],
+            html,
+        ));
     }
     for m in &graph.models {
         let (mo, html) = (&m.model, m.profile.html.as_str());
@@ -96,7 +102,7 @@ struct DocFile<'a> {
 impl Source<'_> {
     /// Every distinct word of the document (lowercased, not yet stemmed) and the best field it
     /// occurs in.
-    pub(super) fn words(&self) -> Vec<(Box<str>, Field)> {
+    pub(super) fn words(&self) -> super::Words {
         let mut best: Map<Box<str>, Field> = Map::default();
         let mut add = |text: &str, field: Field| {
             let lower = text.to_lowercase();

@@ -70,11 +70,11 @@ pub(crate) fn index_files_until(
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<(String, Vec<u8>)>> {
     let sources = docs::sources(graph);
-    let words: Vec<Option<Vec<(Box<str>, Field)>>> = sources
+    let words: Vec<Option<Words>> = sources
         .par_iter()
         .map(|d| (!stop()).then(|| d.words()))
         .collect();
-    let words: Vec<Vec<(Box<str>, Field)>> = words.into_iter().collect::<Option<_>>()?;
+    let words: Vec<Words> = words.into_iter().collect::<Option<_>>()?;
     let chunks = postings::chunks(&words);
     let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(chunks.len() + sources.len() + 1);
     files.push((
@@ -96,6 +96,19 @@ pub(crate) fn index_files_until(
     Some(files)
 }
 
+/// One document's distinct words (lowercased, not stemmed) and the best field each occurs in.
+pub(crate) type Words = Vec<(Box<str>, Field)>;
+
+/// An entity in the manifest: kind code, id, name, aliases, its document, its articles (gaps).
+type EntityEntry<'a> = (
+    &'static str,
+    &'a str,
+    &'a str,
+    &'a [String],
+    usize,
+    Vec<usize>,
+);
+
 #[derive(Serialize)]
 struct Manifest<'a> {
     v: u32,
@@ -104,7 +117,7 @@ struct Manifest<'a> {
     preview: bool,
     stop: &'static [&'static str],
     chunks: Vec<&'a str>,
-    entities: Vec<(&'static str, &'a str, &'a str, &'a [String], usize, Vec<usize>)>,
+    entities: Vec<EntityEntry<'a>>,
     years: Vec<(i32, usize)>,
 }
 
@@ -118,14 +131,32 @@ fn manifest(graph: &SiteGraph, chunks: &[postings::Chunk], docs: usize) -> Strin
     };
     for c in &graph.companies {
         let co = &c.company;
-        push("c", co.id.as_str(), co.name.as_str(), &co.aliases[..], &c.articles);
+        push(
+            "c",
+            co.id.as_str(),
+            co.name.as_str(),
+            &co.aliases[..],
+            &c.articles,
+        );
     }
     for m in &graph.models {
         let mo = &m.model;
-        push("m", mo.id.as_str(), mo.name.as_str(), &mo.aliases[..], &m.articles);
+        push(
+            "m",
+            mo.id.as_str(),
+            mo.name.as_str(),
+            &mo.aliases[..],
+            &m.articles,
+        );
     }
     for t in &graph.themes {
-        push("t", t.theme.id.as_str(), t.theme.name.as_str(), &[][..], &t.articles);
+        push(
+            "t",
+            t.theme.id.as_str(),
+            t.theme.name.as_str(),
+            &[][..],
+            &t.articles,
+        );
     }
     let mut years: Vec<(i32, usize)> = Vec::new();
     for (i, a) in graph.articles.iter().enumerate() {

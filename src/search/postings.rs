@@ -13,7 +13,7 @@ pub(crate) struct Chunk {
 }
 
 /// The chunks of the index over `docs` (each document's distinct words and their best fields).
-pub(super) fn chunks(docs: &[Vec<(Box<str>, Field)>]) -> Vec<Chunk> {
+pub(super) fn chunks(docs: &[super::Words]) -> Vec<Chunk> {
     let stems = stems(docs);
     // Documents in order, so each list is ascending and a document is only ever the last entry.
     let mut postings: Map<&str, Vec<(u32, Field)>> = Map::default();
@@ -34,7 +34,7 @@ pub(super) fn chunks(docs: &[Vec<(Box<str>, Field)>]) -> Vec<Chunk> {
 }
 
 /// Each distinct word's term, stemmed once however many documents hold it.
-fn stems(docs: &[Vec<(Box<str>, Field)>]) -> Map<&str, String> {
+fn stems(docs: &[super::Words]) -> Map<&str, String> {
     let mut distinct: Map<&str, ()> = Map::default();
     for words in docs {
         for (w, _) in words {
@@ -99,7 +99,10 @@ mod tests {
     fn postings_are_gaps_with_the_field_in_the_low_bits() {
         let docs = vec![
             vec![("hospitals".into(), Field::Body)],
-            vec![("hospital".into(), Field::Title), ("zebra".into(), Field::Summary)],
+            vec![
+                ("hospital".into(), Field::Title),
+                ("zebra".into(), Field::Summary),
+            ],
             vec![("hospital".into(), Field::Body)],
         ];
         let chunks = chunks(&docs);

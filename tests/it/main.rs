@@ -11,6 +11,7 @@ mod publish;
 mod reader;
 mod rebuild;
 mod safety;
+mod search;
 mod serve;
 mod support;
 mod workflow;
