@@ -329,6 +329,23 @@ fn chunks_are_sorted_and_hold_only_their_own_terms() {
     }
 }
 
+#[test]
+fn the_manifest_names_every_index_file_and_no_other_exists() {
+    let index = Index::of(SiteTest::minimal(), &["build"]);
+    let chunks = index.chunks().len();
+    let docs = index.manifest["docs"].as_u64().unwrap() as usize;
+    assert_eq!(docs, 2 + 2 + 2 + 1, "articles, companies, models, themes");
+    let mut want: Vec<String> = (0..chunks)
+        .map(|i| format!("search/t/{i}.json"))
+        .chain((0..docs).map(|i| format!("search/d/{i}.json")))
+        .collect();
+    want.push("search/index.json".into());
+    want.sort();
+    let mut have: Vec<String> = index.files().into_iter().map(|(f, _)| f).collect();
+    have.sort();
+    assert_eq!(have, want);
+}
+
 /// The script's stemmer, run by Node on every word of the README: each stem it makes for a word
 /// the index holds is a term of the index, in the chunk the script would fetch. Skipped (with a
 /// note) where Node is not installed.
