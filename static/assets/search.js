@@ -389,22 +389,37 @@
     status.textContent = text;
   }
 
+  /* Stems of the words of result texts, made once each: the same words recur in every excerpt. */
+  var stems = new Map();
+  function stemOf(w) {
+    var s = stems.get(w);
+    if (s === undefined) {
+      s = stem(w);
+      if (stems.size > 50000) stems.clear();
+      stems.set(w, s);
+    }
+    return s;
+  }
+
   /* Whether a word of the text (lowercased) is one the query asked for. */
   function wordMatches(w, toks) {
     var st = null;
     return toks.some(function (t) {
       if (t.cjk) return false;
-      if (st === null) st = stem(w);
+      if (st === null) st = stemOf(w);
       if (t.prefix) return w.lastIndexOf(t.raw, 0) === 0 || st.lastIndexOf(t.term, 0) === 0;
       return st === t.term;
     });
   }
 
-  /* [start, end) of every matched word or CJK run in `text`. */
-  function spans(text, toks) {
+  /* [start, end) of every matched word or CJK run in `text` (only the first when `first`). */
+  function spans(text, toks, first) {
     var out = [], re = /[\p{L}\p{N}]+/gu, m;
     while ((m = re.exec(text))) {
-      if (!CJK.test(m[0]) && wordMatches(m[0].toLowerCase(), toks)) out.push([m.index, m.index + m[0].length]);
+      if (!CJK.test(m[0]) && wordMatches(m[0].toLowerCase(), toks)) {
+        out.push([m.index, m.index + m[0].length]);
+        if (first) break;
+      }
     }
     toks.forEach(function (t) {
       if (!t.cjk) return;
@@ -431,8 +446,8 @@
 
   /* About 200 characters around the first match in the body, else the summary. */
   function excerpt(d, toks) {
-    var s = spans(d.x || "", toks);
-    if (s.length === 0 || spans(d.s || "", toks).length > 0) return d.s || (d.a ? "Also known as " + d.a.join(", ") : shorten(d.x || "", 0));
+    var s = spans(d.x || "", toks, true);
+    if (s.length === 0 || spans(d.s || "", toks, true).length > 0) return d.s || (d.a ? "Also known as " + d.a.join(", ") : shorten(d.x || "", 0));
     return shorten(d.x, s[0][0]);
   }
 
