@@ -359,6 +359,7 @@
         box.checked = state.filters[g].has(o[0]);
         box.addEventListener("change", function () {
           if (box.checked) state.filters[g].add(o[0]); else state.filters[g].delete(o[0]);
+          seq++;
           showResults();
         });
         lab.appendChild(box);
@@ -494,25 +495,32 @@
   }
 
   /* Shows the next page of results (the first when `reset`), fetching their files. */
+  /* Shows the next page of results (the first, replacing what is listed, when `reset`) once
+     their files are in: the list changes in one step. */
   function showPage(reset, mine) {
-    var docs = filtered();
-    if (reset) { list.textContent = ""; state.shown = 0; }
-    var page = docs.slice(state.shown, state.shown + PAGE);
-    state.shown += page.length;
-    more.hidden = state.shown >= docs.length;
+    var docs = filtered(), from = reset ? 0 : state.shown;
+    var page = docs.slice(from, from + PAGE);
     return Promise.all(page.map(function (i) { return cached(docCache, i, dir + "d/" + i + ".json"); })).then(function (ds) {
-      if (mine !== seq) return;
+      if (mine !== seq) return false;
+      if (reset) list.textContent = "";
       ds.forEach(function (d) { list.appendChild(item(d, state.toks)); });
+      state.shown = from + page.length;
+      more.hidden = state.shown >= docs.length;
+      return true;
     });
   }
 
+  /* The filters, the first page and then the count in the live region, so that what is
+     announced is on screen. */
   function showResults() {
-    var n = filtered().length, q = state.q.trim();
+    var n = filtered().length, q = state.q.trim(), mine = seq;
     var on = GROUPS.some(function (g) { return state.filters[g[0]].size > 0; });
     renderFilters();
-    say(n === 0 ? "Nothing matches \u201c" + q + "\u201d" + (on ? " with these filters." : ". Try a shorter word or another name.")
-      : n + (n === 1 ? " result" : " results") + " for \u201c" + q + "\u201d" + (on ? ", filtered." : "."));
-    return showPage(true, seq);
+    return showPage(true, mine).then(function (current) {
+      if (!current) return;
+      say(n === 0 ? "Nothing matches \u201c" + q + "\u201d" + (on ? " with these filters." : ". Try a shorter word or another name.")
+        : n + (n === 1 ? " result" : " results") + " for \u201c" + q + "\u201d" + (on ? ", filtered." : "."));
+    });
   }
 
   function run() {
@@ -551,7 +559,9 @@
     clearTimeout(timer);
     timer = setTimeout(run, 80);
   });
-  input.addEventListener("focus", function () { load().catch(function () {}); }, { once: true });
+  /* The manifest is fetched as soon as the page is up, so that the first query waits only for
+     its own chunk and results. */
+  load().catch(function () {});
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     clearTimeout(timer);
