@@ -1,7 +1,7 @@
 //! The documents of the index (articles, then companies, models, themes): the words each is
 //! found by, and the small file the script fetches to show it as a result. Never builds postings.
 
-use super::words::{html_text, tokens, Token};
+use super::words::{html_text, term, tokens, Token};
 use super::{escape_markup, kind_code, Field, Map, TEXT_CHARS};
 use crate::link::{ArticleNode, SiteGraph, Standing};
 use crate::model::Kind;
@@ -100,9 +100,15 @@ struct DocFile<'a> {
 }
 
 impl Source<'_> {
-    /// Every distinct word of the document (lowercased, not yet stemmed) and the best field it
-    /// occurs in.
-    pub(super) fn words(&self) -> super::Words {
+    /// The document's terms and its own file (JSON), from one pass over its HTML.
+    pub(super) fn prepare(&self) -> (super::Words, String) {
+        let text = html_text(self.html);
+        let words = self.words(&text);
+        (words, self.json(text))
+    }
+
+    /// Every distinct term of the document and the best field it occurs in.
+    fn words(&self, text: &str) -> super::Words {
         let mut best: Map<Box<str>, Field> = Map::default();
         let mut add = |text: &str, field: Field| {
             let lower = text.to_lowercase();
@@ -124,13 +130,19 @@ impl Source<'_> {
             add(name, Field::Entity);
         }
         add(self.summary, Field::Summary);
-        add(&html_text(self.html), Field::Body);
-        best.into_iter().collect()
+        add(text, Field::Body);
+        // Two words may share a stem ("hospital", "hospitals"): one term, the better field.
+        let mut terms: Map<Box<str>, Field> = Map::default();
+        for (w, f) in best {
+            let t = term(&w);
+            let e = terms.entry(t).or_insert(f);
+            *e = (*e).max(f);
+        }
+        terms.into_iter().collect()
     }
 
     /// The document's own file, as JSON.
-    pub(super) fn json(&self) -> String {
-        let text = html_text(self.html);
+    fn json(&self, text: String) -> String {
         let x = match text.char_indices().nth(TEXT_CHARS) {
             Some((i, _)) => text[..i].to_string(),
             None => text,
@@ -145,6 +157,6 @@ impl Source<'_> {
             x,
             st: self.standing,
         };
-        escape_markup(&serde_json::to_string(&file).expect("plain data"))
+        escape_markup(serde_json::to_string(&file).expect("plain data"))
     }
 }

@@ -70,12 +70,18 @@ pub(crate) fn index_files_until(
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<(String, Vec<u8>)>> {
     let sources = docs::sources(graph);
-    let words: Vec<Option<Words>> = sources
+    // Each document's text is taken out of its HTML once, for its terms and its own file.
+    let prepared: Vec<Option<(Words, String)>> = sources
         .par_iter()
-        .map(|d| (!stop()).then(|| d.words()))
+        .map(|d| (!stop()).then(|| d.prepare()))
         .collect();
-    let words: Vec<Words> = words.into_iter().collect::<Option<_>>()?;
+    let (words, docs): (Vec<Words>, Vec<String>) = prepared
+        .into_iter()
+        .collect::<Option<Vec<_>>>()?
+        .into_iter()
+        .unzip();
     let chunks = postings::chunks(&words);
+    drop(words);
     let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(chunks.len() + sources.len() + 1);
     files.push((
         MANIFEST.to_string(),
@@ -87,16 +93,15 @@ pub(crate) fn index_files_until(
             .enumerate()
             .map(|(i, c)| (format!("{CHUNK_DIR}{i}.json"), c.json.into_bytes())),
     );
-    let docs: Vec<(String, Vec<u8>)> = sources
-        .par_iter()
-        .enumerate()
-        .map(|(i, d)| (format!("{DOC_DIR}{i}.json"), d.json().into_bytes()))
-        .collect();
-    files.extend(docs);
+    files.extend(
+        docs.into_iter()
+            .enumerate()
+            .map(|(i, d)| (format!("{DOC_DIR}{i}.json"), d.into_bytes())),
+    );
     Some(files)
 }
 
-/// One document's distinct words (lowercased, not stemmed) and the best field each occurs in.
+/// One document's distinct terms (stemmed) and the best field each occurs in.
 pub(crate) type Words = Vec<(Box<str>, Field)>;
 
 /// An entity in the manifest: kind code, id, name, aliases, its document, its articles (gaps).
@@ -175,7 +180,7 @@ fn manifest(graph: &SiteGraph, chunks: &[postings::Chunk], docs: usize) -> Strin
         entities,
         years,
     };
-    escape_markup(&serde_json::to_string(&m).expect("plain data"))
+    escape_markup(serde_json::to_string(&m).expect("plain data"))
 }
 
 fn year_of(iso: &str) -> i32 {
@@ -212,7 +217,10 @@ pub(crate) fn kind_code(k: Kind) -> &'static str {
 /// JSON with `<`, `>` and `&` written as `\u` escapes: the same data for a JSON parser, but no
 /// text of the site's (a title of `<script>...`) appears as markup should the file ever be
 /// embedded in or sniffed as HTML. These characters only occur inside JSON strings.
-pub(crate) fn escape_markup(json: &str) -> String {
+pub(crate) fn escape_markup(json: String) -> String {
+    if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&')) {
+        return json;
+    }
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         match c {
@@ -235,7 +243,7 @@ mod tests {
     #[test]
     fn index_json_carries_no_markup() {
         let json = serde_json::json!({ "t": "<script>alert(1)</script> & co" }).to_string();
-        let safe = escape_markup(&json);
+        let safe = escape_markup(json);
         assert!(!safe.contains('<') && !safe.contains('>') && !safe.contains('&'));
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back["t"], "<script>alert(1)</script> & co");

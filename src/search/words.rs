@@ -3,7 +3,9 @@
 //! character and every pair of adjacent CJK characters. Owns tokenising; never builds postings.
 
 use super::stem::stem;
+use super::Map;
 use crate::text::is_cjk;
+use std::cell::RefCell;
 
 /// What a word is to the index: a word to stem, or CJK text indexed by characters.
 #[derive(Debug, PartialEq, Eq)]
@@ -50,10 +52,28 @@ pub(crate) fn tokens(lower: &str, mut each: impl FnMut(Token<'_>)) {
     }
 }
 
-/// The term a word is indexed under.
-pub(crate) fn term(word: &str) -> String {
-    stem(word)
+/// The term a word is indexed under. Stems are remembered per thread: a site's vocabulary is
+/// small next to its word count, and every article repeats most of it.
+pub(crate) fn term(word: &str) -> Box<str> {
+    thread_local! {
+        static STEMS: RefCell<Map<Box<str>, Box<str>>> = RefCell::default();
+    }
+    STEMS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(t) = cache.get(word) {
+            return t.clone();
+        }
+        if cache.len() >= STEM_CACHE {
+            cache.clear();
+        }
+        let t: Box<str> = stem(word).into();
+        cache.insert(word.into(), t.clone());
+        t
+    })
 }
+
+/// The most stems a thread remembers (a few MB), whatever the site's vocabulary.
+const STEM_CACHE: usize = 100_000;
 
 fn keep(w: &str) -> bool {
     w.chars().nth(1).is_some() && !w.bytes().all(|b| b.is_ascii_digit()) && !STOP.contains(&w)
@@ -97,7 +117,7 @@ mod tests {
         let mut out = Vec::new();
         tokens(text, |t| {
             out.push(match t {
-                Token::Word(w) => term(w),
+                Token::Word(w) => term(w).into(),
                 Token::Cjk(c) => c.to_string(),
             })
         });
