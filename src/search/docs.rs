@@ -109,32 +109,28 @@ impl Source<'_> {
 
     /// Every distinct term of the document and the best field it occurs in.
     fn words(&self, text: &str) -> super::Words {
-        let mut best: Map<Box<str>, Field> = Map::default();
-        let mut add = |text: &str, field: Field| {
-            let lower = text.to_lowercase();
-            tokens(&lower, |t| {
+        let mut texts: Vec<(String, Field)> = vec![(self.title.to_lowercase(), Field::Title)];
+        texts.extend(
+            self.aliases
+                .iter()
+                .map(|a| (a.to_lowercase(), Field::Title)),
+        );
+        texts.extend(self.names.iter().map(|n| (n.to_lowercase(), Field::Entity)));
+        texts.push((self.summary.to_lowercase(), Field::Summary));
+        texts.push((text.to_lowercase(), Field::Body));
+        // Keyed by slices of the lowercased texts: no allocation per word.
+        let mut best: Map<&str, Field> = Map::default();
+        for (lower, field) in &texts {
+            tokens(lower, |t| {
                 let (Token::Word(w) | Token::Cjk(w)) = t;
-                match best.get_mut(w) {
-                    Some(f) => *f = (*f).max(field),
-                    None => {
-                        best.insert(w.into(), field);
-                    }
-                }
+                let f = best.entry(w).or_insert(*field);
+                *f = (*f).max(*field);
             });
-        };
-        add(self.title, Field::Title);
-        for alias in self.aliases {
-            add(alias, Field::Title);
         }
-        for name in &self.names {
-            add(name, Field::Entity);
-        }
-        add(self.summary, Field::Summary);
-        add(text, Field::Body);
         // Two words may share a stem ("hospital", "hospitals"): one term, the better field.
         let mut terms: Map<Box<str>, Field> = Map::default();
         for (w, f) in best {
-            let t = term(&w);
+            let t = term(w);
             let e = terms.entry(t).or_insert(f);
             *e = (*e).max(f);
         }

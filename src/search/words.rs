@@ -17,10 +17,10 @@ pub(crate) enum Token<'a> {
 
 /// The tokens of lowercased text, in order: words of two or more characters that are not stop
 /// words nor plain numbers, and CJK unigrams and bigrams.
-pub(crate) fn tokens(lower: &str, mut each: impl FnMut(Token<'_>)) {
+pub(crate) fn tokens<'a>(lower: &'a str, mut each: impl FnMut(Token<'a>)) {
     let mut word: Option<usize> = None;
     let mut prev_cjk: Option<usize> = None;
-    let flush = |start: usize, end: usize, each: &mut dyn FnMut(Token<'_>)| {
+    let flush = |start: usize, end: usize, each: &mut dyn FnMut(Token<'a>)| {
         let w = &lower[start..end];
         if keep(w) {
             each(Token::Word(w));
