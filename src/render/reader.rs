@@ -11,7 +11,7 @@ use serde::Serialize;
 use tera::Context;
 
 /// Where the search index is written.
-pub(crate) const SEARCH_INDEX: &str = "search/index.json";
+pub(crate) const SEARCH_INDEX: &str = crate::search::MANIFEST;
 
 /// How many companies the models-index chart draws; the table under it lists every model.
 pub(super) const CHART_MAX_COMPANIES: usize = 12;

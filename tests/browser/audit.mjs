@@ -1,7 +1,7 @@
 // The browser half of tests/browser/run: loads each kind of page of the built sites in Debian's
 // Chromium (driven by playwright-core), runs axe-core in light and dark mode, exercises the search
 // page with the keyboard, and takes screenshots at phone and desktop widths.
-// Usage: node audit.mjs --server http://127.0.0.1:PORT --sites site,corpus --shots DIR
+// Usage: node audit.mjs --server http://127.0.0.1:PORT --sites site,corpus --shots DIR [--planted SITE:WORD:SLUG]
 // Exits 1 on any violation or page error, 0 otherwise.
 
 import { chromium } from "playwright-core";
@@ -103,6 +103,60 @@ async function searchWorks(page, label, query) {
   return count;
 }
 
+/** The number of results the live region announces ("12 results for ..."). */
+async function announced(page) {
+  const status = (await page.locator("#search-status").textContent()) || "";
+  const m = /^(\d+) results? for/.exec(status);
+  return m ? Number(m[1]) : 0;
+}
+
+async function query(page, q, extra) {
+  await page.fill("#search-q", q);
+  await page
+    .waitForFunction(
+      ([q, extra]) => {
+        const s = document.getElementById("search-status").textContent || "";
+        return s.includes(`“${q}”`) && (!extra || s.includes(extra)) && document.querySelectorAll("#search-results li").length > 0;
+      },
+      [q, extra],
+      { timeout: 15000 },
+    )
+    .catch(() => {});
+}
+
+/** A word planted in one article's body lists that article first, with the word marked. */
+async function plantedFirst(page, label, word, slug) {
+  await query(page, word);
+  const first = await page.locator("#search-results li a.result-title").first().getAttribute("href").catch(() => null);
+  if (!first || !first.endsWith(`/articles/${slug}/`)) fail(label, `searching "${word}" lists ${first} first, not the article ${slug}`);
+  const mark = await page.locator("#search-results li").first().locator("p mark").first().textContent().catch(() => null);
+  if (!mark || mark.toLowerCase() !== word) fail(label, `the excerpt does not mark "${word}" (found ${mark})`);
+}
+
+/** Ticking a filter, from the keyboard, narrows the results to the count shown beside it. */
+async function filterNarrows(page, label, q) {
+  await query(page, q);
+  const before = await announced(page);
+  const boxes = page.locator("#search-filters fieldset input[type=checkbox]");
+  const n = await boxes.count();
+  let pick = -1, expected = 0;
+  for (let i = 0; i < n && pick < 0; i++) {
+    const count = Number(((await boxes.nth(i).locator("xpath=..").locator(".filter-count").textContent()) || "").replace(/\D/g, ""));
+    if (count > 0 && count < before) { pick = i; expected = count; }
+  }
+  if (pick < 0) { fail(label, `no filter would narrow the ${before} results for "${q}"`); return; }
+  const id = await boxes.nth(pick).getAttribute("id");
+  await boxes.nth(pick).focus();
+  await page.keyboard.press("Space");
+  await page.waitForFunction(() => /filtered/.test(document.getElementById("search-status").textContent || ""), null, { timeout: 10000 }).catch(() => {});
+  const after = await announced(page);
+  if (!(after < before)) fail(label, `filter ${id} did not narrow the results (${before} -> ${after})`);
+  if (after !== expected) fail(label, `filter ${id} said ${expected} but ${after} results are listed`);
+  const kept = await page.evaluate((id) => document.activeElement && document.activeElement.id === id && document.activeElement.checked, id);
+  if (!kept) fail(label, `focus left the filter ${id} after ticking it`);
+  console.log(`${label}: "${q}" ${before} results, filter ${id} -> ${after}`);
+}
+
 let audited = 0;
 for (const site of sites) {
   const root = `${server}/${site}/`;
@@ -158,6 +212,26 @@ for (const site of sites) {
   const text = await p2.locator("main").innerText();
   if (!/needs JavaScript/.test(text)) fail(`${site}/search without JS`, "no message about JavaScript");
   await nojs.close();
+}
+
+// The planted site: a generated corpus with one unique word planted in one article's body.
+if (args.planted) {
+  const [site, word, slug] = args.planted.split(":");
+  const url = `${server}/${site}/search/`;
+  for (const scheme of ["light", "dark"]) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
+    const label = `${site}/search (${scheme})`;
+    const page = await open(context, url, label);
+    await plantedFirst(page, label, word, slug);
+    await filterNarrows(page, label, "cloud");
+    await axe(page, label);
+    audited++;
+    for (const width of [390, 1280]) {
+      await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
+      await page.screenshot({ path: join(shots, `${site}-search-filtered-${width}-${scheme}.png`), fullPage: true });
+    }
+    await context.close();
+  }
 }
 
 await browser.close();

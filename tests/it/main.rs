@@ -13,6 +13,7 @@ mod publish;
 mod reader;
 mod rebuild;
 mod safety;
+mod search;
 mod serve;
 mod support;
 mod text;
