@@ -226,6 +226,8 @@ pub struct Article {
     pub slug: String,
     pub title: String,
     pub date: PubDate,
+    /// When it last changed in substance (front matter `updated`, never before `date`).
+    pub updated: Option<PubDate>,
     pub summary: Option<String>,
     pub companies: Vec<EntityId>,
     pub models: Vec<EntityId>,
@@ -236,6 +238,13 @@ pub struct Article {
     pub extra: Extra,
     /// The Markdown body; shared so a kept site can tell an unchanged body by pointer.
     pub body: Arc<str>,
+}
+
+impl Article {
+    /// When it last changed: `updated` when given, else `date`.
+    pub fn last_changed(&self) -> PubDate {
+        self.updated.unwrap_or(self.date)
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -17,6 +17,8 @@ pub(super) struct SiteCtx<'a> {
     /// The path part of base_url (`/` or `/briefing/`); every internal link starts with it.
     pub base_path: &'a str,
     pub language: &'a str,
+    /// `og:locale`: the language as `language_TERRITORY` (`en` -> `en_US`, `en-GB` -> `en_GB`).
+    pub locale: String,
     pub author: Option<&'a str>,
     pub feed_url: String,
     pub stylesheet_url: String,
@@ -27,6 +29,10 @@ pub(super) struct SiteCtx<'a> {
     /// True in a preview build (`--drafts`): pages carry `noindex`.
     pub preview: bool,
     pub nav: Vec<NavItem>,
+    /// The about page, when the site has one (`content/pages/about.md`): the footer links it.
+    pub about_url: Option<String>,
+    /// The footer's copyright year: the newest article's, or the build's when there is none.
+    pub copyright_year: i32,
     pub extra: &'a BTreeMap<String, serde_json::Value>,
 }
 
@@ -57,6 +63,10 @@ pub(crate) struct ArticleCard<'a> {
     /// `25 September 2023`
     pub date_display: String,
     pub date_rfc3339: String,
+    /// Front matter `updated`, when given: `2023-10-02`, `2 October 2023` and RFC 3339.
+    pub updated: Option<String>,
+    pub updated_display: Option<String>,
+    pub updated_rfc3339: Option<String>,
     pub summary: &'a str,
     pub authors: &'a [String],
     pub status: Status,
@@ -119,6 +129,8 @@ pub(super) struct ModelCard<'a> {
     pub released_display: Option<String>,
     pub modalities: &'a [String],
     pub domain: Option<&'a str>,
+    /// The domain as readers see it: `customer-service` -> `Customer service`.
+    pub domain_display: Option<String>,
     pub article_count: usize,
 }
 
@@ -238,6 +250,9 @@ pub(super) fn article_card<'a>(
         date: a.article.date.iso_date(),
         date_display: a.article.date.display(),
         date_rfc3339: a.article.date.rfc3339(),
+        updated: a.article.updated.map(|d| d.iso_date()),
+        updated_display: a.article.updated.map(|d| d.display()),
+        updated_rfc3339: a.article.updated.map(|d| d.rfc3339()),
         summary: a.summary(),
         authors: &a.article.authors,
         status: a.article.status,
@@ -264,7 +279,7 @@ pub(super) fn feed_entry<'a>(
         title: &a.article.title,
         permalink: card.permalink.clone(),
         published: card.date_rfc3339.clone(),
-        updated: card.date_rfc3339.clone(),
+        updated: a.article.last_changed().rfc3339(),
         summary: a.summary(),
         content: &a.body.html,
         authors: &a.article.authors,

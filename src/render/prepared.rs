@@ -6,6 +6,7 @@ use super::context::*;
 use super::theme;
 use crate::link::{ArticleNode, SiteGraph};
 use crate::model::display_path;
+use chrono::Datelike;
 use rayon::prelude::*;
 use std::sync::OnceLock;
 
@@ -169,6 +170,7 @@ fn site_ctx(graph: &SiteGraph) -> SiteCtx<'_> {
         base_url: &base.url,
         base_path: &base.path,
         language: &graph.config.language,
+        locale: super::meta::og_locale(&graph.config.language),
         author: graph.config.author.as_deref(),
         feed_url: base.link("feed.xml"),
         stylesheet_url: base.link(theme::STYLESHEET),
@@ -176,6 +178,17 @@ fn site_ctx(graph: &SiteGraph) -> SiteCtx<'_> {
         search_url: base.link("search/"),
         preview,
         nav: nav(graph),
+        about_url: graph
+            .pages
+            .iter()
+            .find(|p| p.page.slug == "about")
+            .map(|p| base.link(&p.url)),
+        copyright_year: graph
+            .articles
+            .first()
+            .map_or(graph.selection.today.year(), |a| {
+                a.article.date.date().year()
+            }),
         extra: &graph.config.extra,
     }
 }
@@ -252,6 +265,11 @@ fn model_cards<'g>(graph: &'g SiteGraph, companies: &[EntityLink<'g>]) -> Vec<Mo
             released_display: m.model.released.map(|d| d.display()),
             modalities: &m.model.modalities,
             domain: m.model.domain.as_deref(),
+            domain_display: m
+                .model
+                .domain
+                .as_deref()
+                .map(|d| crate::text::capitalize(&d.replace(['-', '_'], " "))),
             article_count: m.articles.len(),
         })
         .collect()
