@@ -380,6 +380,11 @@ pub struct SiteConfig {
     /// Entries in the Atom feed.
     #[serde(default = "default_feed_limit")]
     pub feed_limit: usize,
+    /// The host name feed entry ids are minted under (`tag:<feed_id>,<date>:articles/<slug>`);
+    /// by default `base_url`'s host. Set it to the old host before moving the site to another
+    /// domain, and readers' feed readers keep every entry they have seen.
+    #[serde(default)]
+    pub feed_id: Option<String>,
     #[serde(default)]
     pub markdown: MarkdownConfig,
     /// Entity names in article bodies and profiles become links to their pages.

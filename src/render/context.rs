@@ -200,6 +200,8 @@ pub(super) struct YearGroup<'a> {
 
 #[derive(Serialize)]
 pub(super) struct FeedEntry<'a> {
+    /// `tag:example.github.io,2023-09-25:articles/x`: the same wherever the site is served.
+    pub id: String,
     pub title: &'a str,
     pub permalink: String,
     pub published: String,
@@ -274,8 +276,15 @@ pub(super) fn feed_entry<'a>(
     a: &'a ArticleNode,
     card: &ArticleCard<'a>,
     themes: &[EntityLink<'a>],
+    authority: &str,
 ) -> FeedEntry<'a> {
     FeedEntry {
+        id: format!(
+            "tag:{},{}:articles/{}",
+            authority,
+            a.article.date.iso_date(),
+            a.article.slug
+        ),
         title: &a.article.title,
         permalink: card.permalink.clone(),
         published: card.date_rfc3339.clone(),
@@ -285,6 +294,18 @@ pub(super) fn feed_entry<'a>(
         authors: &a.article.authors,
         categories: a.themes.iter().map(|&i| themes[i].name).collect(),
     }
+}
+
+/// The host feed entry ids are minted under: site.yaml's `feed_id`, else `base_url`'s host
+/// (without a port, which a `tag:` URI may not carry).
+pub(super) fn feed_authority(feed_id: Option<&str>, base_url: &str) -> String {
+    if let Some(id) = feed_id {
+        return id.trim().to_ascii_lowercase();
+    }
+    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    host.split(':').next().unwrap_or(host).to_ascii_lowercase()
 }
 
 pub(super) fn paginator(current: usize, total: usize, url: impl Fn(usize) -> String) -> Paginator {
@@ -342,6 +363,18 @@ mod tests {
         let p = paginator(5, 5, |n| format!("/p{n}"));
         assert_eq!(p.next, None);
         assert_eq!(p.pages.len(), 3);
+    }
+
+    #[test]
+    fn feed_ids_come_from_feed_id_else_the_base_url_host() {
+        assert_eq!(
+            feed_authority(None, "https://Org.github.io:8443/briefing/"),
+            "org.github.io"
+        );
+        assert_eq!(
+            feed_authority(Some("old.example.org"), "https://new.example.com/"),
+            "old.example.org"
+        );
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub(crate) struct Prepared<'g> {
     pub(super) model_cards: Vec<ModelCard<'g>>,
     pub(super) theme_cards: Vec<ThemeCard<'g>>,
     pub(super) per_page: usize,
+    /// The host feed entry ids are minted under (`feed_authority`).
+    pub(super) feed_authority: String,
     pub(super) home_pages: usize,
 }
 
@@ -63,6 +65,7 @@ impl<'g> Prepared<'g> {
             model_links,
             theme_links,
             per_page,
+            feed_authority: feed_authority(graph.config.feed_id.as_deref(), &graph.base.url),
             home_pages: graph.articles.len().div_ceil(per_page).max(1),
         }
     }

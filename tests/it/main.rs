@@ -6,6 +6,7 @@
 mod build;
 mod check;
 mod import;
+mod metadata;
 mod pages;
 mod publish;
 mod reader;
