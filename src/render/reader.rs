@@ -89,7 +89,7 @@ pub(super) fn insert_entity_extras(ctx: &mut Context, p: &Prepared<'_>, kind: Ki
 }
 
 /// The entities `articles` are filed under, by how many of them each is, leaving out entity `i`
-/// of `kind` itself.
+/// of `kind` itself and what its facts already name (a model's company, a company's models).
 fn related_entities<'g>(
     p: &Prepared<'g>,
     articles: &[usize],
@@ -97,11 +97,17 @@ fn related_entities<'g>(
     i: usize,
 ) -> RelatedEntities<'g> {
     let graph = p.graph;
+    let mut shown = vec![(kind, i)];
+    match kind {
+        Kind::Model => shown.push((Kind::Company, graph.models[i].company)),
+        Kind::Company => shown.extend(graph.companies[i].models.iter().map(|&m| (Kind::Model, m))),
+        _ => {}
+    }
     let rank = |of: Kind, pick: &dyn Fn(usize) -> &'g [usize], links: &[EntityLink<'g>]| {
         let mut counts: rustc_hash::FxHashMap<usize, usize> = Default::default();
         for &a in articles {
             for &e in pick(a) {
-                if !(of == kind && e == i) {
+                if !shown.contains(&(of, e)) {
                     *counts.entry(e).or_default() += 1;
                 }
             }

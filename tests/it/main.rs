@@ -6,6 +6,7 @@
 mod build;
 mod check;
 mod import;
+mod layout;
 mod metadata;
 mod pages;
 mod publish;
