@@ -53,6 +53,11 @@ fn entity_pages_have_a_facts_panel_with_related_entities_but_not_what_the_facts_
         "its company is a fact, not a related entity: {related}"
     );
     let company = site.read("companies/huawei-cloud/index.html");
+    let footer = between(&company, r#"<footer class="site-footer">"#, "</footer>");
+    assert!(
+        footer.contains(r#"<a href="/companies/huawei-cloud/feed.xml" type="application/atom+xml">Huawei Cloud feed</a>"#),
+        "the footer offers the entity's own feed: {footer}"
+    );
     let panel = between(&company, r#"<aside class="facts-panel""#, "</aside>");
     assert!(panel.contains("<dt>Models</dt>") && panel.contains("Pangu Medical Model"));
     let related = between(panel, "Often covered with", "</aside>");
