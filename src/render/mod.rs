@@ -8,15 +8,19 @@
 //! - `pages`: the page kinds and the list of them
 //! - `run`: rendering pages in parallel under the watchdog
 //! - `incremental`: `serve`'s fingerprints and partial re-render
+//! - `meta`: Open Graph, `article:*` and JSON-LD metadata; the share image's place
+//! - `share`: the site card, the default share image
 //! - `reader`: related reading, charts and backlinks on entity pages
 //! - `theme`: the embedded theme files
 
 mod context;
 mod incremental;
+mod meta;
 mod pages;
 mod prepared;
 mod reader;
 mod run;
+mod share;
 mod templates;
 pub(crate) mod theme;
 
@@ -119,7 +123,7 @@ pub(crate) fn page_limit(graph: &SiteGraph) -> usize {
 }
 
 /// The files beside the pages but the search index (which follows the content): the theme's
-/// static files and what GitHub Pages reads. `.nojekyll`
+/// static files, the site card (which follows the title only) and what GitHub Pages reads. `.nojekyll`
 /// makes Pages serve the output as it is instead of running Jekyll over it; `CNAME` carries the
 /// custom domain, except in a preview build (`--drafts`): pushed anywhere, a preview must never
 /// claim the real site's domain.
@@ -129,6 +133,7 @@ fn fixed_files(graph: &SiteGraph) -> Vec<(&'static str, Vec<u8>)> {
         .map(|(rel, text)| (*rel, text.as_bytes().to_vec()))
         .collect();
     files.push((".nojekyll", Vec::new()));
+    files.push((meta::SHARE_IMAGE, share::site_card(&graph.config.title)));
     if let Some(cname) = graph
         .config
         .cname

@@ -8,6 +8,8 @@ mod check;
 mod content;
 mod editor;
 mod import;
+mod layout;
+mod metadata;
 mod pages;
 mod publish;
 mod reader;
