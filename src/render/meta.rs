@@ -47,12 +47,12 @@ impl PageMeta {
         let c = &p.graph.config;
         PageMeta {
             og_type: "website",
-            title: title.to_string(),
-            description: c.description.clone().unwrap_or_else(|| c.title.clone()),
+            title: prose(title),
+            description: prose(c.description.as_deref().unwrap_or(&c.title)),
             image: p.graph.base.permalink(SHARE_IMAGE),
             image_width: SHARE_WIDTH,
             image_height: SHARE_HEIGHT,
-            image_alt: c.title.clone(),
+            image_alt: prose(&c.title),
             article: None,
             json_ld: Vec::new(),
         }
@@ -61,10 +61,16 @@ impl PageMeta {
     /// With this description, when there is one.
     pub(super) fn describe(mut self, description: Option<&str>) -> Self {
         if let Some(d) = description.filter(|d| !d.trim().is_empty()) {
-            self.description = d.to_string();
+            self.description = prose(d);
         }
         self
     }
+}
+
+/// Text a reader reads in a share preview, with the same punctuation as the page (`Prose`).
+/// Structured data keeps the text as written.
+fn prose(text: &str) -> String {
+    crate::text::smarten(text, &mut None)
 }
 
 /// `og:locale` from the site's language: `en-GB` -> `en_GB`; a bare language gets its usual
@@ -91,8 +97,9 @@ pub(super) fn og_locale(language: &str) -> String {
 /// `</script>` or `<!--` in a title can end or change the element, no markup shows in the page's
 /// source, and the text still parses to the same value.
 pub(super) fn script_json(v: &Value) -> String {
-    serde_json::to_string(v)
-        .expect("a JSON value serialises")
+    // Printed `safe`, so Tera's escaper never sees it: drop control characters here, as it would.
+    let json = serde_json::to_string(v).expect("a JSON value serialises");
+    crate::text::clean_controls(&json)
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
@@ -112,7 +119,7 @@ fn things(kind: &str, list: &[EntityLink<'_>], p: &Prepared<'_>) -> Vec<Value> {
     list.iter()
         .map(|e| {
             let url = absolute(p, &e.url).unwrap_or_else(|| e.url.clone());
-            json!({ "@type": kind, "name": e.name, "url": url })
+            json!({ "@type": kind, "name": e.name.0, "url": url })
         })
         .collect()
 }
@@ -137,8 +144,8 @@ pub(super) fn news_article(p: &Prepared<'_>, card: &ArticleCard<'_>, modified: &
     let mut v = json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": card.title,
-        "description": card.summary,
+        "headline": card.title.0,
+        "description": card.summary.0,
         "datePublished": card.date_rfc3339,
         "dateModified": modified,
         "url": card.permalink,
