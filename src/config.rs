@@ -1,4 +1,4 @@
-//! site.yaml: its text read into `SiteConfig` and checked (the guard, unknown keys, `cname`,
+//! site.yaml: its text read into `SiteConfig` and checked (the guard, unknown keys, `cname`, `feed_id`,
 //! `base_url`), every problem a diagnostic at its line. Reads no file itself; knows no page.
 
 use crate::error::{Diagnostic, Diagnostics};
@@ -56,6 +56,15 @@ pub(crate) fn parse_config(
                 Diagnostic::error(path, format!("cname: {msg}"))
                     .at_opt(line, None)
                     .hint("cname is the custom domain alone, e.g. `cname: briefing.example.org`; leave it out for a github.io address"),
+            );
+        }
+    }
+    if let Some(id) = &config.feed_id {
+        if let Err(msg) = crate::url::check_host_name(id.trim()) {
+            diags.push(
+                Diagnostic::error(path, format!("feed_id: {msg}"))
+                    .at_opt(top_level_key_line(text, "feed_id"), None)
+                    .hint("feed_id is the host name feed entry ids were first minted under, e.g. `feed_id: example.github.io`"),
             );
         }
     }

@@ -12,8 +12,8 @@ pub use crate::images::{
 };
 /// Largest content file, template or static file a build reads (bytes).
 pub use crate::load::MAX_FILE_BYTES;
-/// The search index: terms kept per article, and its size budget per article (bytes).
-pub use crate::search::{BUDGET_BYTES_PER_ARTICLE, TERMS_PER_ARTICLE};
+/// The search index: the size at which a chunk of postings is cut (bytes of JSON).
+pub use crate::search::CHUNK_BYTES;
 pub use crate::serve::http::request::{MAX_HEAD, MAX_HEADERS, MAX_REQUEST_LINE};
 /// `serve`: connections at once (more get 503), live-reload streams, request sizes.
 pub use crate::serve::http::{MAX_CONNECTIONS, MAX_EVENT_STREAMS};

@@ -282,6 +282,8 @@ pub struct Article {
     pub slug: String,
     pub title: String,
     pub date: PubDate,
+    /// When it last changed in substance (front matter `updated`, never before `date`).
+    pub updated: Option<PubDate>,
     pub summary: Option<String>,
     pub companies: Vec<EntityId>,
     pub models: Vec<EntityId>,
@@ -294,6 +296,13 @@ pub struct Article {
     pub extra: Extra,
     /// The Markdown body; shared so a kept site can tell an unchanged body by pointer.
     pub body: Arc<str>,
+}
+
+impl Article {
+    /// When it last changed: `updated` when given, else `date`.
+    pub fn last_changed(&self) -> PubDate {
+        self.updated.unwrap_or(self.date)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -435,6 +444,11 @@ pub struct SiteConfig {
     /// Entries in the Atom feed.
     #[serde(default = "default_feed_limit")]
     pub feed_limit: usize,
+    /// The host name feed entry ids are minted under (`tag:<feed_id>,<date>:articles/<slug>`);
+    /// by default `base_url`'s host. Set it to the old host before moving the site to another
+    /// domain, and readers' feed readers keep every entry they have seen.
+    #[serde(default)]
+    pub feed_id: Option<String>,
     #[serde(default)]
     pub markdown: MarkdownConfig,
     /// Entity names in article bodies and profiles become links to their pages.

@@ -58,6 +58,7 @@ fn nonblank(s: Option<String>) -> Option<String> {
 const ARTICLE_KEYS: &[&str] = &[
     "title",
     "date",
+    "updated",
     "summary",
     "companies",
     "models",
@@ -74,6 +75,8 @@ const ARTICLE_KEYS: &[&str] = &[
 struct ArticleFm {
     title: String,
     date: PubDate,
+    #[serde(default)]
+    updated: Option<PubDate>,
     #[serde(default)]
     summary: Option<String>,
     #[serde(default)]
@@ -122,6 +125,13 @@ fn article(
         _ => Status::Published,
     };
     fm.blank("title", &a.title, errors);
+    if a.updated.is_some_and(|u| u < a.date) {
+        errors.push(fm.error_at_key(
+            "updated",
+            "`updated` is before `date`: an article cannot change before it is published",
+            "give the date of the last real change, on or after `date`, or remove `updated`",
+        ));
+    }
     let companies = fm.entity_ids("companies", a.companies, errors);
     let models = fm.entity_ids("models", a.models, errors);
     let themes = fm.entity_ids("themes", a.themes, errors);
@@ -130,6 +140,7 @@ fn article(
         slug,
         title: a.title,
         date: a.date,
+        updated: a.updated,
         summary: nonblank(a.summary),
         companies,
         models,

@@ -29,6 +29,8 @@ pub(super) struct SiteCtx<'a> {
     /// The path part of base_url (`/` or `/briefing/`); every internal link starts with it.
     pub base_path: &'a str,
     pub language: &'a str,
+    /// `og:locale`: the language as `language_TERRITORY` (`en` -> `en_US`, `en-GB` -> `en_GB`).
+    pub locale: String,
     pub author: Option<&'a str>,
     pub feed_url: String,
     pub stylesheet_url: String,
@@ -39,6 +41,10 @@ pub(super) struct SiteCtx<'a> {
     /// True in a preview build (`--drafts`): pages carry `noindex`.
     pub preview: bool,
     pub nav: Vec<NavItem>,
+    /// The about page, when the site has one (`content/pages/about.md`): the footer links it.
+    pub about_url: Option<String>,
+    /// The footer's copyright year: the newest article's, or the build's when there is none.
+    pub copyright_year: i32,
     pub extra: &'a BTreeMap<String, serde_json::Value>,
 }
 
@@ -69,6 +75,10 @@ pub(crate) struct ArticleCard<'a> {
     /// `25 September 2023`
     pub date_display: String,
     pub date_rfc3339: String,
+    /// Front matter `updated`, when given: `2023-10-02`, `2 October 2023` and RFC 3339.
+    pub updated: Option<String>,
+    pub updated_display: Option<String>,
+    pub updated_rfc3339: Option<String>,
     pub summary: Prose<'a>,
     pub authors: &'a [String],
     pub status: Status,
@@ -135,6 +145,8 @@ pub(super) struct ModelCard<'a> {
     pub released_display: Option<String>,
     pub modalities: &'a [String],
     pub domain: Option<&'a str>,
+    /// The domain as readers see it: `customer-service` -> `Customer service`.
+    pub domain_display: Option<String>,
     pub article_count: usize,
 }
 
@@ -208,6 +220,8 @@ pub(super) struct YearGroup<'a> {
 
 #[derive(Serialize)]
 pub(super) struct FeedEntry<'a> {
+    /// `tag:example.github.io,2023-09-25:articles/x`: the same wherever the site is served.
+    pub id: String,
     pub title: Prose<'a>,
     pub permalink: String,
     pub published: String,
@@ -260,6 +274,9 @@ pub(super) fn article_card<'a>(
         date: a.article.date.iso_date(),
         date_display: a.article.date.display(),
         date_rfc3339: a.article.date.rfc3339(),
+        updated: a.article.updated.map(|d| d.iso_date()),
+        updated_display: a.article.updated.map(|d| d.display()),
+        updated_rfc3339: a.article.updated.map(|d| d.rfc3339()),
         summary: Prose(a.summary()),
         authors: &a.article.authors,
         status: a.article.status,
@@ -281,12 +298,19 @@ pub(super) fn feed_entry<'a>(
     a: &'a ArticleNode,
     card: &ArticleCard<'a>,
     themes: &[EntityLink<'a>],
+    authority: &str,
 ) -> FeedEntry<'a> {
     FeedEntry {
+        id: format!(
+            "tag:{},{}:articles/{}",
+            authority,
+            a.article.date.iso_date(),
+            a.article.slug
+        ),
         title: Prose(&a.article.title),
         permalink: card.permalink.clone(),
         published: card.date_rfc3339.clone(),
-        updated: card.date_rfc3339.clone(),
+        updated: a.article.last_changed().rfc3339(),
         summary: Prose(a.summary()),
         content: if a.body.html.contains("href=\"#") {
             a.body
@@ -299,6 +323,18 @@ pub(super) fn feed_entry<'a>(
         authors: &a.article.authors,
         categories: a.themes.iter().map(|&i| themes[i].name).collect(),
     }
+}
+
+/// The host feed entry ids are minted under: site.yaml's `feed_id`, else `base_url`'s host
+/// (without a port, which a `tag:` URI may not carry).
+pub(super) fn feed_authority(feed_id: Option<&str>, base_url: &str) -> String {
+    if let Some(id) = feed_id {
+        return id.trim().to_ascii_lowercase();
+    }
+    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    host.split(':').next().unwrap_or(host).to_ascii_lowercase()
 }
 
 pub(super) fn paginator(current: usize, total: usize, url: impl Fn(usize) -> String) -> Paginator {
@@ -369,6 +405,18 @@ mod tests {
         let p = paginator(5, 5, |n| format!("/p{n}"));
         assert_eq!(p.next, None);
         assert_eq!(p.pages.len(), 3);
+    }
+
+    #[test]
+    fn feed_ids_come_from_feed_id_else_the_base_url_host() {
+        assert_eq!(
+            feed_authority(None, "https://Org.github.io:8443/briefing/"),
+            "org.github.io"
+        );
+        assert_eq!(
+            feed_authority(Some("old.example.org"), "https://new.example.com/"),
+            "old.example.org"
+        );
     }
 
     #[test]

@@ -86,11 +86,19 @@ pub(crate) fn render_changed(
         fingerprints.insert(rel.to_string(), 0);
     }
     let index_due = !changed.is_empty() || previous.get(SEARCH_INDEX).is_none_or(|&fp| fp == DUE);
-    let fp = write_search_index(prepared, sink, index_due && complete, stop)?;
-    fingerprints.insert(
-        SEARCH_INDEX.to_string(),
-        if index_due && !fp { DUE } else { 0 },
-    );
+    match write_search_index(prepared, sink, index_due && complete, stop)? {
+        Some(paths) => fingerprints.extend(paths.into_iter().map(|p| (p, 0))),
+        None => {
+            // Not written now: the files of the last index stay, the manifest marked when due.
+            fingerprints.extend(
+                previous
+                    .iter()
+                    .filter(|(p, _)| crate::search::is_index_file(p))
+                    .map(|(p, &fp)| (p.clone(), fp)),
+            );
+            fingerprints.insert(SEARCH_INDEX.to_string(), if index_due { DUE } else { 0 });
+        }
+    }
     Ok(Rendition {
         fingerprints,
         changed,
@@ -99,23 +107,25 @@ pub(crate) fn render_changed(
 
 /// The search index follows every article's text; it is written after the pages, which the
 /// readers of an edited page are waiting for, and left for the next call (marked due) when a
-/// save is waiting. Returns whether it was written.
+/// save is waiting. Returns the paths written, if it was.
 fn write_search_index(
     prepared: &Prepared<'_>,
     sink: &dyn Sink,
     due: bool,
     stop: &(dyn Fn() -> bool + Sync),
-) -> Result<bool, BuildError> {
-    let index = due
-        .then(|| crate::search::index_json_until(prepared.graph, stop))
-        .flatten();
-    match index {
-        Some(index) => {
-            sink.put(SEARCH_INDEX, index.as_bytes())?;
-            Ok(true)
-        }
-        None => Ok(false),
+) -> Result<Option<Vec<String>>, BuildError> {
+    let Some(files) = due
+        .then(|| crate::search::index_files_until(prepared.graph, stop))
+        .flatten()
+    else {
+        return Ok(None);
+    };
+    let mut paths = Vec::with_capacity(files.len());
+    for (rel, bytes) in files {
+        sink.put(&rel, &bytes)?;
+        paths.push(rel);
     }
+    Ok(Some(paths))
 }
 
 /// Each job's output path and fingerprint: the site context, the template and what the page's

@@ -8,15 +8,19 @@
 //! - `pages`: the page kinds and the list of them
 //! - `run`: rendering pages in parallel under the watchdog
 //! - `incremental`: `serve`'s fingerprints and partial re-render
+//! - `meta`: Open Graph, `article:*` and JSON-LD metadata; the share image's place
+//! - `share`: the site card, the default share image
 //! - `reader`: related reading, charts and backlinks on entity pages
 //! - `theme`: the embedded theme files
 
 mod context;
 mod incremental;
+mod meta;
 mod pages;
 mod prepared;
 mod reader;
 mod run;
+mod share;
 mod templates;
 pub(crate) mod theme;
 
@@ -87,9 +91,13 @@ pub(crate) fn render_site_watched(
     let jobs = prepared.jobs();
     let jobs: Vec<&dyn PageKind> = jobs.iter().map(|j| j.as_ref()).collect();
     let mut written = run::render_jobs(&prepared, &jobs, tera, sink, watch, &|| false)?;
-    for (rel, bytes) in site_files(graph) {
+    for (rel, bytes) in fixed_files(graph) {
         sink.put(rel, &bytes)?;
         written.push(rel.to_string());
+    }
+    for (rel, bytes) in crate::search::index_files(graph) {
+        sink.put(&rel, &bytes)?;
+        written.push(rel);
     }
     Ok(written)
 }
@@ -114,15 +122,8 @@ pub(crate) fn page_limit(graph: &SiteGraph) -> usize {
     64 * 1024 * 1024 + bodies.saturating_mul(4)
 }
 
-/// The files beside the pages: the theme's static files, the search index, and what GitHub Pages
-/// reads.
-fn site_files(graph: &SiteGraph) -> Vec<(&'static str, Vec<u8>)> {
-    let mut files = fixed_files(graph);
-    files.push((SEARCH_INDEX, crate::search::index_json(graph).into_bytes()));
-    files
-}
-
-/// `site_files` but the search index, which is the one that follows the content. `.nojekyll`
+/// The files beside the pages but the search index (which follows the content): the theme's
+/// static files, the site card (which follows the title only) and what GitHub Pages reads. `.nojekyll`
 /// makes Pages serve the output as it is instead of running Jekyll over it; `CNAME` carries the
 /// custom domain, except in a preview build (`--drafts`): pushed anywhere, a preview must never
 /// claim the real site's domain.
@@ -132,6 +133,7 @@ fn fixed_files(graph: &SiteGraph) -> Vec<(&'static str, Vec<u8>)> {
         .map(|(rel, text)| (*rel, text.as_bytes().to_vec()))
         .collect();
     files.push((".nojekyll", Vec::new()));
+    files.push((meta::SHARE_IMAGE, share::site_card(&graph.config.title)));
     if let Some(cname) = graph
         .config
         .cname

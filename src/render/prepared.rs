@@ -6,6 +6,7 @@ use super::context::*;
 use super::theme;
 use crate::link::{ArticleNode, SiteGraph};
 use crate::model::display_path;
+use chrono::Datelike;
 use rayon::prelude::*;
 use std::sync::OnceLock;
 
@@ -23,6 +24,8 @@ pub(crate) struct Prepared<'g> {
     pub(super) model_cards: Vec<ModelCard<'g>>,
     pub(super) theme_cards: Vec<ThemeCard<'g>>,
     pub(super) per_page: usize,
+    /// The host feed entry ids are minted under (`feed_authority`).
+    pub(super) feed_authority: String,
     pub(super) home_pages: usize,
 }
 
@@ -62,6 +65,7 @@ impl<'g> Prepared<'g> {
             model_links,
             theme_links,
             per_page,
+            feed_authority: feed_authority(graph.config.feed_id.as_deref(), &graph.base.url),
             home_pages: graph.articles.len().div_ceil(per_page).max(1),
         }
     }
@@ -160,6 +164,7 @@ fn site_ctx(graph: &SiteGraph) -> SiteCtx<'_> {
         base_url: &base.url,
         base_path: &base.path,
         language: &graph.config.language,
+        locale: super::meta::og_locale(&graph.config.language),
         author: graph.config.author.as_deref(),
         feed_url: base.link("feed.xml"),
         stylesheet_url: base.link(theme::STYLESHEET),
@@ -167,6 +172,19 @@ fn site_ctx(graph: &SiteGraph) -> SiteCtx<'_> {
         search_url: base.link("search/"),
         preview,
         nav: nav(graph),
+        about_url: graph
+            .pages
+            .iter()
+            .find(|p| p.page.slug == "about")
+            .map(|p| base.link(&p.url)),
+        copyright_year: graph.articles.first().map_or(
+            graph
+                .selection
+                .now
+                .with_timezone(&graph.selection.zone)
+                .year(),
+            |a| a.article.date.date().year(),
+        ),
         extra: &graph.config.extra,
     }
 }
@@ -243,6 +261,11 @@ fn model_cards<'g>(graph: &'g SiteGraph, companies: &[EntityLink<'g>]) -> Vec<Mo
             released_display: m.model.released.map(|d| d.display()),
             modalities: &m.model.modalities,
             domain: m.model.domain.as_deref(),
+            domain_display: m
+                .model
+                .domain
+                .as_deref()
+                .map(|d| crate::text::capitalize(&d.replace(['-', '_'], " "))),
             article_count: m.articles.len(),
         })
         .collect()

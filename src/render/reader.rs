@@ -2,7 +2,7 @@
 //! feeds and the search page. Builds typed context for templates from the linked site; like the rest
 //! of render it hands bytes to the `Sink` and never opens an output file itself.
 
-use super::context::ArticleCard;
+use super::context::{ArticleCard, EntityLink};
 use super::Prepared;
 use crate::chart::{self, DatedPoint, DotRow, Labels};
 use crate::link::SiteGraph;
@@ -11,7 +11,7 @@ use serde::Serialize;
 use tera::Context;
 
 /// Where the search index is written.
-pub(crate) const SEARCH_INDEX: &str = "search/index.json";
+pub(crate) const SEARCH_INDEX: &str = crate::search::MANIFEST;
 
 /// How many companies the models-index chart draws; the table under it lists every model.
 pub(super) const CHART_MAX_COMPANIES: usize = 12;
@@ -41,7 +41,21 @@ pub(super) struct EntityExtras<'a> {
     /// Articles that name the entity in their text only; newest first.
     pub also_mentioned: Vec<&'a ArticleCard<'a>>,
     pub charts: Vec<ChartCtx>,
+    /// The companies, models and themes its articles are most often filed under besides itself,
+    /// for the facts panel.
+    pub related: RelatedEntities<'a>,
 }
+
+/// Entities that share an entity's articles, most shared first (at most `RELATED_MAX` each).
+#[derive(Serialize)]
+pub(super) struct RelatedEntities<'a> {
+    pub companies: Vec<EntityLink<'a>>,
+    pub models: Vec<EntityLink<'a>>,
+    pub themes: Vec<EntityLink<'a>>,
+}
+
+/// How many related entities of each kind the facts panel lists.
+const RELATED_MAX: usize = 8;
 
 /// Adds `extras` to a company, model or theme page's context.
 pub(super) fn insert_entity_extras(ctx: &mut Context, p: &Prepared<'_>, kind: Kind, i: usize) {
@@ -49,8 +63,8 @@ pub(super) fn insert_entity_extras(ctx: &mut Context, p: &Prepared<'_>, kind: Ki
     let EntityRef {
         name,
         url,
+        articles,
         mentioned_in,
-        ..
     } = entity(graph, kind, i);
     let charts = match kind {
         Kind::Company => company_charts(graph, i),
@@ -69,8 +83,55 @@ pub(super) fn insert_entity_extras(ctx: &mut Context, p: &Prepared<'_>, kind: Ki
         },
         also_mentioned: mentioned_in.iter().map(|&a| p.card(a)).collect(),
         charts,
+        related: related_entities(p, articles, kind, i),
     };
     ctx.insert("extras", &extras);
+}
+
+/// The entities `articles` are filed under, by how many of them each is, leaving out entity `i`
+/// of `kind` itself and what its facts already name (a model's company, a company's models).
+fn related_entities<'g>(
+    p: &Prepared<'g>,
+    articles: &[usize],
+    kind: Kind,
+    i: usize,
+) -> RelatedEntities<'g> {
+    let graph = p.graph;
+    let mut shown = vec![(kind, i)];
+    match kind {
+        Kind::Model => shown.push((Kind::Company, graph.models[i].company)),
+        Kind::Company => shown.extend(graph.companies[i].models.iter().map(|&m| (Kind::Model, m))),
+        _ => {}
+    }
+    let rank = |of: Kind, pick: &dyn Fn(usize) -> &'g [usize], links: &[EntityLink<'g>]| {
+        let mut counts: rustc_hash::FxHashMap<usize, usize> = Default::default();
+        for &a in articles {
+            for &e in pick(a) {
+                if !shown.contains(&(of, e)) {
+                    *counts.entry(e).or_default() += 1;
+                }
+            }
+        }
+        let mut ranked: Vec<(usize, usize)> = counts.into_iter().collect();
+        ranked.sort_by(|x, y| {
+            y.1.cmp(&x.1)
+                .then_with(|| links[x.0].name.0.cmp(links[y.0].name.0))
+        });
+        ranked
+            .into_iter()
+            .take(RELATED_MAX)
+            .map(|(e, _)| links[e].clone())
+            .collect::<Vec<_>>()
+    };
+    RelatedEntities {
+        companies: rank(
+            Kind::Company,
+            &|a| &graph.articles[a].companies,
+            &p.company_links,
+        ),
+        models: rank(Kind::Model, &|a| &graph.articles[a].models, &p.model_links),
+        themes: rank(Kind::Theme, &|a| &graph.articles[a].themes, &p.theme_links),
+    }
 }
 
 /// Adds `chart` (releases over time by company) to the models index's context.

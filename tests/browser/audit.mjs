@@ -1,7 +1,9 @@
 // The browser half of tests/browser/run: loads each kind of page of the built sites in Debian's
 // Chromium (driven by playwright-core), runs axe-core in light and dark mode, exercises the search
 // page with the keyboard, and takes screenshots at phone and desktop widths.
-// Usage: node audit.mjs --server http://127.0.0.1:PORT --sites site,corpus --shots DIR
+// Every page view also checks that the page never scrolls sideways (320 to 1280 px) and that its
+// Open Graph tags and JSON-LD are there and parse with the fields each type requires.
+// Usage: node audit.mjs --server http://127.0.0.1:PORT --sites site,corpus [--preview newsroom] --shots DIR [--planted SITE:WORD:SLUG]
 // Exits 1 on any violation or page error, 0 otherwise.
 
 import { chromium } from "playwright-core";
@@ -18,6 +20,10 @@ const args = Object.fromEntries(
 const server = args.server;
 const sites = (args.sites || "site").split(",").filter(Boolean);
 const shots = args.shots;
+const preview = args.preview;
+/** Widths checked for sideways scrolling; screenshots and axe runs are at the first and the last. */
+const OVERFLOW_WIDTHS = [320, 360, 390, 768, 1280];
+const SHOT_WIDTHS = [360, 1280];
 const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
 mkdirSync(shots, { recursive: true });
 
@@ -70,6 +76,83 @@ async function axe(page, label) {
   return result.violations.length;
 }
 
+/** Fails when the page is wider than the viewport at any of `OVERFLOW_WIDTHS`. */
+async function noSidewaysScroll(page, label) {
+  for (const width of OVERFLOW_WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    const r = await page.evaluate(() => {
+      const d = document.documentElement;
+      const wide = [...document.querySelectorAll("body *")]
+        .filter((e) => e.getBoundingClientRect().right > d.clientWidth + 1 && !e.closest(".table-wrap, pre, .visually-hidden"))
+        .slice(0, 3)
+        .map((e) => e.tagName.toLowerCase() + (e.className ? "." + String(e.className).split(" ")[0] : ""));
+      const hidden = [...document.querySelectorAll(".masthead-nav a")]
+        .filter((a) => { const b = a.getBoundingClientRect(); return b.left < 0 || b.right > d.clientWidth; })
+        .map((a) => a.textContent.trim());
+      return { scroll: d.scrollWidth, client: d.clientWidth, wide, hidden };
+    });
+    if (r.scroll > r.client) fail(label, `scrolls sideways at ${width} px (${r.scroll} > ${r.client}): ${r.wide.join(", ")}`);
+    if (r.hidden.length) fail(label, `masthead links out of view at ${width} px: ${r.hidden.join(", ")}`);
+  }
+}
+
+const REQUIRED_OG = ["og:site_name", "og:locale", "og:title", "og:description", "og:url", "og:image", "og:image:alt"];
+/** The fields each JSON-LD type must carry, as paths into the object. */
+const REQUIRED_LD = {
+  NewsArticle: ["headline", "datePublished", "dateModified", "author.0.name", "publisher.name", "publisher.logo.url", "image.0"],
+  Organization: ["name", "url"],
+  BreadcrumbList: ["itemListElement.0.name", "itemListElement.0.item", "itemListElement.0.position"],
+};
+
+/** Open Graph tags present; every JSON-LD block parses and has its required fields. */
+async function structuredData(page, label, name) {
+  const { og, blocks, twitter } = await page.evaluate((keys) => ({
+    og: Object.fromEntries(keys.map((k) => [k, document.querySelector(`meta[property="${k}"]`)?.content || ""])),
+    twitter: document.querySelector('meta[name="twitter:card"]')?.content || "",
+    blocks: [...document.querySelectorAll('script[type="application/ld+json"]')].map((s) => s.textContent),
+  }), REQUIRED_OG);
+  for (const [k, v] of Object.entries(og)) if (!v.trim()) fail(label, `no ${k}`);
+  if (!twitter) fail(label, "no twitter:card");
+  const types = [];
+  for (const text of blocks) {
+    let ld;
+    try {
+      ld = JSON.parse(text);
+    } catch (e) {
+      fail(label, `JSON-LD does not parse: ${e.message}`);
+      continue;
+    }
+    types.push(ld["@type"]);
+    if (ld["@context"] !== "https://schema.org") fail(label, `JSON-LD ${ld["@type"]} has no schema.org @context`);
+    for (const path of REQUIRED_LD[ld["@type"]] || []) {
+      const v = path.split(".").reduce((o, k) => (o == null ? o : o[k]), ld);
+      if (v === undefined || v === null || v === "") fail(label, `JSON-LD ${ld["@type"]} lacks ${path}`);
+    }
+  }
+  const expect = { article: ["NewsArticle", "BreadcrumbList"], footnotes: ["NewsArticle", "BreadcrumbList"], company: ["Organization", "BreadcrumbList"], model: ["BreadcrumbList"], theme: ["BreadcrumbList"] }[name] || [];
+  for (const t of expect) if (!types.includes(t)) fail(label, `no JSON-LD ${t}`);
+}
+
+/** Audits one page: in light and dark mode, axe at 360 and 1280 px, overflow at every width,
+ * structured data, screenshots. `before` runs first on each load (search types its query). */
+async function auditPage(site, name, url, before) {
+  for (const scheme of ["light", "dark"]) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
+    const label = `${site}/${name} (${scheme})`;
+    const page = await open(context, url, label);
+    if (before) await before(page, label);
+    if (scheme === "light") await structuredData(page, label, name);
+    await noSidewaysScroll(page, label);
+    for (const width of SHOT_WIDTHS) {
+      await page.setViewportSize({ width, height: width < 600 ? 800 : 900 });
+      await axe(page, `${label} at ${width} px`);
+      audited++;
+      await page.screenshot({ path: join(shots, `${site}-${name}-${width}-${scheme}.png`), fullPage: true });
+    }
+    await context.close();
+  }
+}
+
 /** The first link under `prefix` on an index page, e.g. the first company. */
 async function firstLink(context, url, prefix) {
   const page = await context.newPage();
@@ -103,7 +186,83 @@ async function searchWorks(page, label, query) {
   return count;
 }
 
+/** The number of results the live region announces ("12 results for ..."). */
+async function announced(page) {
+  const status = (await page.locator("#search-status").textContent()) || "";
+  const m = /^(\d+) results? for/.exec(status);
+  return m ? Number(m[1]) : 0;
+}
+
+async function query(page, q, extra) {
+  await page.fill("#search-q", q);
+  await page
+    .waitForFunction(
+      ([q, extra]) => {
+        const s = document.getElementById("search-status").textContent || "";
+        return s.includes(`“${q}”`) && (!extra || s.includes(extra)) && document.querySelectorAll("#search-results li").length > 0;
+      },
+      [q, extra],
+      { timeout: 15000 },
+    )
+    .catch(() => {});
+}
+
+/** A word planted in one article's body lists that article first, with the word marked. */
+async function plantedFirst(page, label, word, slug) {
+  await query(page, word);
+  const first = await page.locator("#search-results li a.result-title").first().getAttribute("href").catch(() => null);
+  if (!first || !first.endsWith(`/articles/${slug}/`)) fail(label, `searching "${word}" lists ${first} first, not the article ${slug}`);
+  const mark = await page.locator("#search-results li").first().locator("p mark").first().textContent().catch(() => null);
+  if (!mark || mark.toLowerCase() !== word) fail(label, `the excerpt does not mark "${word}" (found ${mark})`);
+}
+
+/** Ticking a filter, from the keyboard, narrows the results to the count shown beside it. */
+async function filterNarrows(page, label, q) {
+  await query(page, q);
+  const before = await announced(page);
+  const boxes = page.locator("#search-filters fieldset input[type=checkbox]");
+  const n = await boxes.count();
+  let pick = -1, expected = 0;
+  for (let i = 0; i < n && pick < 0; i++) {
+    const count = Number(((await boxes.nth(i).locator("xpath=..").locator(".filter-count").textContent()) || "").replace(/\D/g, ""));
+    if (count > 0 && count < before) { pick = i; expected = count; }
+  }
+  if (pick < 0) { fail(label, `no filter would narrow the ${before} results for "${q}"`); return; }
+  const id = await boxes.nth(pick).getAttribute("id");
+  await boxes.nth(pick).focus();
+  await page.keyboard.press("Space");
+  await page.waitForFunction(() => /filtered/.test(document.getElementById("search-status").textContent || ""), null, { timeout: 10000 }).catch(() => {});
+  const after = await announced(page);
+  if (!(after < before)) fail(label, `filter ${id} did not narrow the results (${before} -> ${after})`);
+  if (after !== expected) fail(label, `filter ${id} said ${expected} but ${after} results are listed`);
+  const kept = await page.evaluate((id) => document.activeElement && document.activeElement.id === id && document.activeElement.checked, id);
+  if (!kept) fail(label, `focus left the filter ${id} after ticking it`);
+  console.log(`${label}: "${q}" ${before} results, filter ${id} -> ${after}`);
+}
+
 let audited = 0;
+if (preview) {
+  // The preview fixture: page 2, an article with footnotes and a table, a draft with problems and
+  // the review desk, as an editor sees them.
+  const root = `${server}/${preview}/`;
+  const pages = {
+    page2: `${root}page/2/`,
+    footnotes: `${root}articles/notes-and-numbers/`,
+    draft: `${root}articles/draft-with-problems/`,
+    review: `${root}review/`,
+  };
+  for (const [name, url] of Object.entries(pages)) {
+    await auditPage(preview, name, url, async (page, label) => {
+      if (name === "draft" && !(await page.locator(".status-banner").count())) fail(label, "no preview banner");
+      if (name === "review" && !(await page.locator(".problems li").count())) fail(label, "the desk shows no problems");
+      if (name === "footnotes" && !(await page.locator(".prose table").count())) fail(label, "no table");
+      if (name === "review") {
+        const nav = await page.locator('.masthead-nav a[href$="/review/"]').count();
+        if (!nav) fail(label, "no Review tab in the masthead");
+      }
+    });
+  }
+}
 for (const site of sites) {
   const root = `${server}/${site}/`;
   const probe = await browser.newContext();
@@ -127,22 +286,8 @@ for (const site of sites) {
       continue;
     }
     const url = path.startsWith("http") ? path : `${server}${path}`;
-    for (const scheme of ["light", "dark"]) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
-      const label = `${site}/${name} (${scheme})`;
-      const page = await open(context, url, label);
-      if (name === "search") {
-        const query = site === "site" ? "huawei" : "cloud";
-        await searchWorks(page, label, query);
-      }
-      await axe(page, label);
-      audited++;
-      for (const width of [390, 1280]) {
-        await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
-        await page.screenshot({ path: join(shots, `${site}-${name}-${width}-${scheme}.png`), fullPage: true });
-      }
-      await context.close();
-    }
+    const query = site === "site" ? "huawei" : "cloud";
+    await auditPage(site, name, url, name === "search" ? (page, label) => searchWorks(page, label, query) : null);
   }
   // Search from the masthead: a plain GET form that the search page picks up.
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -158,6 +303,26 @@ for (const site of sites) {
   const text = await p2.locator("main").innerText();
   if (!/needs JavaScript/.test(text)) fail(`${site}/search without JS`, "no message about JavaScript");
   await nojs.close();
+}
+
+// The planted site: a generated corpus with one unique word planted in one article's body.
+if (args.planted) {
+  const [site, word, slug] = args.planted.split(":");
+  const url = `${server}/${site}/search/`;
+  for (const scheme of ["light", "dark"]) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
+    const label = `${site}/search (${scheme})`;
+    const page = await open(context, url, label);
+    await plantedFirst(page, label, word, slug);
+    await filterNarrows(page, label, "cloud");
+    await axe(page, label);
+    audited++;
+    for (const width of [390, 1280]) {
+      await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
+      await page.screenshot({ path: join(shots, `${site}-search-filtered-${width}-${scheme}.png`), fullPage: true });
+    }
+    await context.close();
+  }
 }
 
 await browser.close();

@@ -98,7 +98,9 @@ fn base_url_with_a_path_prefixes_every_link() {
     assert!(home.contains(r#"href="/briefing/assets/briefing.css""#));
     assert!(home.contains(r#"href="/briefing/articles/second/""#));
     let feed = site.read("feed.xml");
-    assert!(feed.contains("<id>https://example.github.io/briefing/articles/second/</id>"));
+    assert!(feed.contains(
+        r#"<link rel="alternate" type="text/html" href="https://example.github.io/briefing/articles/second/"/>"#
+    ));
     let sitemap = site.read("sitemap.xml");
     assert!(
         sitemap.contains("<loc>https://example.github.io/briefing/companies/huawei-cloud/</loc>")

@@ -819,8 +819,8 @@ fn raw_html_in_bodies_follows_the_markdown_setting() {
         "{html}"
     );
     assert!(html.contains("click"), "link text is kept");
-    for f in site.list_output() {
-        let text = fs::read_to_string(site.public().join(&f)).unwrap();
+    for f in site.list_output().iter().filter(|f| !f.ends_with(".png")) {
+        let text = fs::read_to_string(site.public().join(f)).unwrap();
         for raw in ["<script>alert", "<b>bold", "javascript:", "data:text"] {
             assert!(!text.contains(raw), "{f} carries {raw:?}");
         }

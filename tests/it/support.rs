@@ -177,11 +177,17 @@ pub fn list_files(dir: &Path) -> Vec<String> {
     out
 }
 
-/// Every URL a browser follows or fetches from a page: `href`, `src`, form `action`, and the search
-/// index named in `data-index`.
+/// Every URL a browser follows or fetches from a page: `href`, `src`, form `action`, the search
+/// index named in `data-index`, and the share image a link preview fetches (`og:image`).
 pub fn links_in(html: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for attr in ["href=\"", "src=\"", "action=\"", "data-index=\""] {
+    for attr in [
+        "href=\"",
+        "src=\"",
+        "action=\"",
+        "data-index=\"",
+        "property=\"og:image\" content=\"",
+    ] {
         let mut rest = html;
         while let Some(i) = rest.find(attr) {
             rest = &rest[i + attr.len()..];

@@ -152,7 +152,7 @@ fn review_desk_lists_unpublished_articles_with_what_is_wrong() {
     // The draft's row has its word count (4 words).
     let row = &desk[desk.find("Zebra Draft Secret").unwrap()..];
     let row = &row[..row.find("</tr>").unwrap()];
-    assert!(row.contains("<td>4</td>"), "{row}");
+    assert!(row.contains("<td class=\"num\">4</td>"), "{row}");
     assert!(row.contains("nothing: ready"), "{row}");
     assert!(preview_file(&site, "index.html").contains(r#"href="/review/""#));
 }

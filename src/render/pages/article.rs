@@ -3,6 +3,7 @@
 use super::{each, hash_cards, Job, PageKind};
 use crate::model::Origin;
 use crate::render::context::{desk_problems, opens_with, ArticleCard, ArticlePage, ImageView};
+use crate::render::meta::{self, ArticleMeta, PageMeta};
 use crate::render::Prepared;
 use rustc_hash::FxHasher;
 use std::hash::Hash;
@@ -53,6 +54,37 @@ impl PageKind for Article {
         ctx.insert("problems", &desk_problems(a));
         let related: Vec<&ArticleCard<'_>> = p.pick(&a.related);
         ctx.insert("related", &related);
+    }
+    fn meta(&self, p: &Prepared<'_>) -> PageMeta {
+        let card = p.card(self.0);
+        let modified = (card.updated_rfc3339.clone()).unwrap_or_else(|| card.date_rfc3339.clone());
+        let a = &p.graph.articles[self.0];
+        let image = (a.article.image.as_ref())
+            .and_then(|img| ImageView::new(p.graph, &a.article.origin.rel, img, true));
+        let mut m = PageMeta::site(p, card.title.0)
+            .describe(Some(card.summary.0))
+            .with_image(image.as_ref());
+        m.og_type = "article";
+        m.json_ld = vec![
+            meta::script_json(&meta::news_article(p, card, &modified)),
+            meta::script_json(&meta::breadcrumbs(
+                p,
+                "Articles",
+                card.title.0,
+                &card.permalink,
+            )),
+        ];
+        m.article = Some(ArticleMeta {
+            published_time: card.date_rfc3339.clone(),
+            modified_time: modified,
+            authors: card.authors.to_vec(),
+            tags: (card.companies.iter())
+                .chain(&card.models)
+                .chain(&card.themes)
+                .map(|e| e.name.0.to_string())
+                .collect(),
+        });
+        m
     }
     fn fingerprint(&self, p: &Prepared<'_>, cards: &[u64], h: &mut FxHasher) {
         let a = &p.graph.articles[self.0];

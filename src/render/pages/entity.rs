@@ -4,6 +4,7 @@
 use super::{each, hash_cards, Job, PageKind};
 use crate::model::{Kind, Origin};
 use crate::render::context::{CompanyPage, ImageView, ModelPage, ThemePage};
+use crate::render::meta::{self, PageMeta};
 use crate::render::{reader, Prepared};
 use rustc_hash::FxHasher;
 use std::hash::Hash;
@@ -88,6 +89,27 @@ impl PageKind for Company {
             },
         );
     }
+    fn meta(&self, p: &Prepared<'_>) -> PageMeta {
+        let c = &p.graph.companies[self.0].company;
+        let card = &p.company_cards[self.0];
+        let page = p.graph.base.permalink(&p.graph.companies[self.0].url);
+        let item = &p.graph.companies[self.0].company;
+        let image = (item.image.as_ref())
+            .and_then(|img| ImageView::new(p.graph, &item.origin.rel, img, true));
+        let mut m = PageMeta::site(p, card.name.0)
+            .describe(card.summary.map(|s| s.0).or(Some(card.name.0)))
+            .with_image(image.as_ref());
+        m.json_ld = vec![
+            meta::script_json(&meta::organization(
+                card.name.0,
+                &page,
+                c.website.as_deref(),
+                card.summary.map(|s| s.0),
+            )),
+            meta::script_json(&meta::breadcrumbs(p, "Companies", card.name.0, &page)),
+        ];
+        m
+    }
     fn fingerprint(&self, p: &Prepared<'_>, cards: &[u64], h: &mut FxHasher) {
         let c = &p.graph.companies[self.0];
         let card = &p.company_cards[self.0];
@@ -167,6 +189,23 @@ impl PageKind for Model {
                 extra: &m.model.extra,
             },
         );
+    }
+    fn meta(&self, p: &Prepared<'_>) -> PageMeta {
+        let card = &p.model_cards[self.0];
+        let page = p.graph.base.permalink(&p.graph.models[self.0].url);
+        let item = &p.graph.models[self.0].model;
+        let image = (item.image.as_ref())
+            .and_then(|img| ImageView::new(p.graph, &item.origin.rel, img, true));
+        let mut m = PageMeta::site(p, card.name.0)
+            .describe(card.summary.map(|s| s.0).or(Some(card.name.0)))
+            .with_image(image.as_ref());
+        m.json_ld = vec![meta::script_json(&meta::breadcrumbs(
+            p,
+            "Models",
+            card.name.0,
+            &page,
+        ))];
+        m
     }
     fn fingerprint(&self, p: &Prepared<'_>, cards: &[u64], h: &mut FxHasher) {
         let m = &p.graph.models[self.0];
@@ -248,6 +287,23 @@ impl PageKind for Theme {
                 extra: &t.theme.extra,
             },
         );
+    }
+    fn meta(&self, p: &Prepared<'_>) -> PageMeta {
+        let card = &p.theme_cards[self.0];
+        let page = p.graph.base.permalink(&p.graph.themes[self.0].url);
+        let item = &p.graph.themes[self.0].theme;
+        let image = (item.image.as_ref())
+            .and_then(|img| ImageView::new(p.graph, &item.origin.rel, img, true));
+        let mut m = PageMeta::site(p, card.name.0)
+            .describe(card.summary.map(|s| s.0).or(Some(card.name.0)))
+            .with_image(image.as_ref());
+        m.json_ld = vec![meta::script_json(&meta::breadcrumbs(
+            p,
+            "Themes",
+            card.name.0,
+            &page,
+        ))];
+        m
     }
     fn fingerprint(&self, p: &Prepared<'_>, cards: &[u64], h: &mut FxHasher) {
         let t = &p.graph.themes[self.0];

@@ -38,7 +38,7 @@ impl PageKind for Feed {
         let entries: Vec<FeedEntry<'_>> = p
             .public_articles()
             .take(p.graph.config.feed_limit)
-            .map(|(a, c)| feed_entry(a, c, &p.theme_links))
+            .map(|(a, c)| feed_entry(a, c, &p.theme_links, &p.feed_authority))
             .collect();
         insert_feed(ctx, p.graph.base.permalink("feed.xml"), &entries);
     }
@@ -107,7 +107,7 @@ impl PageKind for EntityFeed {
             .articles(g)
             .map(|a| FeedEntry {
                 content: "".into(),
-                ..feed_entry(&g.articles[a], p.card(a), &p.theme_links)
+                ..feed_entry(&g.articles[a], p.card(a), &p.theme_links, &p.feed_authority)
             })
             .collect();
         insert_feed(ctx, g.base.permalink(&format!("{url}feed.xml")), &entries);

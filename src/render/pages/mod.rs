@@ -10,6 +10,7 @@ mod home;
 mod page;
 mod site_files;
 
+use super::meta::PageMeta;
 use super::Prepared;
 use crate::model::Origin;
 use rustc_hash::FxHasher;
@@ -35,6 +36,11 @@ pub(crate) trait PageKind: Send + Sync {
     /// The source file this page is the page of, if any: `serve` renders it first after a save.
     fn source<'g>(&self, _p: &Prepared<'g>) -> Option<&'g Origin> {
         None
+    }
+    /// What the page tells link previews and search engines (`meta` in templates); by default
+    /// the site's description and card under the page's title.
+    fn meta(&self, p: &Prepared<'_>) -> PageMeta {
+        PageMeta::site(p, &self.title(p))
     }
     /// Whether the page lists every article: `serve` renders these last, after the pages a
     /// reader of an edited article is waiting for.
@@ -91,6 +97,7 @@ pub(super) fn context(job: &dyn PageKind, p: &Prepared<'_>) -> Context {
         "page_title",
         &crate::text::smarten(&job.title(p), &mut None),
     );
+    ctx.insert("meta", &job.meta(p));
     ctx.insert("section", job.section(p));
     ctx.insert("current_path", &base.link(&url));
     ctx.insert("current_url", &base.permalink(&url));

@@ -3,6 +3,7 @@
 use super::{each, Job, PageKind};
 use crate::model::Origin;
 use crate::render::context::{PageCtx, Prose};
+use crate::render::meta::PageMeta;
 use crate::render::Prepared;
 use rustc_hash::FxHasher;
 use std::hash::Hash;
@@ -46,6 +47,10 @@ impl PageKind for Page {
                 extra: &n.page.extra,
             },
         );
+    }
+    fn meta(&self, p: &Prepared<'_>) -> PageMeta {
+        let n = &p.graph.pages[self.0].page;
+        PageMeta::site(p, &n.title).describe(n.summary.as_deref().or(Some(&n.title)))
     }
     fn fingerprint(&self, p: &Prepared<'_>, _cards: &[u64], h: &mut FxHasher) {
         let n = &p.graph.pages[self.0];

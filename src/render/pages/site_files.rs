@@ -160,7 +160,7 @@ fn sitemap_urls(p: &Prepared<'_>) -> Vec<SitemapUrl> {
     };
     urls.extend(
         p.public_articles()
-            .map(|(a, _)| entry(&a.url, Some(a.article.date.iso_date()))),
+            .map(|(a, _)| entry(&a.url, Some(a.article.last_changed().iso_date()))),
     );
     urls.extend(
         g.companies
