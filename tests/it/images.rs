@@ -122,6 +122,26 @@ fn lead_image_has_srcset_size_and_share_card() {
     assert!(html.contains(
         "<meta name=\"twitter:image\" content=\"https://example.com/img/lead-1200w.png\">"
     ));
+    assert!(html.contains("<meta property=\"og:image:width\" content=\"1200\">"));
+    assert!(html.contains("<meta property=\"og:image:height\" content=\"800\">"));
+    assert!(html.contains("<meta property=\"og:image:alt\" content=\"A chart of GPU prices\">"));
+}
+
+#[test]
+fn a_page_without_a_lead_image_shares_the_site_card() {
+    let t = site().file(
+        "content/articles/plain.md",
+        "---\ntitle: Plain\ndate: 2023-09-26\n---\nNo picture.\n",
+    );
+    t.build().assert_ok();
+    let html = t.read("articles/plain/index.html");
+    let card = "https://example.com/assets/share.png";
+    assert!(
+        html.contains(&format!("<meta property=\"og:image\" content=\"{card}\">")),
+        "{html}"
+    );
+    assert!(html.contains(&format!("<meta name=\"twitter:image\" content=\"{card}\">")));
+    assert!(!html.contains("lead-image"));
 }
 
 #[test]
