@@ -8,6 +8,7 @@ mod check;
 mod content;
 mod editor;
 mod import;
+mod messages;
 mod pages;
 mod publish;
 mod reader;
