@@ -48,3 +48,34 @@ fn copy_error_names_the_output_path_not_the_staging_folder() {
     let t = SiteTest::minimal().file(&format!("static/{long}/style.css"), "body {}\n");
     assert_write_error_names_output(&t);
 }
+
+/// Runs `briefing <args>` in `dir` with its stdout a pipe whose reader is already closed, as in
+/// `briefing init --theme | head` once head has exited. (A socket pair: its writer gets the same
+/// broken-pipe error, and it is closed before the command starts, so the test cannot race.)
+#[cfg(unix)]
+fn run_into_closed_pipe(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let (reader, writer) = std::os::unix::net::UnixStream::pair().unwrap();
+    drop(reader);
+    std::process::Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::os::fd::OwnedFd::from(writer))
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn closed_stdout_ends_quietly_with_the_status_of_a_broken_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = run_into_closed_pipe(dir.path(), &["init", "--theme", "site"]);
+    let build = run_into_closed_pipe(&dir.path().join("site"), &["build"]);
+    for (what, out) in [("init", init), ("build", build)] {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.is_empty(), "{what} printed on stderr:\n{err}");
+        // 128 + SIGPIPE, as a shell reports a command that a closed pipe stopped.
+        assert_eq!(out.status.code(), Some(141), "{what}: {:?}", out.status);
+    }
+    assert!(dir.path().join("site/public/index.html").exists());
+}
