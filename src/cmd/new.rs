@@ -76,7 +76,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
                 models,
                 themes,
                 slug,
-                date: chrono::Local::now().date_naive(),
+                date: briefing::site::today(root),
             };
             (scaffold::new_article(root, &article)?, true)
         }

@@ -79,3 +79,54 @@ fn closed_stdout_ends_quietly_with_the_status_of_a_broken_pipe() {
     }
     assert!(dir.path().join("site/public/index.html").exists());
 }
+
+/// `briefing new article` as of `now` in a site whose `timezone:` is `zone`: the article is dated
+/// the site's today, and once published, a build as of the same instant puts it out.
+fn new_article_dated_in(zone: &str, now: &str, expect: &str) {
+    let t = SiteTest::minimal();
+    t.write(
+        "site.yaml",
+        format!("{}timezone: {zone}\n", crate::support::SITE_YAML),
+    );
+    let env = [("BRIEFING_NOW", now)];
+    t.run_with_env(&["new", "article", "Due Today"], &env)
+        .assert_ok();
+    let text = std::fs::read_to_string(t.root().join("content/articles/due-today.md")).unwrap();
+    assert!(
+        text.contains(&format!("\ndate: {expect}\n")),
+        "{zone} at {now}: not dated {expect}:\n{text}"
+    );
+    t.write(
+        "content/articles/due-today.md",
+        text.replace("status: draft", "status: published"),
+    );
+    t.run_with_env(&["build"], &env).assert_ok();
+    assert!(
+        t.read("index.html").contains("Due Today"),
+        "{zone} at {now}: the new article is not out"
+    );
+}
+
+#[test]
+fn new_article_is_dated_today_in_the_sites_timezone() {
+    // East of UTC the site's day has begun; west of it, it has not ended.
+    new_article_dated_in("Asia/Shanghai", "2030-06-30T20:00:00Z", "2030-07-01");
+    new_article_dated_in("America/New_York", "2030-07-01T02:00:00Z", "2030-06-30");
+}
+
+#[test]
+fn import_without_a_date_is_dated_today_in_the_sites_timezone() {
+    let t = SiteTest::minimal().file("in/story.txt", "A Story\n-\nIt happened.\n");
+    t.write(
+        "site.yaml",
+        format!("{}timezone: Asia/Shanghai\n", crate::support::SITE_YAML),
+    );
+    let env = [("BRIEFING_NOW", "2030-06-30T20:00:00Z")];
+    t.run_with_env(&["import", "in/story.txt"], &env)
+        .assert_ok();
+    let text = std::fs::read_to_string(t.root().join("content/articles/a-story.md")).unwrap();
+    assert!(
+        text.contains("\ndate: 2030-07-01\n"),
+        "not dated the site's today:\n{text}"
+    );
+}
