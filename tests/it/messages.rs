@@ -130,3 +130,56 @@ fn import_without_a_date_is_dated_today_in_the_sites_timezone() {
         "not dated the site's today:\n{text}"
     );
 }
+
+/// The banner of a scheduled article's page in a preview built before it goes out, with `extra`
+/// appended to site.yaml.
+fn scheduled_banner(date: &str, extra: &str) -> String {
+    let t = SiteTest::minimal().file(
+        "content/articles/later.md",
+        &format!("---\ntitle: Later\ndate: {date}\n---\nSoon.\n"),
+    );
+    t.write("site.yaml", format!("{}{extra}", crate::support::SITE_YAML));
+    let env = [("BRIEFING_NOW", "2026-11-01T00:00:00Z")];
+    t.run_with_env(&["build", "--drafts"], &env).assert_ok();
+    let page = std::fs::read_to_string(t.root().join("preview/articles/later/index.html")).unwrap();
+    let at = page.find("Scheduled for").expect("a scheduled banner");
+    page[at..].split('<').next().unwrap().trim().to_string()
+}
+
+#[test]
+fn scheduled_banner_shows_the_time_of_an_article_dated_with_one() {
+    let timed = "2026-12-01T23:30:00-05:00";
+    assert_eq!(
+        scheduled_banner(timed, ""),
+        "Scheduled for 2 December 2026, 04:30 UTC"
+    );
+    assert_eq!(
+        scheduled_banner(timed, "timezone: Asia/Shanghai\n"),
+        "Scheduled for 2 December 2026, 12:30 CST"
+    );
+    assert_eq!(
+        scheduled_banner(timed, "timezone: America/New_York\n"),
+        "Scheduled for 1 December 2026, 23:30 EST"
+    );
+    // A date alone goes out when the site's day starts: no time to show.
+    assert_eq!(
+        scheduled_banner("2026-12-01", "timezone: Asia/Shanghai\n"),
+        "Scheduled for 1 December 2026"
+    );
+}
+
+#[test]
+fn review_summary_shows_the_time_of_an_article_scheduled_with_one() {
+    let t = SiteTest::minimal().file(
+        "content/articles/later.md",
+        "---\ntitle: Later\ndate: 2026-12-01T23:30:00-05:00\n---\nSoon.\n",
+    );
+    let env = [("BRIEFING_NOW", "2026-11-01T00:00:00Z")];
+    t.run_with_env(&["build", "--drafts", "--summary", "sum.md"], &env)
+        .assert_ok();
+    let summary = std::fs::read_to_string(t.root().join("sum.md")).unwrap();
+    assert!(
+        summary.contains("scheduled for 2 December 2026, 04:30 UTC"),
+        "{summary}"
+    );
+}
