@@ -183,3 +183,60 @@ fn review_summary_shows_the_time_of_an_article_scheduled_with_one() {
         "{summary}"
     );
 }
+
+#[test]
+fn library_callers_get_the_not_a_site_message_with_the_init_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let build = briefing::site::build(&briefing::BuildOptions {
+        root: root.clone(),
+        out: None,
+        base_url: None,
+        force: false,
+        drafts: false,
+        future: false,
+        render_timeout: std::time::Duration::from_secs(5),
+    })
+    .map(|_| ())
+    .unwrap_err()
+    .to_string();
+    let check = briefing::check::check(&root, briefing::site::now())
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    let serve = briefing::serve::serve(
+        &briefing::serve::ServeOptions {
+            root: root.clone(),
+            addr: "127.0.0.1:0".parse().unwrap(),
+            drafts: false,
+            future: false,
+            render_timeout: std::time::Duration::from_secs(5),
+        },
+        &mut |_| {},
+    )
+    .map(|_| ())
+    .unwrap_err()
+    .to_string();
+    let new = briefing::scaffold::new_entity(
+        &root,
+        &briefing::scaffold::NewEntity::Theme {
+            name: "Chips".into(),
+            id: None,
+        },
+    )
+    .map(|_| ())
+    .unwrap_err()
+    .to_string();
+    let expected = format!(
+        "{} is not a briefing site (no site.yaml)\n  = hint: make one with `briefing init` (or `briefing init DIR`), or run inside a site folder or pass --root DIR",
+        root.display()
+    );
+    for (what, message) in [
+        ("build", build),
+        ("check", check),
+        ("serve", serve),
+        ("new", new),
+    ] {
+        assert_eq!(message, expected, "{what}");
+    }
+}
