@@ -72,8 +72,9 @@ impl Diagnostic {
 }
 
 /// A path as the terminal shows it: control characters escaped (`text::escape_terminal`), so a
-/// file name cannot rewrite the line it is printed on.
-pub(crate) fn shown(path: &Path) -> String {
+/// file name cannot rewrite the line it is printed on. Every path printed for the user goes through
+/// it: the library's messages, and the commands' own lines (`--root`, `--out`, files made).
+pub fn shown(path: &Path) -> String {
     crate::text::escape_terminal(&path.display().to_string()).into_owned()
 }
 

@@ -93,7 +93,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
             (scaffold::new_entity(root, &entity)?, false)
         }
     };
-    println!("created {}", created.display());
+    println!("created {}", briefing::error::shown(&created));
     if article {
         println!("it is a draft: preview it with `briefing serve --drafts`, publish it by setting `status: published`");
     }

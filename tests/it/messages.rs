@@ -240,3 +240,51 @@ fn library_callers_get_the_not_a_site_message_with_the_init_hint() {
         assert_eq!(message, expected, "{what}");
     }
 }
+
+#[test]
+fn root_and_out_paths_are_escaped_for_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    // A folder name that would clear the screen and set the window title if printed as it is.
+    let name = "si\u{1b}[2J\u{1b}]0;owned\u{7}te";
+    let site = dir.path().join(name);
+    let runs = [
+        run_in(dir.path(), &["init", name]),
+        run_in(dir.path(), &["build", "--root", name]),
+        run_in(
+            dir.path(),
+            &["build", "--root", name, "--out", &format!("{name}/out")],
+        ),
+        run_in(dir.path(), &["new", "--root", name, "theme", "Chips"]),
+    ];
+    // No content/: the site cannot be read, and the commands say where they looked.
+    std::fs::remove_dir_all(site.join("content")).unwrap();
+    let failed = run_in(dir.path(), &["build", "--root", name]);
+    let checked = run_in(dir.path(), &["check", "--root", name]);
+    assert!(!failed.status.success() && !checked.status.success());
+    for (i, out) in runs.iter().chain([&failed, &checked]).enumerate() {
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}']),
+            "a control character reached the terminal: {text:?}"
+        );
+        // `new` names the file it made relative to the site.
+        if i != 3 {
+            assert!(
+                text.contains("si\\u{1b}[2J"),
+                "the path is not shown: {text:?}"
+            );
+        }
+    }
+}
+
+fn run_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
