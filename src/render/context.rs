@@ -276,7 +276,7 @@ pub(super) fn article_card<'a>(
         banner: if a.public {
             None
         } else {
-            a.standing.banner(&a.article.date)
+            a.standing.banner(&a.article.date, graph.selection.zone)
         },
         word_count: a.body.word_count,
         reading_minutes: a.body.word_count.div_ceil(230).max(1),

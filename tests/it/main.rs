@@ -9,6 +9,7 @@ mod content;
 mod editor;
 mod import;
 mod layout;
+mod messages;
 mod metadata;
 mod pages;
 mod publish;
