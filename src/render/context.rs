@@ -5,6 +5,7 @@
 use crate::error::Diagnostic;
 use crate::link::{ArticleNode, SiteGraph, Standing};
 use crate::model::{display_path, Extra, Status};
+use crate::render::prepared::Card;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -88,7 +89,7 @@ pub(crate) struct ArticleCard<'a> {
 #[derive(Serialize)]
 pub(super) struct ArticlePage<'a> {
     #[serde(flatten)]
-    pub card: &'a ArticleCard<'a>,
+    pub card: &'a Card<'a>,
     pub body: &'a str,
     /// False when the body opens with the summary's words, so the page doesn't say them twice.
     pub show_summary: bool,
@@ -115,7 +116,7 @@ pub(super) struct CompanyPage<'a> {
     pub website: Option<&'a str>,
     pub profile: &'a str,
     pub models: Vec<&'a ModelCard<'a>>,
-    pub articles: Vec<&'a ArticleCard<'a>>,
+    pub articles: Vec<&'a Card<'a>>,
     pub extra: &'a Extra,
 }
 
@@ -139,7 +140,7 @@ pub(super) struct ModelPage<'a> {
     #[serde(flatten)]
     pub card: &'a ModelCard<'a>,
     pub profile: &'a str,
-    pub articles: Vec<&'a ArticleCard<'a>>,
+    pub articles: Vec<&'a Card<'a>>,
     pub extra: &'a Extra,
 }
 
@@ -158,7 +159,7 @@ pub(super) struct ThemePage<'a> {
     pub card: &'a ThemeCard<'a>,
     pub profile: &'a str,
     pub keywords: &'a [String],
-    pub articles: Vec<&'a ArticleCard<'a>>,
+    pub articles: Vec<&'a Card<'a>>,
     pub extra: &'a Extra,
 }
 
@@ -195,7 +196,7 @@ pub(super) struct PageNumber {
 #[derive(Serialize)]
 pub(super) struct YearGroup<'a> {
     pub year: i32,
-    pub articles: Vec<&'a ArticleCard<'a>>,
+    pub articles: Vec<&'a Card<'a>>,
 }
 
 #[derive(Serialize)]
@@ -222,7 +223,7 @@ pub(super) struct SitemapUrl {
 #[derive(Serialize)]
 pub(super) struct DeskRow<'a> {
     #[serde(flatten)]
-    pub card: &'a ArticleCard<'a>,
+    pub card: &'a Card<'a>,
     /// The source file, as the editor knows it (`content/articles/x.md`).
     pub path: String,
     pub problems: Vec<DeskProblem<'a>>,

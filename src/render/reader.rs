@@ -2,7 +2,7 @@
 //! feeds and the search page. Builds typed context for templates from the linked site; like the rest
 //! of render it hands bytes to the `Sink` and never opens an output file itself.
 
-use super::context::ArticleCard;
+use super::prepared::Card;
 use super::Prepared;
 use crate::chart::{self, DatedPoint, DotRow, Labels};
 use crate::link::SiteGraph;
@@ -39,7 +39,7 @@ pub(super) struct FeedLink {
 pub(super) struct EntityExtras<'a> {
     pub feed: FeedLink,
     /// Articles that name the entity in their text only; newest first.
-    pub also_mentioned: Vec<&'a ArticleCard<'a>>,
+    pub also_mentioned: Vec<&'a Card<'a>>,
     pub charts: Vec<ChartCtx>,
 }
 

@@ -2,7 +2,8 @@
 
 use super::{each, hash_cards, Job, PageKind};
 use crate::model::Origin;
-use crate::render::context::{opens_with, ArticleCard, ArticlePage};
+use crate::render::context::{opens_with, ArticlePage};
+use crate::render::prepared::Card;
 use crate::render::Prepared;
 use rustc_hash::FxHasher;
 use std::hash::Hash;
@@ -45,7 +46,7 @@ impl PageKind for Article {
         );
         ctx.insert("banner", &card.banner);
         ctx.insert("standing", &card.standing);
-        let related: Vec<&ArticleCard<'_>> = p.pick(&a.related);
+        let related: Vec<&Card<'_>> = p.pick(&a.related);
         ctx.insert("related", &related);
     }
     fn fingerprint(&self, p: &Prepared<'_>, cards: &[u64], h: &mut FxHasher) {

@@ -82,7 +82,7 @@ pub(super) fn context(job: &dyn PageKind, p: &Prepared<'_>) -> Context {
     let base = &p.graph.base;
     let url = job.url(p);
     let mut ctx = Context::new();
-    ctx.insert("site", &p.site);
+    ctx.insert("site", &p.site_value);
     ctx.insert("banner", &None::<String>);
     job.context(p, &mut ctx);
     // The page's title is prose too (`context::Prose`).
