@@ -55,14 +55,17 @@ pub(super) struct NavItem {
 #[derive(Serialize, Clone, Hash)]
 pub(crate) struct EntityLink<'a> {
     pub id: &'a str,
-    pub name: Prose<'a>,
+    /// Smartened once, when the link is made: every card that names the entity carries it.
+    pub name: String,
     pub url: String,
 }
 
 /// An article as lists show it.
 #[derive(Serialize, Hash)]
 pub(crate) struct ArticleCard<'a> {
-    pub title: Prose<'a>,
+    /// Title and summary are smartened (`Prose`) once, when the card is built: a card is
+    /// serialised for every page that lists it.
+    pub title: String,
     pub url: String,
     pub permalink: String,
     /// `2023-09-25`
@@ -70,7 +73,7 @@ pub(crate) struct ArticleCard<'a> {
     /// `25 September 2023`
     pub date_display: String,
     pub date_rfc3339: String,
-    pub summary: Prose<'a>,
+    pub summary: String,
     pub authors: &'a [String],
     pub status: Status,
     /// Published, scheduled, review or draft, on the build's date.
@@ -210,7 +213,7 @@ pub(super) struct FeedEntry<'a> {
     /// `#x` against the feed's `xml:base`, the site's home.
     pub content: std::borrow::Cow<'a, str>,
     pub authors: &'a [String],
-    pub categories: Vec<Prose<'a>>,
+    pub categories: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -247,13 +250,13 @@ pub(super) fn article_card<'a>(
 ) -> ArticleCard<'a> {
     let base = &graph.base;
     ArticleCard {
-        title: Prose(&a.article.title),
+        title: crate::text::smarten(&a.article.title, &mut None),
         url: base.link(&a.url),
         permalink: base.permalink(&a.url),
         date: a.article.date.iso_date(),
         date_display: a.article.date.display(),
         date_rfc3339: a.article.date.rfc3339(),
-        summary: Prose(a.summary()),
+        summary: crate::text::smarten(a.summary(), &mut None),
         authors: &a.article.authors,
         status: a.article.status,
         standing: a.standing,
@@ -290,7 +293,7 @@ pub(super) fn feed_entry<'a>(
             a.body.html.as_str().into()
         },
         authors: &a.article.authors,
-        categories: a.themes.iter().map(|&i| themes[i].name).collect(),
+        categories: a.themes.iter().map(|&i| themes[i].name.clone()).collect(),
     }
 }
 

@@ -10,13 +10,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::sync::OnceLock;
 
-/// An article card and its serialised form, built together once. Lists serialise the stored value
-/// (a copy) instead of the card (smartened prose, the entity links' names): a card appears on many
-/// pages, and serialising it again for each was the largest cost of building a page's context.
-/// Field access goes to the typed card.
+/// An article card, built once and shared by every list that shows it. Its prose is smartened
+/// when it is built (`ArticleCard`), not each time a page serialises it. A stored
+/// `serde_json::Value` beside it saved a little more CPU but cost 60 MB at 10k
+/// (bench/RESULTS.md).
 pub(crate) struct Card<'g> {
     typed: ArticleCard<'g>,
-    value: serde_json::Value,
 }
 
 impl<'g> std::ops::Deref for Card<'g> {
@@ -28,7 +27,7 @@ impl<'g> std::ops::Deref for Card<'g> {
 
 impl Serialize for Card<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.value.serialize(s)
+        self.typed.serialize(s)
     }
 }
 
@@ -109,9 +108,7 @@ impl<'g> Prepared<'g> {
                 &self.model_links,
                 &self.theme_links,
             );
-            // Plain data serialises into a `Value` without fail.
-            let value = serde_json::to_value(&typed).unwrap_or_default();
-            Card { typed, value }
+            Card { typed }
         })
     }
 
@@ -248,7 +245,7 @@ fn entity_links<'g>(
     entities
         .map(|(id, name, url)| EntityLink {
             id,
-            name: Prose(name),
+            name: crate::text::smarten(name, &mut None),
             url: graph.base.link(url),
         })
         .collect()
