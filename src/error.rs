@@ -72,8 +72,9 @@ impl Diagnostic {
 }
 
 /// A path as the terminal shows it: control characters escaped (`text::escape_terminal`), so a
-/// file name cannot rewrite the line it is printed on.
-pub(crate) fn shown(path: &Path) -> String {
+/// file name cannot rewrite the line it is printed on. Every path printed for the user goes through
+/// it: the library's messages, and the commands' own lines (`--root`, `--out`, files made).
+pub fn shown(path: &Path) -> String {
     crate::text::escape_terminal(&path.display().to_string()).into_owned()
 }
 
@@ -161,12 +162,36 @@ impl FromIterator<Diagnostic> for Diagnostics {
     }
 }
 
+/// A folder that holds no site.yaml where a site is needed: the one wording of it, with the way to
+/// make a site, for every command and every library caller (`build`, `check`, `serve`, `new`...).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} is not a briefing site (no site.yaml)\n  = hint: make one with `briefing init` (or `briefing init DIR`), or run inside a site folder or pass --root DIR", shown(.root))]
+pub struct NotASite {
+    /// The folder, as given (`.` for the working folder).
+    pub root: PathBuf,
+}
+
+impl NotASite {
+    /// `Ok` when `root` holds site.yaml.
+    pub fn check(root: &Path) -> Result<(), NotASite> {
+        if crate::scaffold::has_site_file(root) {
+            Ok(())
+        } else {
+            Err(NotASite {
+                root: root.to_path_buf(),
+            })
+        }
+    }
+}
+
 /// Why a build stopped. Carries the paths the user needs to act on.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     /// Problems in the site's files; `Display` gives the count, the list prints on its own.
     #[error("the site has {count} error{s}", count = .diagnostics.error_count(), s = if .diagnostics.error_count() == 1 { "" } else { "s" })]
     Content { diagnostics: Diagnostics },
+    #[error(transparent)]
+    NotASite(#[from] NotASite),
     #[error("cannot read {}", shown(.path))]
     Read {
         path: PathBuf,

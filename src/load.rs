@@ -1,7 +1,7 @@
 //! Stage 1, load: finds the site's files and reads them into memory.
 //! Reads only inside the site root; never parses content and never writes anything.
 
-use crate::error::{BuildError, Diagnostic, Diagnostics};
+use crate::error::{BuildError, Diagnostic, Diagnostics, NotASite};
 use crate::model::{display_path, Kind};
 use rayon::prelude::*;
 use std::fs;
@@ -49,13 +49,12 @@ pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Result<SourceTree, B
     let config_path = root.join(CONFIG_FILE);
     let config_text = match read_bounded(&config_path) {
         Ok(bytes) => decode(bytes, Path::new(CONFIG_FILE), diags).unwrap_or_default(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(BuildError::Refused {
-            path: config_path,
-            message: "no site.yaml here: this folder is not a briefing site".into(),
-            hint:
-                "run inside a site folder, or pass --root DIR (a site has site.yaml and content/)"
-                    .into(),
-        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(NotASite {
+                root: root.to_path_buf(),
+            }
+            .into())
+        }
         Err(e) => return Err(BuildError::read(&config_path, e)),
     };
     let canonical_root = root.canonicalize().map_err(|e| BuildError::read(root, e))?;

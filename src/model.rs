@@ -215,6 +215,15 @@ impl PubDate {
     pub fn display(&self) -> String {
         self.date().format("%-d %B %Y").to_string()
     }
+    /// As `display`, and for a date written with a time the time too, in `zone` (the site's), whose
+    /// day it may fall on: "1 May 2031", "2 December 2026, 04:30 UTC".
+    pub fn display_in(&self, zone: chrono_tz::Tz) -> String {
+        if self.date_only {
+            return self.display();
+        }
+        let local = self.instant.with_timezone(&zone);
+        local.format("%-d %B %Y, %H:%M %Z").to_string()
+    }
 }
 
 impl<'de> Deserialize<'de> for PubDate {

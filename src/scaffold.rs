@@ -55,11 +55,8 @@ pub enum NewEntity {
 /// Why nothing was created.
 #[derive(Debug, thiserror::Error)]
 pub enum NewError {
-    #[error(
-        "{} is not a briefing site (no site.yaml)\nhint: make one with `briefing init`, or run inside a site folder or pass --root DIR",
-        root.display()
-    )]
-    NotASite { root: PathBuf },
+    #[error(transparent)]
+    NotASite(#[from] crate::error::NotASite),
     #[error("cannot make a file name from {name:?}: it has no Latin, Greek or Cyrillic letters or digits (Chinese and Japanese are not romanised); pass {flag} with one, e.g. {flag} my-story")]
     NoFileName { name: String, flag: &'static str },
     #[error("{flag}: {invalid}")]
@@ -226,13 +223,7 @@ fn theme_text(name: &str) -> String {
 }
 
 fn is_site(root: &Path) -> Result<(), NewError> {
-    if has_site_file(root) {
-        Ok(())
-    } else {
-        Err(NewError::NotASite {
-            root: root.to_path_buf(),
-        })
-    }
+    Ok(crate::error::NotASite::check(root)?)
 }
 
 /// Refuses `slug` when an article of the site already has it: by its file name or its `slug:`

@@ -18,6 +18,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// The site's today, as a build run now sees it: `now()` (so `BRIEFING_NOW` too) in site.yaml's
+/// `timezone:`. For what `new` and `import` date today, so that it is due when the build says it
+/// is. UTC when site.yaml sets no zone or cannot be read (the build reports why).
+pub fn today(root: &Path) -> chrono::NaiveDate {
+    let zone = std::fs::read_to_string(root.join(load::CONFIG_FILE))
+        .ok()
+        .and_then(|text| parse_config(&text, None, &mut Diagnostics::new()))
+        .map_or(chrono_tz::UTC, |(config, _)| config.zone);
+    now().with_timezone(&zone).date_naive()
+}
+
 /// What a build is asked to do.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {

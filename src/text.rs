@@ -14,6 +14,9 @@ pub(crate) fn escape_html(input: &str) -> String {
     let bytes = input.as_bytes();
     let mut plain = 0;
     for (i, &b) in bytes.iter().enumerate() {
+        if !SPECIAL[b as usize] {
+            continue;
+        }
         let (entity, len) = match b {
             b'&' => ("&amp;", 1),
             b'<' => ("&lt;", 1),
@@ -32,6 +35,27 @@ pub(crate) fn escape_html(input: &str) -> String {
     out.push_str(&input[plain..]);
     out
 }
+
+/// The bytes `escape_html` or `unwritable_at` may act on: the five HTML specials, the controls
+/// and the first bytes of the C1 controls and of U+FFFE/U+FFFF. One table look-up lets the scan
+/// skip every other byte (most of a page) at a few instructions each.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = !matches!(b as u8, b'\t' | b'\n' | b'\r');
+        b += 1;
+    }
+    t[0x7f] = true;
+    t[0xc2] = true;
+    t[0xef] = true;
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t
+};
 
 /// What a page or feed carries instead of the character that starts at byte `i`, with that
 /// character's length in bytes; None when it may be written. The characters no page or feed may
@@ -66,6 +90,9 @@ pub(crate) fn clean_controls(text: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::new();
     let mut plain = 0;
     for i in 0..bytes.len() {
+        if !SPECIAL[bytes[i] as usize] {
+            continue;
+        }
         if let Some((with, len)) = unwritable_at(bytes, i) {
             out.push_str(&text[plain..i]);
             out.push_str(with);
@@ -339,6 +366,20 @@ pub(crate) fn shorten(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_skip_table_marks_every_byte_the_escaper_acts_on() {
+        let followers = [0x00, 0x80, 0x85, 0x9f, 0xbe, 0xbf, b'a'];
+        for b in 0..=255u8 {
+            let acts = b"&<>\"'".contains(&b)
+                || followers.iter().any(|&f1| {
+                    followers
+                        .iter()
+                        .any(|&f2| unwritable_at(&[b, f1, f2], 0).is_some())
+                });
+            assert!(!acts || SPECIAL[b as usize], "byte {b:#04x} is skipped");
+        }
+    }
 
     #[test]
     fn escape_html_escapes_markup_and_keeps_slashes_and_unicode() {

@@ -92,10 +92,11 @@ impl OutputDir {
             std::process::id(),
             SEQUENCE.fetch_add(1, Ordering::Relaxed)
         ));
+        let failed = |e| write_error(&staging, &target, &staging, e);
         if staging.exists() {
-            fs::remove_dir_all(&staging).map_err(|e| BuildError::write(&staging, e))?;
+            fs::remove_dir_all(&staging).map_err(failed)?;
         }
-        fs::create_dir(&staging).map_err(|e| BuildError::write(&staging, e))?;
+        fs::create_dir(&staging).map_err(failed)?;
         mark_in_use(&staging, true);
         let seeded = seed_from(&target, &staging);
         Ok(OutputDir {
@@ -123,12 +124,11 @@ impl OutputDir {
     pub(crate) fn commit(self) -> Result<(), BuildError> {
         if let Some(written) = &self.written {
             let written = written.lock().unwrap_or_else(|e| e.into_inner());
-            remove_stale(&self.staging, &written)
-                .map_err(|e| BuildError::write(&self.staging, e))?;
+            remove_stale(&self.staging, &written).map_err(|e| self.error(&self.staging, e))?;
         }
         let marker = self.staging.join(MARKER);
         let stamp = concat!("written by briefing ", env!("CARGO_PKG_VERSION"), "\n");
-        put_file(&marker, stamp.as_bytes()).map_err(|e| BuildError::write(&marker, e))?;
+        put_file(&marker, stamp.as_bytes()).map_err(|e| self.error(&marker, e))?;
         if self.closed.load(Ordering::SeqCst) {
             return Err(self.stopped());
         }
@@ -163,6 +163,11 @@ impl OutputDir {
         }
         mark_in_use(&retired, false);
         Ok(())
+    }
+
+    /// A failed write inside the staging folder, named as the user knows it (`write_error`).
+    fn error(&self, path: &Path, e: std::io::Error) -> BuildError {
+        write_error(&self.staging, &self.target, path, e)
     }
 
     fn stopped(&self) -> BuildError {
@@ -200,7 +205,7 @@ impl OutputDir {
             write(path)
         };
         let Some(written) = &self.written else {
-            return attempt().map_err(|e| BuildError::write(path, e));
+            return attempt().map_err(|e| self.error(path, e));
         };
         let first = attempt();
         let mut written = written.lock().unwrap_or_else(|e| e.into_inner());
@@ -209,7 +214,7 @@ impl OutputDir {
                 clear_way(&self.staging, path, &written).map_err(|_| e)?;
                 attempt()
             })
-            .map_err(|e| BuildError::write(path, e));
+            .map_err(|e| self.error(path, e));
         written.insert(crate::model::display_path(Path::new(rel)));
         result
     }
@@ -235,6 +240,16 @@ impl OutputDir {
         }
         check_rel(rel)?;
         Ok(self.staging.join(rel))
+    }
+}
+
+/// A write error at `path`, named in the output folder when it is inside the staging folder: the
+/// user knows the output folder, never the staging folder beside it that becomes it.
+fn write_error(staging: &Path, target: &Path, path: &Path, e: std::io::Error) -> BuildError {
+    match path.strip_prefix(staging) {
+        Ok(rel) if rel.as_os_str().is_empty() => BuildError::write(target, e),
+        Ok(rel) => BuildError::write(&target.join(rel), e),
+        Err(_) => BuildError::write(path, e),
     }
 }
 
@@ -794,6 +809,20 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    #[test]
+    fn commit_error_names_the_output_path_not_the_staging_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let public = dir.path().join("public");
+        let out = OutputDir::begin(&public, dir.path(), false).unwrap();
+        // A folder where the marker goes: the marker, written by `commit`, cannot be.
+        out.put(&format!("{MARKER}/x"), b"x").unwrap();
+        let err = out.commit().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!("cannot write {}", public.join(MARKER).display())
+        );
     }
 
     #[test]

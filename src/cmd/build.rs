@@ -1,6 +1,7 @@
 //! `briefing build`: builds the site into its output folder and prints one summary line.
 
 use anyhow::Context as _;
+use briefing::error::shown;
 use briefing::site::{build_linked, BuildOptions};
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -47,7 +48,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         render_timeout: std::time::Duration::from_secs(args.render_timeout.max(1)),
     };
     let (report, graph) = build_linked(&opts)
-        .with_context(|| format!("could not build the site in {}", opts.root.display()))?;
+        .with_context(|| format!("could not build the site in {}", shown(&opts.root)))?;
     if let Some(file) = &args.summary {
         let text = briefing::publish::summary::review_summary(&graph);
         std::fs::OpenOptions::new()
@@ -55,7 +56,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
             .append(true)
             .open(file)
             .and_then(|mut f| f.write_all(text.as_bytes()))
-            .with_context(|| format!("could not write the summary to {}", file.display()))?;
+            .with_context(|| format!("could not write the summary to {}", shown(file)))?;
     }
     for w in report.warnings.iter() {
         eprintln!("{w}");
@@ -65,7 +66,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         "built {} pages ({} files) into {} in {} ms{}{}",
         report.pages,
         report.files,
-        report.out.display(),
+        shown(&report.out),
         report.elapsed.as_millis(),
         match report.images_resized + report.images_reused {
             0 => String::new(),

@@ -51,8 +51,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
             } else {
                 check::check_paths(&args.root, now, &args.paths)
             };
-            let report = report
-                .with_context(|| format!("could not check the site in {}", args.root.display()))?;
+            let report = report.with_context(|| {
+                format!(
+                    "could not check the site in {}",
+                    briefing::error::shown(&args.root)
+                )
+            })?;
             let what = files(report.files).to_string();
             (report, what)
         }

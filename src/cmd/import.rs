@@ -47,10 +47,10 @@ fn parse_date(s: &str) -> Result<NaiveDate, NotADate> {
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     super::require_site(&args.root)?;
     let request = ImportRequest {
+        today: briefing::site::today(&args.root),
         root: args.root,
         files: args.files,
         date: args.date,
-        today: chrono::Local::now().date_naive(),
         status: match args.status {
             ImportStatus::Draft => Status::Draft,
             ImportStatus::Review => Status::Review,

@@ -1,6 +1,7 @@
 //! `briefing init`: makes a new site that builds at once, optionally with a copy of the built-in
 //! theme to edit. The work is `scaffold::init_site`; this maps the arguments and prints.
 
+use briefing::error::shown;
 use briefing::scaffold::{self, InitSite};
 use std::path::PathBuf;
 
@@ -20,13 +21,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         theme: args.theme,
     };
     let written = scaffold::init_site(&req)?;
-    let dir = req.dir.display();
+    let dir = shown(&req.dir);
     println!("created a site in {dir} ({} files)", written.len());
     let (theme, own): (Vec<_>, Vec<_>) = written
         .iter()
         .partition(|p| p.starts_with("templates") || p.starts_with("static"));
     for rel in own {
-        println!("  {}", rel.display());
+        println!("  {}", shown(rel));
     }
     if !theme.is_empty() {
         println!(

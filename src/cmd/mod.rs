@@ -15,13 +15,7 @@ use std::path::Path;
 /// A site is a folder with site.yaml: every command but `init` needs one, and says how to make
 /// one when there is none.
 pub(crate) fn require_site(root: &Path) -> anyhow::Result<()> {
-    if briefing::scaffold::has_site_file(root) {
-        return Ok(());
-    }
-    anyhow::bail!(
-        "{} is not a briefing site (no site.yaml)\nhint: make one with `briefing init` (or `briefing init DIR`), or run inside a site folder or pass --root DIR",
-        root.display()
-    )
+    Ok(briefing::error::NotASite::check(root)?)
 }
 
 /// Prints the problems of a preview's unpublished articles, then one line counting them: the

@@ -76,7 +76,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
                 models,
                 themes,
                 slug,
-                date: chrono::Local::now().date_naive(),
+                date: briefing::site::today(root),
             };
             (scaffold::new_article(root, &article)?, true)
         }
@@ -93,7 +93,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
             (scaffold::new_entity(root, &entity)?, false)
         }
     };
-    println!("created {}", created.display());
+    println!("created {}", briefing::error::shown(&created));
     if article {
         println!("it is a draft: preview it with `briefing serve --drafts`, publish it by setting `status: published`");
     }

@@ -42,8 +42,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         base_url: args.base_url,
         allow_dirty: args.allow_dirty,
     };
-    let report = publish(&opts)
-        .with_context(|| format!("could not publish the site in {}", opts.root.display()))?;
+    let report = publish(&opts).with_context(|| {
+        format!(
+            "could not publish the site in {}",
+            briefing::error::shown(&opts.root)
+        )
+    })?;
     for w in report.warnings.iter() {
         eprintln!("{w}");
     }

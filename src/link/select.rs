@@ -19,11 +19,12 @@ pub enum Standing {
 }
 
 impl Standing {
-    /// The banner a preview shows on the article's page.
-    pub fn banner(self, date: &PubDate) -> Option<String> {
+    /// The banner a preview shows on the article's page; a scheduled article's time (if its date
+    /// has one) is shown in `zone`, the site's.
+    pub fn banner(self, date: &PubDate, zone: chrono_tz::Tz) -> Option<String> {
         match self {
             Standing::Published => None,
-            Standing::Scheduled => Some(format!("Scheduled for {}", date.display())),
+            Standing::Scheduled => Some(format!("Scheduled for {}", date.display_in(zone))),
             Standing::Review => Some("In review".into()),
             Standing::Draft => Some("Draft — not published".into()),
         }

@@ -47,7 +47,7 @@ pub fn review_summary(graph: &SiteGraph) -> String {
             "| {} | `{}` | {} | {problems} |",
             cell(&a.article.title),
             cell(&display_path(&a.article.origin.rel)),
-            status(a.standing, &a.article.date.iso_date()),
+            status(a.standing, &a.article.date.display_in(graph.selection.zone)),
         );
     }
     for a in rows.iter().filter(|a| !a.problems.is_empty()) {

@@ -5,6 +5,7 @@
 use crate::error::Diagnostic;
 use crate::link::{ArticleNode, SiteGraph, Standing};
 use crate::model::{display_path, Extra, Status};
+use crate::render::prepared::Card;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -60,14 +61,17 @@ pub(super) struct NavItem {
 #[derive(Serialize, Clone, Hash)]
 pub(crate) struct EntityLink<'a> {
     pub id: &'a str,
-    pub name: Prose<'a>,
+    /// Smartened once, when the link is made: every card that names the entity carries it.
+    pub name: String,
     pub url: String,
 }
 
 /// An article as lists show it.
 #[derive(Serialize, Hash)]
 pub(crate) struct ArticleCard<'a> {
-    pub title: Prose<'a>,
+    /// Title and summary are smartened (`Prose`) once, when the card is built: a card is
+    /// serialised for every page that lists it.
+    pub title: String,
     pub url: String,
     pub permalink: String,
     /// `2023-09-25`
@@ -79,7 +83,7 @@ pub(crate) struct ArticleCard<'a> {
     pub updated: Option<String>,
     pub updated_display: Option<String>,
     pub updated_rfc3339: Option<String>,
-    pub summary: Prose<'a>,
+    pub summary: String,
     pub authors: &'a [String],
     pub status: Status,
     /// Published, scheduled, review or draft, on the build's date.
@@ -98,7 +102,7 @@ pub(crate) struct ArticleCard<'a> {
 #[derive(Serialize)]
 pub(super) struct ArticlePage<'a> {
     #[serde(flatten)]
-    pub card: &'a ArticleCard<'a>,
+    pub card: &'a Card<'a>,
     pub body: &'a str,
     /// False when the body opens with the summary's words, so the page doesn't say them twice.
     pub show_summary: bool,
@@ -127,7 +131,7 @@ pub(super) struct CompanyPage<'a> {
     pub website: Option<&'a str>,
     pub profile: &'a str,
     pub models: Vec<&'a ModelCard<'a>>,
-    pub articles: Vec<&'a ArticleCard<'a>>,
+    pub articles: Vec<&'a Card<'a>>,
     /// The lead image, above the fold.
     pub image: Option<ImageView>,
     pub extra: &'a Extra,
@@ -155,7 +159,7 @@ pub(super) struct ModelPage<'a> {
     #[serde(flatten)]
     pub card: &'a ModelCard<'a>,
     pub profile: &'a str,
-    pub articles: Vec<&'a ArticleCard<'a>>,
+    pub articles: Vec<&'a Card<'a>>,
     /// The lead image, above the fold.
     pub image: Option<ImageView>,
     pub extra: &'a Extra,
@@ -176,7 +180,7 @@ pub(super) struct ThemePage<'a> {
     pub card: &'a ThemeCard<'a>,
     pub profile: &'a str,
     pub keywords: &'a [String],
-    pub articles: Vec<&'a ArticleCard<'a>>,
+    pub articles: Vec<&'a Card<'a>>,
     /// The lead image, above the fold.
     pub image: Option<ImageView>,
     pub extra: &'a Extra,
@@ -215,7 +219,7 @@ pub(super) struct PageNumber {
 #[derive(Serialize)]
 pub(super) struct YearGroup<'a> {
     pub year: i32,
-    pub articles: Vec<&'a ArticleCard<'a>>,
+    pub articles: Vec<&'a Card<'a>>,
 }
 
 #[derive(Serialize)]
@@ -231,7 +235,7 @@ pub(super) struct FeedEntry<'a> {
     /// `#x` against the feed's `xml:base`, the site's home.
     pub content: std::borrow::Cow<'a, str>,
     pub authors: &'a [String],
-    pub categories: Vec<Prose<'a>>,
+    pub categories: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -244,7 +248,7 @@ pub(super) struct SitemapUrl {
 #[derive(Serialize)]
 pub(super) struct DeskRow<'a> {
     #[serde(flatten)]
-    pub card: &'a ArticleCard<'a>,
+    pub card: &'a Card<'a>,
     /// The source file, as the editor knows it (`content/articles/x.md`).
     pub path: String,
     pub problems: Vec<DeskProblem<'a>>,
@@ -268,7 +272,7 @@ pub(super) fn article_card<'a>(
 ) -> ArticleCard<'a> {
     let base = &graph.base;
     ArticleCard {
-        title: Prose(&a.article.title),
+        title: crate::text::smarten(&a.article.title, &mut None),
         url: base.link(&a.url),
         permalink: base.permalink(&a.url),
         date: a.article.date.iso_date(),
@@ -277,14 +281,14 @@ pub(super) fn article_card<'a>(
         updated: a.article.updated.map(|d| d.iso_date()),
         updated_display: a.article.updated.map(|d| d.display()),
         updated_rfc3339: a.article.updated.map(|d| d.rfc3339()),
-        summary: Prose(a.summary()),
+        summary: crate::text::smarten(a.summary(), &mut None),
         authors: &a.article.authors,
         status: a.article.status,
         standing: a.standing,
         banner: if a.public {
             None
         } else {
-            a.standing.banner(&a.article.date)
+            a.standing.banner(&a.article.date, graph.selection.zone)
         },
         word_count: a.body.word_count,
         reading_minutes: a.body.word_count.div_ceil(230).max(1),
@@ -321,7 +325,7 @@ pub(super) fn feed_entry<'a>(
             a.body.html.as_str().into()
         },
         authors: &a.article.authors,
-        categories: a.themes.iter().map(|&i| themes[i].name).collect(),
+        categories: a.themes.iter().map(|&i| themes[i].name.clone()).collect(),
     }
 }
 

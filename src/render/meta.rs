@@ -133,7 +133,7 @@ fn things(kind: &str, list: &[EntityLink<'_>], p: &Prepared<'_>) -> Vec<Value> {
     list.iter()
         .map(|e| {
             let url = absolute(p, &e.url).unwrap_or_else(|| e.url.clone());
-            json!({ "@type": kind, "name": e.name.0, "url": url })
+            json!({ "@type": kind, "name": e.name, "url": url })
         })
         .collect()
 }
@@ -146,7 +146,13 @@ fn absolute(p: &Prepared<'_>, link: &str) -> Option<String> {
 }
 
 /// `NewsArticle` for an article page.
-pub(super) fn news_article(p: &Prepared<'_>, card: &ArticleCard<'_>, modified: &str) -> Value {
+/// Its headline and description as written: structured data is read by machines, not smartened.
+pub(super) fn news_article(
+    p: &Prepared<'_>,
+    a: &crate::link::ArticleNode,
+    card: &ArticleCard<'_>,
+    modified: &str,
+) -> Value {
     let authors: Vec<Value> = if card.authors.is_empty() {
         vec![json!({ "@type": "Organization", "name": p.graph.config.title })]
     } else {
@@ -158,8 +164,8 @@ pub(super) fn news_article(p: &Prepared<'_>, card: &ArticleCard<'_>, modified: &
     let mut v = json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": card.title.0,
-        "description": card.summary.0,
+        "headline": a.article.title,
+        "description": a.summary(),
         "datePublished": card.date_rfc3339,
         "dateModified": modified,
         "url": card.permalink,
@@ -178,7 +184,7 @@ pub(super) fn news_article(p: &Prepared<'_>, card: &ArticleCard<'_>, modified: &
         v["mentions"] = Value::Array(mentions);
     }
     if !card.themes.is_empty() {
-        let names: Vec<&str> = card.themes.iter().map(|t| t.name.0).collect();
+        let names: Vec<&str> = card.themes.iter().map(|t| t.name.as_str()).collect();
         v["keywords"] = json!(names.join(", "));
     }
     v

@@ -8,15 +8,45 @@ use crate::link::{ArticleNode, SiteGraph};
 use crate::model::display_path;
 use chrono::Datelike;
 use rayon::prelude::*;
+use serde::Serialize;
 use std::sync::OnceLock;
+
+/// An article card, built once and shared by every list that shows it. Its prose is smartened
+/// when it is built (`ArticleCard`), not each time a page serialises it. A stored
+/// `serde_json::Value` beside it saved a little more CPU but cost 60 MB at 10k
+/// (bench/RESULTS.md).
+pub(crate) struct Card<'g> {
+    typed: ArticleCard<'g>,
+}
+
+impl<'g> std::ops::Deref for Card<'g> {
+    type Target = ArticleCard<'g>;
+    fn deref(&self) -> &ArticleCard<'g> {
+        &self.typed
+    }
+}
+
+impl Serialize for Card<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.typed.serialize(s)
+    }
+}
+
+impl std::hash::Hash for Card<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.typed.hash(h);
+    }
+}
 
 /// Everything the pages of one build share, built once: the site context and every card.
 pub(crate) struct Prepared<'g> {
     pub(super) graph: &'g SiteGraph,
     pub(super) site: SiteCtx<'g>,
+    /// `site` serialised once: every page copies it.
+    pub(super) site_value: serde_json::Value,
     /// Every article card, in the graph's order; each is built once, on first use, and shared by
     /// every list (`serve` renders a saved article's page before any list needs the others).
-    cards: Vec<OnceLock<ArticleCard<'g>>>,
+    cards: Vec<OnceLock<Card<'g>>>,
     pub(super) company_links: Vec<EntityLink<'g>>,
     pub(super) model_links: Vec<EntityLink<'g>>,
     pub(super) theme_links: Vec<EntityLink<'g>>,
@@ -54,9 +84,11 @@ impl<'g> Prepared<'g> {
         );
         let model_cards = model_cards(graph, &company_links);
         let per_page = graph.config.paginate.max(1);
+        let site = site_ctx(graph);
         Prepared {
             graph,
-            site: site_ctx(graph),
+            site_value: serde_json::to_value(&site).unwrap_or_default(),
+            site,
             cards: (0..graph.articles.len()).map(|_| OnceLock::new()).collect(),
             company_cards: company_cards(graph),
             model_cards,
@@ -71,15 +103,16 @@ impl<'g> Prepared<'g> {
     }
 
     /// The card of article `i`, built on first use.
-    pub(crate) fn card(&self, i: usize) -> &ArticleCard<'g> {
+    pub(crate) fn card(&self, i: usize) -> &Card<'g> {
         self.cards[i].get_or_init(|| {
-            article_card(
+            let typed = article_card(
                 &self.graph.articles[i],
                 self.graph,
                 &self.company_links,
                 &self.model_links,
                 &self.theme_links,
-            )
+            );
+            Card { typed }
         })
     }
 
@@ -96,9 +129,7 @@ impl<'g> Prepared<'g> {
     }
 
     /// Every article with its card, newest first.
-    pub(super) fn with_cards(
-        &self,
-    ) -> impl Iterator<Item = (&'g ArticleNode, &ArticleCard<'g>)> + '_ {
+    pub(super) fn with_cards(&self) -> impl Iterator<Item = (&'g ArticleNode, &Card<'g>)> + '_ {
         self.graph
             .articles
             .iter()
@@ -107,7 +138,7 @@ impl<'g> Prepared<'g> {
     }
 
     /// The cards of these articles, in this order.
-    pub(super) fn pick(&self, list: &[usize]) -> Vec<&ArticleCard<'g>> {
+    pub(super) fn pick(&self, list: &[usize]) -> Vec<&Card<'g>> {
         list.iter().map(|&i| self.card(i)).collect()
     }
 
@@ -120,7 +151,7 @@ impl<'g> Prepared<'g> {
     /// Articles readers see as published, newest first: what feeds and sitemaps list.
     pub(super) fn public_articles(
         &self,
-    ) -> impl Iterator<Item = (&'g ArticleNode, &ArticleCard<'g>)> + '_ {
+    ) -> impl Iterator<Item = (&'g ArticleNode, &Card<'g>)> + '_ {
         self.graph
             .articles
             .iter()
@@ -223,7 +254,7 @@ fn entity_links<'g>(
     entities
         .map(|(id, name, url)| EntityLink {
             id,
-            name: Prose(name),
+            name: crate::text::smarten(name, &mut None),
             url: graph.base.link(url),
         })
         .collect()

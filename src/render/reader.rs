@@ -2,7 +2,8 @@
 //! feeds and the search page. Builds typed context for templates from the linked site; like the rest
 //! of render it hands bytes to the `Sink` and never opens an output file itself.
 
-use super::context::{ArticleCard, EntityLink};
+use super::context::EntityLink;
+use super::prepared::Card;
 use super::Prepared;
 use crate::chart::{self, DatedPoint, DotRow, Labels};
 use crate::link::SiteGraph;
@@ -39,7 +40,7 @@ pub(super) struct FeedLink {
 pub(super) struct EntityExtras<'a> {
     pub feed: FeedLink,
     /// Articles that name the entity in their text only; newest first.
-    pub also_mentioned: Vec<&'a ArticleCard<'a>>,
+    pub also_mentioned: Vec<&'a Card<'a>>,
     pub charts: Vec<ChartCtx>,
     /// The companies, models and themes its articles are most often filed under besides itself,
     /// for the facts panel.
@@ -115,7 +116,7 @@ fn related_entities<'g>(
         let mut ranked: Vec<(usize, usize)> = counts.into_iter().collect();
         ranked.sort_by(|x, y| {
             y.1.cmp(&x.1)
-                .then_with(|| links[x.0].name.0.cmp(links[y.0].name.0))
+                .then_with(|| links[x.0].name.cmp(&links[y.0].name))
         });
         ranked
             .into_iter()

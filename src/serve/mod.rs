@@ -57,8 +57,8 @@ pub enum Event<'a> {
 /// Why `serve` could not start, or stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("{} is not a briefing site (no site.yaml); run inside a site folder or pass --root DIR", root.display())]
-    NotASite { root: PathBuf },
+    #[error(transparent)]
+    NotASite(#[from] crate::error::NotASite),
     #[error(
         "port {port} on {ip} is already in use (is another `briefing serve` running?)\n  = hint: stop the other program, or pick another port: --port {} (--port 0 picks any free port)",
         .port.wrapping_add(1).max(1024)
@@ -111,9 +111,7 @@ pub fn serve(
     report: &mut dyn FnMut(Event<'_>),
 ) -> Result<Infallible, ServeError> {
     let root = &options.root;
-    if !root.join(crate::load::CONFIG_FILE).is_file() {
-        return Err(ServeError::NotASite { root: root.clone() });
-    }
+    crate::error::NotASite::check(root)?;
     let server = Server::bind(options.addr).map_err(|e| ServeError::bind(e, options.addr))?;
     let url = format!(
         "http://{}/",

@@ -10,6 +10,7 @@ mod editor;
 mod images;
 mod import;
 mod layout;
+mod messages;
 mod metadata;
 mod pages;
 mod publish;

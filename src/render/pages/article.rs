@@ -2,8 +2,9 @@
 
 use super::{each, hash_cards, Job, PageKind};
 use crate::model::Origin;
-use crate::render::context::{desk_problems, opens_with, ArticleCard, ArticlePage, ImageView};
+use crate::render::context::{desk_problems, opens_with, ArticlePage, ImageView};
 use crate::render::meta::{self, ArticleMeta, PageMeta};
+use crate::render::prepared::Card;
 use crate::render::Prepared;
 use rustc_hash::FxHasher;
 use std::hash::Hash;
@@ -52,25 +53,25 @@ impl PageKind for Article {
         ctx.insert("banner", &card.banner);
         ctx.insert("standing", &card.standing);
         ctx.insert("problems", &desk_problems(a));
-        let related: Vec<&ArticleCard<'_>> = p.pick(&a.related);
+        let related: Vec<&Card<'_>> = p.pick(&a.related);
         ctx.insert("related", &related);
     }
     fn meta(&self, p: &Prepared<'_>) -> PageMeta {
+        let a = &p.graph.articles[self.0];
         let card = p.card(self.0);
         let modified = (card.updated_rfc3339.clone()).unwrap_or_else(|| card.date_rfc3339.clone());
-        let a = &p.graph.articles[self.0];
         let image = (a.article.image.as_ref())
             .and_then(|img| ImageView::new(p.graph, &a.article.origin.rel, img, true));
-        let mut m = PageMeta::site(p, card.title.0)
-            .describe(Some(card.summary.0))
+        let mut m = PageMeta::site(p, &a.article.title)
+            .describe(Some(a.summary()))
             .with_image(image.as_ref());
         m.og_type = "article";
         m.json_ld = vec![
-            meta::script_json(&meta::news_article(p, card, &modified)),
+            meta::script_json(&meta::news_article(p, a, card, &modified)),
             meta::script_json(&meta::breadcrumbs(
                 p,
                 "Articles",
-                card.title.0,
+                &a.article.title,
                 &card.permalink,
             )),
         ];
@@ -81,7 +82,7 @@ impl PageKind for Article {
             tags: (card.companies.iter())
                 .chain(&card.models)
                 .chain(&card.themes)
-                .map(|e| e.name.0.to_string())
+                .map(|e| e.name.clone())
                 .collect(),
         });
         m

@@ -1,7 +1,8 @@
 //! The home pages (the latest articles, paginated) and the archive of every article by year.
 
 use super::{each, hash_cards, Job, PageKind};
-use crate::render::context::{paginator, ArticleCard, YearGroup};
+use crate::render::context::{paginator, YearGroup};
+use crate::render::prepared::Card;
 use crate::render::Prepared;
 use rustc_hash::FxHasher;
 use std::hash::Hash;
@@ -44,7 +45,7 @@ impl PageKind for Home {
         "home"
     }
     fn context(&self, p: &Prepared<'_>, ctx: &mut Context) {
-        let slice: Vec<&ArticleCard<'_>> = p.home_range(self.0).map(|i| p.card(i)).collect();
+        let slice: Vec<&Card<'_>> = p.home_range(self.0).map(|i| p.card(i)).collect();
         ctx.insert("articles", &slice);
         let base = &p.graph.base;
         ctx.insert(

@@ -88,7 +88,7 @@ pub(super) fn context(job: &dyn PageKind, p: &Prepared<'_>) -> Context {
     let base = &p.graph.base;
     let url = job.url(p);
     let mut ctx = Context::new();
-    ctx.insert("site", &p.site);
+    ctx.insert("site", &p.site_value);
     ctx.insert("banner", &None::<String>);
     ctx.insert("problems", &[] as &[()]);
     job.context(p, &mut ctx);
