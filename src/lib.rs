@@ -21,6 +21,7 @@ pub mod site;
 mod chart;
 mod config;
 mod guard;
+mod images;
 mod link;
 mod load;
 mod markdown;

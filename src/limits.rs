@@ -6,6 +6,10 @@
 pub use crate::guard::DEFAULT_PAGE_BUDGET;
 /// Templates: nesting of blocks and expressions, include/extends/macro chains, `range()` length.
 pub use crate::guard::{MAX_CHAIN, MAX_NESTING, MAX_RANGE};
+/// Images: largest side and pixel count decoded, largest SVG read.
+pub use crate::images::{
+    MAX_PIXELS as MAX_IMAGE_PIXELS, MAX_SIDE as MAX_IMAGE_SIDE, MAX_SVG_BYTES,
+};
 /// Largest content file, template or static file a build reads (bytes).
 pub use crate::load::MAX_FILE_BYTES;
 /// The search index: the size at which a chunk of postings is cut (bytes of JSON).

@@ -20,6 +20,14 @@ pub enum LinkTarget {
     Unlink,
     /// A broken link: the message and the hint, reported at the link's position.
     Broken { message: String, hint: String },
+    /// A local image with variants: an image is written as `{open}<img src="{src}"{attrs}
+    /// alt="..." title="...">{close}` (attributes already escaped); a link gets `src`.
+    Picture {
+        src: String,
+        open: String,
+        attrs: String,
+        close: String,
+    },
 }
 
 /// A 1-based line and column in the Markdown source.
@@ -302,7 +310,7 @@ impl<'a, 'r> Body<'a, 'r> {
                 dest_url,
                 title,
                 id,
-            }) => self.start_image(offset, dest_url).map(|dest_url| {
+            }) => self.start_image(offset, dest_url, &title).map(|dest_url| {
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -310,10 +318,15 @@ impl<'a, 'r> Body<'a, 'r> {
                     id,
                 })
             }),
-            Event::End(TagEnd::Image) => self
-                .links
-                .end_image(&mut self.out.images_without_alt)
-                .then_some(event),
+            Event::End(TagEnd::Image) => {
+                let picture = self.links.pictures.pop().flatten();
+                let alt = self.links.image_alt.as_ref().map(|(_, a)| a.clone());
+                let written = self.links.end_image(&mut self.out.images_without_alt);
+                match picture {
+                    Some(p) if written => Some(self.picture(p, &alt.unwrap_or_default())),
+                    _ => written.then_some(event),
+                }
+            }
             Event::Html(h) | Event::InlineHtml(h) if self.raw_html == RawHtml::Escape => {
                 Some(Event::Text(h))
             }
@@ -333,7 +346,7 @@ impl<'a, 'r> Body<'a, 'r> {
         }
         let dest_url = match (self.resolve)(&dest_url) {
             LinkTarget::Keep => dest_url,
-            LinkTarget::Rewrite(url) => {
+            LinkTarget::Rewrite(url) | LinkTarget::Picture { src: url, .. } => {
                 self.names.explicit_link(&url);
                 url.into()
             }
@@ -362,17 +375,23 @@ impl<'a, 'r> Body<'a, 'r> {
 
     /// An image: recorded (and its alt text gathered), its source rewritten or reported; None
     /// when it is dropped (a source that would run script), its alt text kept.
-    fn start_image(&mut self, offset: usize, dest_url: CowStr<'a>) -> Option<CowStr<'a>> {
+    fn start_image(
+        &mut self,
+        offset: usize,
+        dest_url: CowStr<'a>,
+        title: &str,
+    ) -> Option<CowStr<'a>> {
         let pos = self.lines.pos(offset);
         self.links.image_alt = Some((pos, String::new()));
         self.out.links.push((pos, dest_url.to_string()));
         if self.raw_html == RawHtml::Escape && is_script_url(&dest_url) {
             self.links.unimaged.push(true);
+            self.links.pictures.push(None);
             return None;
         }
         self.links.unimaged.push(false);
-        Some(match (self.resolve)(&dest_url) {
-            LinkTarget::Rewrite(url) => CowStr::from(url),
+        let (dest, picture) = match (self.resolve)(&dest_url) {
+            LinkTarget::Rewrite(url) => (CowStr::from(url), None),
             LinkTarget::Broken { message, hint } => {
                 self.out.problems.push(LinkProblem {
                     pos,
@@ -380,10 +399,39 @@ impl<'a, 'r> Body<'a, 'r> {
                     hint,
                     warning: false,
                 });
-                dest_url
+                (dest_url, None)
             }
-            LinkTarget::Keep | LinkTarget::Unlink => dest_url,
-        })
+            LinkTarget::Keep | LinkTarget::Unlink => (dest_url, None),
+            p @ LinkTarget::Picture { .. } => (dest_url, Some(p)),
+        };
+        let at = self.events.len();
+        self.links
+            .pictures
+            .push(picture.map(|p| (at, p, title.to_string())));
+        Some(dest)
+    }
+
+    /// The image's events since its start (its alt text) become one `<img>` with its `srcset`.
+    fn picture(&mut self, (at, target, title): Picture, alt: &str) -> Event<'a> {
+        self.events.truncate(at);
+        let LinkTarget::Picture {
+            src,
+            open,
+            attrs,
+            close,
+        } = target
+        else {
+            unreachable!("only pictures are kept")
+        };
+        let title = match title.is_empty() {
+            true => String::new(),
+            false => format!(" title=\"{}\"", crate::text::escape_html(&title)),
+        };
+        let alt = crate::text::escape_html(alt);
+        let src = crate::text::escape_html(&src);
+        Event::InlineHtml(
+            format!("{open}<img src=\"{src}\"{attrs} alt=\"{alt}\"{title}>{close}").into(),
+        )
     }
 
     /// The last text run, the mentions, the first paragraph on one line, and the HTML.
@@ -513,7 +561,12 @@ struct Links {
     unimaged: Vec<bool>,
     /// The open image's position and alt text so far.
     image_alt: Option<(Pos, String)>,
+    /// One per open image: where its events start, its variants and title, when it has them.
+    pictures: Vec<Option<Picture>>,
 }
+
+/// An image written with its `srcset`: where its events start, the target, the title.
+type Picture = (usize, LinkTarget, String);
 
 impl Links {
     /// Outside every link and image alt text: where names may be auto-linked.

@@ -270,6 +270,20 @@ impl Origin {
     }
 }
 
+/// A lead image from front matter (`image: { src, alt, credit, caption, decorative }`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeadImage {
+    /// As written: a path in `static/` (`/img/x.png` or `img/x.png`) or next to the Markdown file.
+    pub src: String,
+    /// Empty only when `decorative` is set.
+    pub alt: String,
+    pub credit: Option<String>,
+    pub caption: Option<String>,
+    pub decorative: bool,
+    /// 1-based line of `image:` in the file, for later errors about the file itself.
+    pub line: usize,
+}
+
 #[derive(Debug, Clone)]
 pub struct Article {
     pub origin: Origin,
@@ -286,6 +300,8 @@ pub struct Article {
     pub authors: Vec<String>,
     pub source: Option<SourceRef>,
     pub status: Status,
+    /// The lead image (`image:`), if any.
+    pub image: Option<LeadImage>,
     pub extra: Extra,
     /// The Markdown body; shared so a kept site can tell an unchanged body by pointer.
     pub body: Arc<str>,
@@ -307,6 +323,8 @@ pub struct Company {
     pub country: Option<String>,
     pub website: Option<String>,
     pub summary: Option<String>,
+    /// The lead image (`image:`), if any.
+    pub image: Option<LeadImage>,
     pub extra: Extra,
     pub body: Arc<str>,
 }
@@ -322,6 +340,8 @@ pub struct Model {
     pub modalities: Vec<String>,
     pub domain: Option<String>,
     pub summary: Option<String>,
+    /// The lead image (`image:`), if any.
+    pub image: Option<LeadImage>,
     pub extra: Extra,
     pub body: Arc<str>,
 }
@@ -334,6 +354,8 @@ pub struct Theme {
     pub summary: Option<String>,
     /// Words that signal the theme in text (used by `import`); optional.
     pub keywords: Vec<String>,
+    /// The lead image (`image:`), if any.
+    pub image: Option<LeadImage>,
     pub extra: Extra,
     pub body: Arc<str>,
 }

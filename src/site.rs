@@ -86,6 +86,11 @@ pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
     pub elapsed: Duration,
+    /// Image variants this build resized, and those it found in the cache.
+    pub images_resized: usize,
+    pub images_reused: usize,
+    /// Time spent making (or finding) image variants.
+    pub images_elapsed: Duration,
     /// Warnings: the build succeeded, but an editor should look.
     pub warnings: Diagnostics,
     /// A preview's unpublished articles' problems (errors among them): built anyway, each shown
@@ -128,7 +133,11 @@ pub fn read_site(
         return Err(BuildError::Content { diagnostics: diags });
     };
     let statics: HashSet<String> = tree.statics.iter().map(|s| s.rel.clone()).collect();
-    let graph = link::link(config, base, content, &statics, selection, None, &mut diags);
+    let images = crate::images::survey(root, &content, &statics, &mut diags);
+    let images = Arc::new(images);
+    let graph = link::link(
+        config, base, content, &statics, images, selection, None, &mut diags,
+    );
     diags.sort();
     Ok((graph, tree, diags))
 }
@@ -157,12 +166,21 @@ pub fn build_linked(opts: &BuildOptions) -> Result<(BuildReport, SiteGraph), Bui
     }
     let tera = render::load_templates(&tree.templates, &graph.base.path)
         .map_err(|d| BuildError::Content { diagnostics: d })?;
+    // Before the output is touched: an image that does not decode leaves the previous output.
+    let images = crate::images::process(&opts.root, &graph.images)
+        .map_err(|d| BuildError::Content { diagnostics: d })?;
 
     let out = Arc::new(OutputDir::begin(&opts.out_dir(), &opts.root, opts.force)?);
     let target = out.target().to_path_buf();
     let graph = Arc::new(graph);
-    let (pages, files) =
-        write_site_watched(Arc::clone(&graph), tree, tera, Arc::clone(&out), opts)?;
+    let (pages, files) = write_site_watched(
+        Arc::clone(&graph),
+        tree,
+        tera,
+        Arc::clone(&out),
+        opts,
+        images.files,
+    )?;
     let out = Arc::into_inner(out).expect("the render threads have finished");
     let graph = Arc::into_inner(graph).expect("the render threads have finished");
     out.commit()?;
@@ -171,6 +189,9 @@ pub fn build_linked(opts: &BuildOptions) -> Result<(BuildReport, SiteGraph), Bui
         pages,
         files,
         elapsed: started.elapsed(),
+        images_resized: images.resized,
+        images_reused: images.reused,
+        images_elapsed: images.elapsed,
         warnings: diags,
         unpublished: graph.unpublished_problems(),
     };
@@ -186,10 +207,11 @@ fn write_site_watched(
     tera: tera::Tera,
     out: Arc<OutputDir>,
     opts: &BuildOptions,
+    images: Vec<(String, PathBuf)>,
 ) -> Result<(usize, usize), BuildError> {
     let sink = Arc::clone(&out);
     let result = guard::run_watched(opts.render_timeout, move |watch| {
-        write_site_with(&graph, &tree, &tera, &*sink, watch)
+        write_site_with(&graph, &tree, &tera, &*sink, watch, &images)
     });
     match result {
         Ok(r) => r,
@@ -232,7 +254,7 @@ pub fn write_site(
     tera: &tera::Tera,
     sink: &dyn Sink,
 ) -> Result<(usize, usize), BuildError> {
-    write_site_with(graph, tree, tera, sink, &Watch::default())
+    write_site_with(graph, tree, tera, sink, &Watch::default(), &[])
 }
 
 fn write_site_with(
@@ -241,10 +263,12 @@ fn write_site_with(
     tera: &tera::Tera,
     sink: &dyn Sink,
     watch: &Watch,
+    images: &[(String, PathBuf)],
 ) -> Result<(usize, usize), BuildError> {
     let written = render::render_site_watched(graph, tera, sink, watch)?;
     let pages = written.iter().filter(|p| p.ends_with(".html")).count();
-    let generated: HashSet<&str> = written.iter().map(String::as_str).collect();
+    let mut generated: HashSet<&str> = written.iter().map(String::as_str).collect();
+    generated.extend(graph.images.outputs());
     let clashes = static_clashes(&tree.statics, |rel| generated.contains(rel));
     if !clashes.is_empty() {
         return Err(BuildError::Content {
@@ -254,7 +278,10 @@ fn write_site_with(
     tree.statics
         .par_iter()
         .try_for_each(|s| sink.copy(&s.rel, &s.abs))?;
-    Ok((pages, written.len() + tree.statics.len()))
+    images
+        .par_iter()
+        .try_for_each(|(rel, from)| sink.copy(rel, from))?;
+    Ok((pages, written.len() + tree.statics.len() + images.len()))
 }
 
 /// Static files that would take the output path of a generated file (`is_generated`). The

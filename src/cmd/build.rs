@@ -63,11 +63,20 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     }
     super::print_unpublished(&report.unpublished);
     println!(
-        "built {} pages ({} files) into {} in {} ms{}",
+        "built {} pages ({} files) into {} in {} ms{}{}",
         report.pages,
         report.files,
         shown(&report.out),
         report.elapsed.as_millis(),
+        match report.images_resized + report.images_reused {
+            0 => String::new(),
+            _ => format!(
+                "; images: {} resized, {} reused in {} ms",
+                report.images_resized,
+                report.images_reused,
+                report.images_elapsed.as_millis()
+            ),
+        },
         match report.warnings.len() {
             0 => String::new(),
             1 => ", 1 warning".into(),

@@ -33,6 +33,8 @@ struct LinkEnv {
     raw_html: RawHtml,
     /// The entity names auto-linking looked for: a body is reused only under the same names.
     names: Arc<EntityNames>,
+    /// The images body images were given variants from.
+    images: Arc<crate::images::Catalog>,
 }
 
 #[derive(Debug)]
@@ -74,6 +76,7 @@ impl BodyCache {
             base: graph.base.clone(),
             raw_html: graph.config.markdown.raw_html,
             names,
+            images: Arc::clone(&graph.images),
         });
         // Freeing the old index of every source path is not on the way to the next page.
         std::thread::spawn(move || drop(old));
@@ -209,6 +212,7 @@ impl<'a> Bodies<'a> {
                 targets: &env.targets,
                 statics: &env.statics,
                 base: &env.base,
+                images: &env.images,
             },
             raw_html: env.raw_html,
             names: &env.names,

@@ -123,6 +123,8 @@ pub struct SiteGraph {
     pub models: Vec<ModelNode>,
     pub themes: Vec<ThemeNode>,
     pub pages: Vec<PageNode>,
+    /// Every lead image, checked; set by the caller after linking (`images::survey`).
+    pub images: Arc<crate::images::Catalog>,
 }
 
 impl SiteGraph {
@@ -258,11 +260,14 @@ fn report_parse_warnings(content: &Content, diags: &mut Diagnostics) {
     }
 }
 
+// The stage's inputs, each used once: a struct bundling them would only rename them.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn link(
     config: SiteConfig,
     base: BaseUrl,
     mut content: Content,
     statics: &StdHashSet<String>,
+    images: Arc<crate::images::Catalog>,
     selection: Selection,
     cache: Option<&mut BodyCache>,
     diags: &mut Diagnostics,
@@ -283,6 +288,7 @@ pub(crate) fn link(
         targets: &targets,
         statics,
         base: &base,
+        images: &images,
     };
     let raw_html = config.markdown.raw_html;
     let mut bodies = Bodies::for_link(cache.as_deref(), links, raw_html, &names);
@@ -319,6 +325,7 @@ pub(crate) fn link(
         models,
         themes,
         pages,
+        images: Arc::clone(&images),
     };
     // Link problems and anchors, now that every body's headings are known.
     problems::check_bodies(&mut graph, &targets, refs.article_problems, diags);

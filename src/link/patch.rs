@@ -166,6 +166,7 @@ mod tests {
             base,
             content,
             &StdHashSet::new(),
+            Arc::default(),
             selection,
             cache,
             &mut diags,

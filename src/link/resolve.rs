@@ -21,6 +21,8 @@ pub(super) struct Resolver<'a> {
     /// Files under `static/`, as paths relative to it.
     pub(super) statics: &'a StdHashSet<String>,
     pub(super) base: &'a BaseUrl,
+    /// Local images with variants (`images::survey`): a body image of one gets its `srcset`.
+    pub(super) images: &'a crate::images::Catalog,
 }
 
 impl Resolver<'_> {
@@ -34,10 +36,19 @@ impl Resolver<'_> {
     ) -> (LinkTarget, Option<String>) {
         match classify(dest) {
             Dest::External | Dest::Fragment => (LinkTarget::Keep, None),
-            Dest::RootRelative => (
-                LinkTarget::Rewrite(self.base.link(dest.trim_start_matches('/'))),
-                None,
-            ),
+            Dest::RootRelative => {
+                let rel = format!(
+                    "static/{}",
+                    percent_decode_lossy(dest.trim_start_matches('/'))
+                );
+                match self.images.get(&rel) {
+                    Some(image) => (picture(self.base, image), None),
+                    None => (
+                        LinkTarget::Rewrite(self.base.link(dest.trim_start_matches('/'))),
+                        None,
+                    ),
+                }
+            }
             Dest::Relative { path, suffix } => {
                 let Some(joined) = join(&origin.rel, path) else {
                     return (
@@ -70,6 +81,9 @@ impl Resolver<'_> {
                 LinkTarget::Unlink
             };
         }
+        if let Some(image) = self.images.get(joined).filter(|_| suffix.is_empty()) {
+            return picture(self.base, image);
+        }
         if let Some(asset) = joined.strip_prefix("static/") {
             if self.statics.contains(asset) {
                 return LinkTarget::Rewrite(format!("{}{suffix}", self.base.link(asset)));
@@ -90,6 +104,38 @@ impl Resolver<'_> {
             message: format!("link to `{dest}` points at nothing ({joined} does not exist)"),
             hint,
         }
+    }
+}
+
+/// A body image with variants: a `<picture>` with a WebP `<source>` (when there are WebP
+/// variants), `srcset` in the original's format, its size, lazy loading and async decoding.
+fn picture(base: &BaseUrl, image: &crate::images::Source) -> LinkTarget {
+    use crate::images::Format;
+    use crate::text::escape_html;
+    let link = |rel: &str| base.link(rel);
+    let sizes = crate::images::SIZES;
+    let webp = escape_html(&image.srcset(Format::Webp, &link));
+    let (open, close) = match webp.is_empty() {
+        true => (String::new(), String::new()),
+        false => (
+            format!("<picture><source type=\"image/webp\" srcset=\"{webp}\" sizes=\"{sizes}\">"),
+            "</picture>".to_string(),
+        ),
+    };
+    let mut attrs = String::new();
+    if image.format != Format::Svg {
+        let srcset = escape_html(&image.srcset(image.format, &link));
+        attrs = format!(
+            " srcset=\"{srcset}\" sizes=\"{sizes}\" width=\"{}\" height=\"{}\"",
+            image.width, image.height
+        );
+    }
+    attrs.push_str(" loading=\"lazy\" decoding=\"async\"");
+    LinkTarget::Picture {
+        src: link(&image.out),
+        open,
+        attrs,
+        close,
     }
 }
 

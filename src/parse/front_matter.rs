@@ -421,6 +421,11 @@ impl<'a> FrontMatter<'a> {
         })
     }
 
+    /// The line of top-level `key:` in the file (the front matter's first line if not found).
+    pub(super) fn key_line(&self, key: &str) -> usize {
+        self.locate_key(key).map_or(self.split.yaml_line, |p| p.0)
+    }
+
     pub(super) fn error_at_key(&self, key: &str, msg: &str, hint: &str) -> Diagnostic {
         let pos = self.locate_key(key);
         Diagnostic::error(self.rel, msg.to_string())

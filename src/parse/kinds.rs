@@ -3,6 +3,7 @@
 //! `front_matter`; this file never splits text nor locates keys itself.
 
 use super::front_matter::FrontMatter;
+use super::image::lead_image;
 use super::Item;
 use crate::error::Diagnostic;
 use crate::model::*;
@@ -67,6 +68,7 @@ const ARTICLE_KEYS: &[&str] = &[
     "status",
     "draft",
     "slug",
+    "image",
 ];
 
 #[derive(Deserialize)]
@@ -93,6 +95,8 @@ struct ArticleFm {
     draft: Option<bool>,
     #[serde(default)]
     slug: Option<String>,
+    #[serde(default)]
+    image: Option<serde_yaml::Value>,
 }
 
 fn article(
@@ -144,6 +148,7 @@ fn article(
         authors: a.authors,
         source: a.source,
         status,
+        image: lead_image(fm, a.image, errors),
         extra: c.extra,
         body: c.body,
     }))
@@ -157,7 +162,7 @@ fn status_word(s: Status) -> &'static str {
     }
 }
 
-const COMPANY_KEYS: &[&str] = &["name", "aliases", "country", "website", "summary"];
+const COMPANY_KEYS: &[&str] = &["name", "aliases", "country", "website", "summary", "image"];
 
 #[derive(Deserialize)]
 struct CompanyFm {
@@ -170,6 +175,8 @@ struct CompanyFm {
     website: Option<String>,
     #[serde(default)]
     summary: Option<String>,
+    #[serde(default)]
+    image: Option<serde_yaml::Value>,
 }
 
 fn company(
@@ -190,6 +197,7 @@ fn company(
         country: nonblank(co.country),
         website: nonblank(co.website),
         summary: nonblank(co.summary),
+        image: lead_image(fm, co.image, errors),
         extra: c.extra,
         body: c.body,
     }))
@@ -203,6 +211,7 @@ const MODEL_KEYS: &[&str] = &[
     "modalities",
     "domain",
     "summary",
+    "image",
 ];
 
 #[derive(Deserialize)]
@@ -219,6 +228,8 @@ struct ModelFm {
     domain: Option<String>,
     #[serde(default)]
     summary: Option<String>,
+    #[serde(default)]
+    image: Option<serde_yaml::Value>,
 }
 
 fn model(
@@ -250,12 +261,13 @@ fn model(
         modalities: m.modalities,
         domain: nonblank(m.domain),
         summary: nonblank(m.summary),
+        image: lead_image(fm, m.image, errors),
         extra: c.extra,
         body: c.body,
     }))
 }
 
-const THEME_KEYS: &[&str] = &["name", "summary", "keywords"];
+const THEME_KEYS: &[&str] = &["name", "summary", "keywords", "image"];
 
 #[derive(Deserialize)]
 struct ThemeFm {
@@ -264,6 +276,8 @@ struct ThemeFm {
     summary: Option<String>,
     #[serde(default)]
     keywords: Vec<String>,
+    #[serde(default)]
+    image: Option<serde_yaml::Value>,
 }
 
 fn theme(
@@ -279,6 +293,7 @@ fn theme(
         name: t.name,
         summary: nonblank(t.summary),
         keywords: t.keywords,
+        image: lead_image(fm, t.image, errors),
         extra: c.extra,
         body: c.body,
     }))

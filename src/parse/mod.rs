@@ -3,6 +3,7 @@
 //! `front_matter` reads the YAML the same way for every kind; `kinds` has one function per kind.
 
 mod front_matter;
+mod image;
 mod kinds;
 
 pub(crate) use front_matter::split_front_matter;

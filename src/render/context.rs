@@ -107,6 +107,8 @@ pub(super) struct ArticlePage<'a> {
     /// False when the body opens with the summary's words, so the page doesn't say them twice.
     pub show_summary: bool,
     pub source: Option<&'a crate::model::SourceRef>,
+    /// The lead image, above the fold.
+    pub image: Option<ImageView>,
     pub extra: &'a Extra,
 }
 
@@ -130,6 +132,8 @@ pub(super) struct CompanyPage<'a> {
     pub profile: &'a str,
     pub models: Vec<&'a ModelCard<'a>>,
     pub articles: Vec<&'a Card<'a>>,
+    /// The lead image, above the fold.
+    pub image: Option<ImageView>,
     pub extra: &'a Extra,
 }
 
@@ -156,6 +160,8 @@ pub(super) struct ModelPage<'a> {
     pub card: &'a ModelCard<'a>,
     pub profile: &'a str,
     pub articles: Vec<&'a Card<'a>>,
+    /// The lead image, above the fold.
+    pub image: Option<ImageView>,
     pub extra: &'a Extra,
 }
 
@@ -175,6 +181,8 @@ pub(super) struct ThemePage<'a> {
     pub profile: &'a str,
     pub keywords: &'a [String],
     pub articles: Vec<&'a Card<'a>>,
+    /// The lead image, above the fold.
+    pub image: Option<ImageView>,
     pub extra: &'a Extra,
 }
 
@@ -424,5 +432,69 @@ mod tests {
         assert!(opens_with("A long first sentence goes on", "A long first…"));
         assert!(!opens_with("Something else entirely.", "Since the start."));
         assert!(!opens_with("Anything", ""));
+    }
+}
+
+/// A lead image as templates see it (`article.image`, `company.image`, ...): ready-made `srcset`s
+/// (WebP and the original's format), its size, and the share card (`og:image`) at 1200 px.
+#[derive(Serialize, Debug, Clone)]
+pub(crate) struct ImageView {
+    /// The original, a root-relative link.
+    pub src: String,
+    /// Variants in the original's format (`url 480w, ...`); empty for an SVG.
+    pub srcset: String,
+    /// The same widths in WebP; empty when there are none.
+    pub webp_srcset: String,
+    pub sizes: &'static str,
+    /// Absent for an SVG.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// The image's MIME type, for `og:image:type`.
+    pub mime: &'static str,
+    pub alt: String,
+    pub decorative: bool,
+    pub credit: Option<String>,
+    pub caption: Option<String>,
+    /// Shown at the top of its page: loaded at once, never `loading="lazy"`.
+    pub above_fold: bool,
+    /// The share card: an absolute URL, with its size.
+    pub share_url: String,
+    pub share_width: Option<u32>,
+    pub share_height: Option<u32>,
+}
+
+impl ImageView {
+    /// The view of `image` (named in the file at `md`), if the survey found it.
+    pub(crate) fn new(
+        graph: &SiteGraph,
+        md: &std::path::Path,
+        image: &crate::model::LeadImage,
+        above_fold: bool,
+    ) -> Option<ImageView> {
+        let s = graph.images.lead(md, image)?;
+        let link = |rel: &str| graph.base.link(rel);
+        let raster = s.format != crate::images::Format::Svg;
+        let (share, sw, sh) = s.share();
+        Some(ImageView {
+            src: link(&s.out),
+            srcset: if raster {
+                s.srcset(s.format, &link)
+            } else {
+                String::new()
+            },
+            webp_srcset: s.srcset(crate::images::Format::Webp, &link),
+            sizes: crate::images::SIZES,
+            width: raster.then_some(s.width),
+            height: raster.then_some(s.height),
+            mime: s.format.mime(),
+            alt: image.alt.clone(),
+            decorative: image.decorative,
+            credit: image.credit.clone(),
+            caption: image.caption.clone(),
+            above_fold,
+            share_url: graph.base.permalink(share),
+            share_width: raster.then_some(sw),
+            share_height: raster.then_some(sh),
+        })
     }
 }

@@ -58,6 +58,20 @@ impl PageMeta {
         }
     }
 
+    /// With this lead image as the share image (its 1200-px variant), when it has one that link
+    /// previews show (an SVG does not: the site card stays).
+    pub(super) fn with_image(mut self, image: Option<&super::context::ImageView>) -> Self {
+        if let Some(img) = image {
+            if let (Some(w), Some(h)) = (img.share_width, img.share_height) {
+                self.image = img.share_url.clone();
+                self.image_width = w;
+                self.image_height = h;
+                self.image_alt = img.alt.clone();
+            }
+        }
+        self
+    }
+
     /// With this description, when there is one.
     pub(super) fn describe(mut self, description: Option<&str>) -> Self {
         if let Some(d) = description.filter(|d| !d.trim().is_empty()) {

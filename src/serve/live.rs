@@ -128,6 +128,8 @@ pub struct LiveSite {
     load_diags: Vec<Diagnostic>,
     statics: Vec<AssetFile>,
     static_files: SiteFiles,
+    /// Image variants (from the build's image cache) and originals kept beside their Markdown.
+    image_files: SiteFiles,
     templates: Vec<AssetFile>,
     tera: Result<Tera, Diagnostics>,
     cache: BodyCache,
@@ -164,6 +166,7 @@ impl LiveSite {
             load_diags: Vec::new(),
             statics: Vec::new(),
             static_files: SiteFiles::new(),
+            image_files: SiteFiles::new(),
             templates: Vec::new(),
             tera: Err(Diagnostics::new()),
             cache: BodyCache::default(),
@@ -288,6 +291,23 @@ impl LiveSite {
         }
     }
 
+    /// Makes (or finds in the build's image cache, the one `build` uses) every image variant and
+    /// keeps its bytes to serve.
+    fn read_images(&mut self, graph: &SiteGraph) -> Result<(), Diagnostics> {
+        let processed = crate::images::process(&self.root, &graph.images)?;
+        let mut files = SiteFiles::new();
+        for (rel, from) in processed.files {
+            let bytes = std::fs::read(&from).map_err(|e| {
+                let mut d = Diagnostics::new();
+                d.push(Diagnostic::error(&from, format!("cannot read: {e}")));
+                d
+            })?;
+            files.insert(rel, Arc::from(bytes));
+        }
+        self.image_files = files;
+        Ok(())
+    }
+
     fn load_templates(&mut self) {
         let base = BaseUrl::parse(&self.base_url)
             .map(|b| b.path)
@@ -358,6 +378,11 @@ impl LiveSite {
             Ok(linked) => linked,
             Err(diags) => return self.failed(diags, started),
         };
+        if !diags.has_errors() {
+            if let Err(image_diags) = self.read_images(&graph) {
+                return self.failed(image_diags, started);
+            }
+        }
         self.last_diags = diags.clone();
         self.graph_current = true;
         let rebuilt = self.render(&graph, diags, saved, watch, early, started);
@@ -423,11 +448,15 @@ impl LiveSite {
             return Err(diags);
         };
         let statics: HashSet<String> = self.statics.iter().map(|s| s.rel.clone()).collect();
+        let images = Arc::new(crate::images::survey(
+            &self.root, &content, &statics, &mut diags,
+        ));
         let graph = link::link(
             config,
             base,
             content,
             &statics,
+            images,
             self.selection(),
             Some(&mut self.cache),
             &mut diags,
@@ -595,7 +624,7 @@ impl LiveSite {
     /// The last good pages with the static files over them, as they are served.
     fn served_files(&self) -> SiteFiles {
         let mut files = self.pages.clone();
-        for (rel, bytes) in &self.static_files {
+        for (rel, bytes) in self.static_files.iter().chain(&self.image_files) {
             files.insert(rel.clone(), bytes.clone());
         }
         files

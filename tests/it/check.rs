@@ -6,14 +6,16 @@ use serde_json::Value;
 
 /// A site with nothing to report: every field filled, every entity named, every link good.
 fn clean_site() -> SiteTest {
-    SiteTest::new()
+    let t = SiteTest::new()
         .file("content/companies/huawei-cloud.md", "---\nname: Huawei Cloud\nsummary: Cloud arm of Huawei.\nwebsite: https://www.huaweicloud.com\n---\nMakers of [Pangu](../models/pangu.md).\n")
         .file("content/models/pangu.md", "---\nname: Pangu\ncompany: huawei-cloud\nsummary: Huawei Cloud's models.\n---\nSee the [first story](../articles/first.md).\n")
         .file("content/themes/computing-power.md", "---\nname: Computing power\nsummary: GPUs and networks.\n---\n")
         .file("content/articles/first.md", FIRST)
         .file("content/articles/second.md", "---\ntitle: Second Story\ndate: 2023-10-01\nsummary: The second one.\ncompanies: [huawei-cloud]\n---\nOpening.\n\n## Details\n\nMore.\n")
-        .file("content/pages/about.md", "---\ntitle: About\n---\nWe write briefings. Mail [us](mailto:desk@example.org).\n")
-        .file("static/chart.png", "png")
+        .file("content/pages/about.md", "---\ntitle: About\n---\nWe write briefings. Mail [us](mailto:desk@example.org).\n");
+    // A real PNG: a body image that is not one is an error (tests/it/images.rs).
+    t.write("static/chart.png", crate::images::png(8, 8));
+    t
 }
 
 const FIRST: &str = "---\ntitle: First Story\ndate: 2023-09-25\nsummary: The first one.\ncompanies: [huawei-cloud]\nmodels: [pangu]\nthemes: [computing-power]\nsource: { name: Example Daily, url: \"https://example.org/x\" }\n---\nBody. See [the second](second.md#details) and [the web](https://example.org/a?b=c#d).\n\n![A chart of GPU prices](../../static/chart.png)\n";

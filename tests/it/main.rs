@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod content;
 mod editor;
+mod images;
 mod import;
 mod layout;
 mod messages;

@@ -747,3 +747,26 @@ fn a_page_past_the_size_cap_stops_the_rebuild_as_it_stops_a_build() {
         "the last good page stays"
     );
 }
+
+#[test]
+fn serve_serves_image_variants_from_the_cache_build_uses() {
+    let site = SiteTest::new().file(
+        "content/articles/lead.md",
+        "---\ntitle: Lead\ndate: 2023-09-25\nimage: { src: img/lead.png, alt: A chart }\n---\nBody.\n",
+    );
+    site.write("static/img/lead.png", crate::images::png(1000, 500));
+    let served = Served::start(&site, &[]);
+    let page = served.wait_for("/articles/lead/", "the lead image", |b| {
+        b.contains("srcset=")
+    });
+    assert!(page.contains("/img/lead-480w.webp 480w"), "{page}");
+    let (status, _, body) = served
+        .raw(b"GET /img/lead-960w.webp HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 200);
+    let img = image::load_from_memory(&body).expect("a WebP");
+    assert_eq!((img.width(), img.height()), (960, 480));
+    drop(served);
+    // The variants serve made are the ones a build reuses.
+    let out = site.build().assert_ok().stdout();
+    assert!(out.contains("images: 0 resized, 4 reused"), "{out}");
+}

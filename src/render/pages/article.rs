@@ -2,7 +2,7 @@
 
 use super::{each, hash_cards, Job, PageKind};
 use crate::model::Origin;
-use crate::render::context::{desk_problems, opens_with, ArticlePage};
+use crate::render::context::{desk_problems, opens_with, ArticlePage, ImageView};
 use crate::render::meta::{self, ArticleMeta, PageMeta};
 use crate::render::prepared::Card;
 use crate::render::Prepared;
@@ -42,6 +42,11 @@ impl PageKind for Article {
                 body: &a.body.html,
                 show_summary: !opens_with(&a.body.first_paragraph, a.summary()),
                 source: a.article.source.as_ref(),
+                image: a
+                    .article
+                    .image
+                    .as_ref()
+                    .and_then(|img| ImageView::new(p.graph, &a.article.origin.rel, img, true)),
                 extra: &a.article.extra,
             },
         );
@@ -55,7 +60,11 @@ impl PageKind for Article {
         let a = &p.graph.articles[self.0];
         let card = p.card(self.0);
         let modified = (card.updated_rfc3339.clone()).unwrap_or_else(|| card.date_rfc3339.clone());
-        let mut m = PageMeta::site(p, &a.article.title).describe(Some(a.summary()));
+        let image = (a.article.image.as_ref())
+            .and_then(|img| ImageView::new(p.graph, &a.article.origin.rel, img, true));
+        let mut m = PageMeta::site(p, &a.article.title)
+            .describe(Some(a.summary()))
+            .with_image(image.as_ref());
         m.og_type = "article";
         m.json_ld = vec![
             meta::script_json(&meta::news_article(p, a, card, &modified)),

@@ -3,7 +3,7 @@
 
 use super::{each, hash_cards, Job, PageKind};
 use crate::model::{Kind, Origin};
-use crate::render::context::{CompanyPage, ModelPage, ThemePage};
+use crate::render::context::{CompanyPage, ImageView, ModelPage, ThemePage};
 use crate::render::meta::{self, PageMeta};
 use crate::render::{reader, Prepared};
 use rustc_hash::FxHasher;
@@ -80,6 +80,11 @@ impl PageKind for Company {
                 profile: &c.profile.html,
                 models: c.models.iter().map(|&m| &p.model_cards[m]).collect(),
                 articles: p.pick(&c.articles),
+                image: c
+                    .company
+                    .image
+                    .as_ref()
+                    .and_then(|img| ImageView::new(p.graph, &c.company.origin.rel, img, true)),
                 extra: &c.company.extra,
             },
         );
@@ -88,8 +93,12 @@ impl PageKind for Company {
         let c = &p.graph.companies[self.0].company;
         let card = &p.company_cards[self.0];
         let page = p.graph.base.permalink(&p.graph.companies[self.0].url);
+        let item = &p.graph.companies[self.0].company;
+        let image = (item.image.as_ref())
+            .and_then(|img| ImageView::new(p.graph, &item.origin.rel, img, true));
         let mut m = PageMeta::site(p, card.name.0)
-            .describe(card.summary.map(|s| s.0).or(Some(card.name.0)));
+            .describe(card.summary.map(|s| s.0).or(Some(card.name.0)))
+            .with_image(image.as_ref());
         m.json_ld = vec![
             meta::script_json(&meta::organization(
                 card.name.0,
@@ -172,6 +181,11 @@ impl PageKind for Model {
                 card: &p.model_cards[self.0],
                 profile: &m.profile.html,
                 articles: p.pick(&m.articles),
+                image: m
+                    .model
+                    .image
+                    .as_ref()
+                    .and_then(|img| ImageView::new(p.graph, &m.model.origin.rel, img, true)),
                 extra: &m.model.extra,
             },
         );
@@ -179,8 +193,12 @@ impl PageKind for Model {
     fn meta(&self, p: &Prepared<'_>) -> PageMeta {
         let card = &p.model_cards[self.0];
         let page = p.graph.base.permalink(&p.graph.models[self.0].url);
+        let item = &p.graph.models[self.0].model;
+        let image = (item.image.as_ref())
+            .and_then(|img| ImageView::new(p.graph, &item.origin.rel, img, true));
         let mut m = PageMeta::site(p, card.name.0)
-            .describe(card.summary.map(|s| s.0).or(Some(card.name.0)));
+            .describe(card.summary.map(|s| s.0).or(Some(card.name.0)))
+            .with_image(image.as_ref());
         m.json_ld = vec![meta::script_json(&meta::breadcrumbs(
             p,
             "Models",
@@ -261,6 +279,11 @@ impl PageKind for Theme {
                 profile: &t.profile.html,
                 keywords: &t.theme.keywords,
                 articles: p.pick(&t.articles),
+                image: t
+                    .theme
+                    .image
+                    .as_ref()
+                    .and_then(|img| ImageView::new(p.graph, &t.theme.origin.rel, img, true)),
                 extra: &t.theme.extra,
             },
         );
@@ -268,8 +291,12 @@ impl PageKind for Theme {
     fn meta(&self, p: &Prepared<'_>) -> PageMeta {
         let card = &p.theme_cards[self.0];
         let page = p.graph.base.permalink(&p.graph.themes[self.0].url);
+        let item = &p.graph.themes[self.0].theme;
+        let image = (item.image.as_ref())
+            .and_then(|img| ImageView::new(p.graph, &item.origin.rel, img, true));
         let mut m = PageMeta::site(p, card.name.0)
-            .describe(card.summary.map(|s| s.0).or(Some(card.name.0)));
+            .describe(card.summary.map(|s| s.0).or(Some(card.name.0)))
+            .with_image(image.as_ref());
         m.json_ld = vec![meta::script_json(&meta::breadcrumbs(
             p,
             "Themes",

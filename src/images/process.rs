@@ -1,0 +1,188 @@
+//! Makes each source image's variants: decoded once (under `image::Limits`), resized, encoded,
+//! and kept in the build's cache, keyed by the source bytes' hash and the variant's size and
+//! format, so a rebuild resizes only what changed. Writes only inside the cache folder.
+
+use super::{Catalog, Format, Source, Variant, CACHE_DIR, MAX_PIXELS, MAX_SIDE};
+use crate::error::{Diagnostic, Diagnostics};
+use image::{DynamicImage, ImageFormat};
+use rayon::prelude::*;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// Changes whenever variants come out differently (filter, quality, encoder), so that old cache
+/// entries are never served as new ones.
+const RECIPE: &str = "v1-triangle-q82";
+const JPEG_QUALITY: u8 = 82;
+
+/// What `process` did: the files to copy into the output, and how much work it took.
+#[derive(Debug, Default)]
+pub(crate) struct Processed {
+    /// (output path, file on disk): each variant from the cache, each original not in `static/`.
+    pub files: Vec<(String, PathBuf)>,
+    /// Variants made by this build.
+    pub resized: usize,
+    /// Variants found in the cache.
+    pub reused: usize,
+    pub elapsed: Duration,
+}
+
+/// Makes or finds every variant of `catalog`. Errors (a file that does not decode) name the image.
+pub(crate) fn process(root: &Path, catalog: &Catalog) -> Result<Processed, Diagnostics> {
+    let started = Instant::now();
+    let cache = root.join(CACHE_DIR);
+    let resized = AtomicUsize::new(0);
+    let reused = AtomicUsize::new(0);
+    let results: Vec<Result<Vec<(String, PathBuf)>, Diagnostic>> = catalog
+        .sources
+        .par_iter()
+        .map(|s| {
+            let files = variants(&cache, s, &resized, &reused)?;
+            let original = (!s.in_static).then(|| (s.out.clone(), s.abs.clone()));
+            Ok(files.into_iter().chain(original).collect())
+        })
+        .collect();
+    let mut out = Processed::default();
+    let mut diags = Diagnostics::new();
+    for r in results {
+        match r {
+            Ok(files) => out.files.extend(files),
+            Err(d) => diags.push(d),
+        }
+    }
+    if diags.has_errors() {
+        diags.sort();
+        return Err(diags);
+    }
+    out.resized = resized.into_inner();
+    out.reused = reused.into_inner();
+    out.elapsed = started.elapsed();
+    Ok(out)
+}
+
+/// The cache files of one source's variants, made if missing (the source decoded once for all).
+fn variants(
+    cache: &Path,
+    s: &Source,
+    resized: &AtomicUsize,
+    reused: &AtomicUsize,
+) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
+    if s.variants.is_empty() {
+        return Ok(Vec::new());
+    }
+    let fail = |why: String| {
+        Diagnostic::error(&s.rel, format!("this image cannot be decoded: {why}"))
+            .hint("save it again as PNG, JPEG, WebP or GIF (a truncated file gives this)")
+    };
+    let bytes = std::fs::read(&s.abs).map_err(|e| fail(e.to_string()))?;
+    let key = fnv(&bytes);
+    let paths: Vec<PathBuf> = s
+        .variants
+        .iter()
+        .map(|v| {
+            cache.join(format!(
+                "{key:016x}-{}x{}.{}",
+                v.width,
+                v.height,
+                v.format.ext()
+            ))
+        })
+        .collect();
+    let missing: Vec<usize> = (0..paths.len()).filter(|&i| !paths[i].is_file()).collect();
+    reused.fetch_add(paths.len() - missing.len(), Ordering::Relaxed);
+    if !missing.is_empty() {
+        let img = decode(&bytes).map_err(fail)?;
+        prepare_cache(cache)
+            .map_err(|e| fail(format!("cannot write the cache {}: {e}", cache.display())))?;
+        for &i in &missing {
+            let encoded = resize(&img, &s.variants[i]).map_err(fail)?;
+            store(&paths[i], &encoded).map_err(|e| fail(format!("cannot write the cache: {e}")))?;
+            resized.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    Ok(s.variants
+        .iter()
+        .map(|v| v.out.clone())
+        .zip(paths)
+        .collect())
+}
+
+/// Decodes under limits: dimensions past `MAX_SIDE` or an allocation past what `MAX_PIXELS`
+/// RGBA pixels of 16 bits need are refused before decoding.
+fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
+    let mut reader = image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_PIXELS * 8);
+    reader.limits(limits);
+    reader.decode().map_err(|e| e.to_string())
+}
+
+/// One variant, encoded.
+fn resize(img: &DynamicImage, v: &Variant) -> Result<Vec<u8>, String> {
+    let small = img.resize_exact(v.width, v.height, image::imageops::FilterType::Triangle);
+    let mut buf = Cursor::new(Vec::new());
+    let result = match v.format {
+        Format::Jpeg => {
+            let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut buf, JPEG_QUALITY);
+            DynamicImage::ImageRgb8(small.to_rgb8()).write_with_encoder(enc)
+        }
+        Format::Webp | Format::Png => {
+            let small = if small.color().has_alpha() {
+                DynamicImage::ImageRgba8(small.to_rgba8())
+            } else {
+                DynamicImage::ImageRgb8(small.to_rgb8())
+            };
+            let format = if v.format == Format::Webp {
+                ImageFormat::WebP
+            } else {
+                ImageFormat::Png
+            };
+            small.write_to(&mut buf, format)
+        }
+        Format::Gif | Format::Svg => return Err("no variants are made in this format".into()),
+    };
+    result.map_err(|e| e.to_string())?;
+    Ok(buf.into_inner())
+}
+
+/// The cache folder, with a .gitignore so that it is never committed.
+fn prepare_cache(cache: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(cache)?;
+    let top = cache.parent().unwrap_or(cache);
+    let ignore = top.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(
+            ignore,
+            "# Made by briefing: resized images, safe to delete.\n*\n",
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes `bytes` at `path` through a temporary name, so that a killed build never leaves a
+/// half-written variant under the real name.
+fn store(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// FNV-1a, 64 bits: the same on every platform and release, unlike std's hasher.
+fn fnv(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ fnv_str(RECIPE);
+    for &b in bytes {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn fnv_str(s: &str) -> u64 {
+    s.bytes().fold(0, |h: u64, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
