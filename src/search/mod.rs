@@ -47,7 +47,7 @@ const DOC_DIR: &str = "search/d/";
 /// chunk per word, or a few for a prefix.
 pub const CHUNK_BYTES: usize = 32 * 1024;
 /// The most text a document's file carries for excerpts; an article's page has the rest.
-pub(crate) const TEXT_CHARS: usize = 12_000;
+pub(crate) const TEXT_CHARS: usize = 4_000;
 
 /// Where a term occurs in a document, the better the higher.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
