@@ -5,12 +5,14 @@
 //! - `postings`: terms to postings, cut into chunks by term
 //! - `docs`: one small file per result (title, date, kind, summary, text for the excerpt)
 //!
-//! Format (version 2), arrays rather than objects to keep it small:
-//! - `search/index.json`, the manifest: `{"v":2, "articles":n, "docs":n+entities, "preview":bool,
-//!   "stop":[word...], "chunks":[first term of each chunk...],
-//!   "entities":[[kind "c"|"m"|"t", id, name, [alias...], doc, [article...]]...],
+//! Format (version 3), arrays rather than objects to keep it small:
+//! - `search/index.json`, the manifest, small since the first query waits for it:
+//!   `{"v":3, "articles":n, "docs":n+entities, "preview":bool, "stop":[word...],
+//!   "chunks":[first term of each chunk...]}`.
+//! - `search/filters.json`, what the filters need, fetched once the first results are shown:
+//!   `{"entities":[[kind "c"|"m"|"t", id, name, [alias...], doc, [article...]]...],
 //!   "years":[[year, first article]...]}`. Entity `article` lists are the articles whose front
-//!   matter names it, for the filters: ascending indices written as the first and then the gaps.
+//!   matter names it: ascending indices written as the first and then the gaps.
 //! - `search/t/<i>.json`, chunk i: `{term: [posting...]}` for the terms from `chunks[i]` up to
 //!   the next chunk's first term (terms sorted by UTF-16 code units, as JavaScript compares).
 //!   A posting is `gap * 4 + field`: the gap from the previous document (the first is the document
@@ -35,6 +37,9 @@ use serde::Serialize;
 
 /// The manifest the search page points the script at.
 pub(crate) const MANIFEST: &str = "search/index.json";
+/// The filters' data, apart from the manifest: at 10k articles it is most of its bytes, and the
+/// first results need none of it.
+const FILTERS: &str = "search/filters.json";
 /// Chunks of postings and the documents' files live under these.
 const CHUNK_DIR: &str = "search/t/";
 const DOC_DIR: &str = "search/d/";
@@ -42,7 +47,7 @@ const DOC_DIR: &str = "search/d/";
 /// chunk per word, or a few for a prefix.
 pub const CHUNK_BYTES: usize = 32 * 1024;
 /// The most text a document's file carries for excerpts; an article's page has the rest.
-pub(crate) const TEXT_CHARS: usize = 12_000;
+pub(crate) const TEXT_CHARS: usize = 4_000;
 
 /// Where a term occurs in a document, the better the higher.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -55,7 +60,7 @@ pub(crate) enum Field {
 
 /// Whether `rel` is one of the files the index writes (all of them are replaced together).
 pub(crate) fn is_index_file(rel: &str) -> bool {
-    rel == MANIFEST || rel.starts_with(CHUNK_DIR) || rel.starts_with(DOC_DIR)
+    rel == MANIFEST || rel == FILTERS || rel.starts_with(CHUNK_DIR) || rel.starts_with(DOC_DIR)
 }
 
 /// The index for the site: (output path, bytes) for every file of it.
@@ -87,6 +92,7 @@ pub(crate) fn index_files_until(
         MANIFEST.to_string(),
         manifest(graph, &chunks, sources.len()).into_bytes(),
     ));
+    files.push((FILTERS.to_string(), filters(graph).into_bytes()));
     files.extend(
         chunks
             .into_iter()
@@ -122,11 +128,27 @@ struct Manifest<'a> {
     preview: bool,
     stop: &'static [&'static str],
     chunks: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Filters<'a> {
     entities: Vec<EntityEntry<'a>>,
     years: Vec<(i32, usize)>,
 }
 
 fn manifest(graph: &SiteGraph, chunks: &[postings::Chunk], docs: usize) -> String {
+    let m = Manifest {
+        v: 3,
+        articles: graph.articles.len(),
+        docs,
+        preview: graph.selection.drafts,
+        stop: words::STOP,
+        chunks: chunks.iter().map(|c| c.first.as_str()).collect(),
+    };
+    escape_markup(serde_json::to_string(&m).expect("plain data"))
+}
+
+fn filters(graph: &SiteGraph) -> String {
     let n = graph.articles.len();
     let mut entities = Vec::new();
     let mut doc = n;
@@ -170,17 +192,8 @@ fn manifest(graph: &SiteGraph, chunks: &[postings::Chunk], docs: usize) -> Strin
             years.push((year, i));
         }
     }
-    let m = Manifest {
-        v: 2,
-        articles: n,
-        docs,
-        preview: graph.selection.drafts,
-        stop: words::STOP,
-        chunks: chunks.iter().map(|c| c.first.as_str()).collect(),
-        entities,
-        years,
-    };
-    escape_markup(serde_json::to_string(&m).expect("plain data"))
+    let f = Filters { entities, years };
+    escape_markup(serde_json::to_string(&f).expect("plain data"))
 }
 
 fn year_of(iso: &str) -> i32 {

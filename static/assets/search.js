@@ -153,24 +153,37 @@
     return loading;
   }
 
-  /* Who is in which filter: each article's entities and year, from the manifest. */
   function prepare(raw) {
-    var artEnts = [], artYear = new Array(raw.articles), entByDoc = new Map();
-    for (var i = 0; i < raw.articles; i++) artEnts.push([]);
+    man = { raw: raw, stop: new Set(raw.stop), chunks: raw.chunks, f: null };
+    return man;
+  }
+
+  /* Who is in which filter: each article's entities and year, from search/filters.json. It is
+     most of the index's fixed bytes, so it is fetched once the first results are on screen and
+     the filters appear when it is in; until then no filter can be on and every result passes. */
+  var facetsLoading = null;
+  function loadFilters() {
+    if (!facetsLoading) {
+      facetsLoading = getJson(dir + "filters.json").then(function (raw) {
+        man.f = facets(raw);
+        if (state.ranked.length) renderFilters();
+      }).catch(function () { facetsLoading = null; });
+    }
+    return facetsLoading;
+  }
+
+  function facets(raw) {
+    var n = man.raw.articles, artEnts = [], artYear = new Array(n);
+    for (var i = 0; i < n; i++) artEnts.push([]);
     raw.entities.forEach(function (e, ei) {
       var at = 0;
       e[5].forEach(function (gap) { at += gap; artEnts[at].push(ei); });
-      entByDoc.set(e[4], ei);
     });
     raw.years.forEach(function (y, yi) {
-      var end = yi + 1 < raw.years.length ? raw.years[yi + 1][1] : raw.articles;
+      var end = yi + 1 < raw.years.length ? raw.years[yi + 1][1] : n;
       for (var i = y[1]; i < end; i++) artYear[i] = y[0];
     });
-    man = {
-      raw: raw, ents: raw.entities, artEnts: artEnts, artYear: artYear, entByDoc: entByDoc,
-      stop: new Set(raw.stop), chunks: raw.chunks
-    };
-    return man;
+    return { ents: raw.entities, artEnts: artEnts, artYear: artYear };
   }
 
   /* The query's tokens, cut as the index cuts text (src/search/words.rs): runs of letters and
@@ -307,8 +320,9 @@
      groups combine. With any filter on, only articles are listed. */
   function values(doc, g) {
     if (doc >= man.raw.articles) return [];
-    if (g === "y") return [man.artYear[doc]];
-    return man.artEnts[doc].filter(function (e) { return man.ents[e][0] === g; });
+    if (!man.f) return [];
+    if (g === "y") return [man.f.artYear[doc]];
+    return man.f.artEnts[doc].filter(function (e) { return man.f.ents[e][0] === g; });
   }
 
   function passes(doc, skip) {
@@ -331,13 +345,13 @@
   }
 
   function label(g, v) {
-    return g === "y" ? String(v) : man.ents[v][2];
+    return g === "y" ? String(v) : man.f.ents[v][2];
   }
 
   function renderFilters() {
     var focused = document.activeElement && document.activeElement.id;
     filterBox.textContent = "";
-    if (state.ranked.length === 0) { filterBox.hidden = true; return; }
+    if (state.ranked.length === 0 || !man.f) { filterBox.hidden = true; return; }
     GROUPS.forEach(function (pair) {
       var g = pair[0], n = counts(g), opts = [];
       n.forEach(function (c, v) { opts.push([v, c]); });
@@ -351,7 +365,7 @@
       legend.textContent = pair[1];
       fs.appendChild(legend);
       opts.forEach(function (o) {
-        var id = "f-" + g + "-" + (g === "y" ? o[0] : man.ents[o[0]][1]);
+        var id = "f-" + g + "-" + (g === "y" ? o[0] : man.f.ents[o[0]][1]);
         var lab = document.createElement("label");
         var box = document.createElement("input");
         box.type = "checkbox";
@@ -520,6 +534,7 @@
       if (!current) return;
       say(n === 0 ? "Nothing matches \u201c" + q + "\u201d" + (on ? " with these filters." : ". Try a shorter word or another name.")
         : n + (n === 1 ? " result" : " results") + " for \u201c" + q + "\u201d" + (on ? ", filtered." : "."));
+      loadFilters();
     });
   }
 

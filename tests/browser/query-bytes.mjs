@@ -68,9 +68,10 @@ for (const q of queries) {
   const status = await page.locator("#search-status").textContent();
   const gz = files.reduce((s, f) => s + f.gz, 0);
   const raw = files.reduce((s, f) => s + f.raw, 0);
-  const kinds = { manifest: 0, chunks: 0, docs: 0 };
+  const kinds = { manifest: 0, filters: 0, chunks: 0, docs: 0 };
   for (const f of files) {
     if (f.url.endsWith("/index.json")) kinds.manifest += f.gz;
+    else if (f.url.endsWith("/filters.json")) kinds.filters += f.gz;
     else if (f.url.includes("/search/t/")) kinds.chunks += f.gz;
     else kinds.docs += f.gz;
   }
@@ -79,7 +80,7 @@ for (const q of queries) {
   const warm = await timed(page, q);
   console.log(
     `${q}: ${files.length} files, ${(gz / 1024).toFixed(1)} KB gzipped (${(raw / 1024).toFixed(1)} KB raw; manifest ${(kinds.manifest / 1024).toFixed(1)}, ` +
-      `chunks ${(kinds.chunks / 1024).toFixed(1)}, results ${(kinds.docs / 1024).toFixed(1)}); page and manifest ${ready} ms; first results ${ms} ms cold, ${warm} ms warm at 4x CPU throttling (80 ms of it the input's debounce); ${status}`,
+      `filters ${(kinds.filters / 1024).toFixed(1)}, chunks ${(kinds.chunks / 1024).toFixed(1)}, results ${(kinds.docs / 1024).toFixed(1)}); page and manifest ${ready} ms; first results ${ms} ms cold, ${warm} ms warm at 4x CPU throttling (80 ms of it the input's debounce); ${status}`,
   );
   if (gz > budget) over++;
   await context.close();

@@ -10,13 +10,20 @@ use std::process::Command;
 struct Index {
     site: SiteTest,
     manifest: Value,
+    /// `search/filters.json`: the filters' entities and years.
+    filters: Value,
 }
 
 impl Index {
     fn of(site: SiteTest, args: &[&str]) -> Index {
         site.run(args).assert_ok();
         let manifest = serde_json::from_str(&site.read("search/index.json")).expect("JSON");
-        Index { site, manifest }
+        let filters = serde_json::from_str(&site.read("search/filters.json")).expect("JSON");
+        Index {
+            site,
+            manifest,
+            filters,
+        }
     }
 
     fn chunks(&self) -> Vec<String> {
@@ -114,7 +121,7 @@ fn a_word_planted_in_one_body_is_in_its_chunk_and_maps_to_that_article() {
         &long_body("quixotrons"),
     );
     let index = Index::of(SiteTest::minimal().file(&p, &t), &["build"]);
-    assert_eq!(index.manifest["v"], 2);
+    assert_eq!(index.manifest["v"], 3);
     assert_eq!(
         index.postings("quixotron"),
         Some(vec![(0, 0)]),
@@ -213,7 +220,7 @@ fn cjk_names_are_found_by_their_characters() {
             "{term}: the article naming Alibaba Cloud in its front matter"
         );
     }
-    let alibaba = index.manifest["entities"]
+    let alibaba = index.filters["entities"]
         .as_array()
         .unwrap()
         .iter()
@@ -276,6 +283,18 @@ fn a_preview_index_holds_drafts_marked_as_such() {
     );
 }
 
+/// The first query waits for the manifest only: it names the chunks and nothing the filters need.
+#[test]
+fn the_manifest_holds_no_filter_data() {
+    let index = Index::of(SiteTest::minimal(), &["build"]);
+    let keys: Vec<&String> = index.manifest.as_object().unwrap().keys().collect();
+    assert!(
+        !keys.iter().any(|k| *k == "entities" || *k == "years"),
+        "{keys:?}"
+    );
+    assert!(index.filters["entities"].as_array().unwrap().len() >= 5);
+}
+
 #[test]
 fn filters_know_each_articles_entities_and_year() {
     let (p, t) = article(
@@ -287,10 +306,10 @@ fn filters_know_each_articles_entities_and_year() {
     let index = Index::of(SiteTest::minimal().file(&p, &t), &["build"]);
     // Articles newest first: second (2023-10-01), first (2023-09-25), old (2021-05-05).
     assert_eq!(
-        index.manifest["years"],
+        index.filters["years"],
         serde_json::json!([[2023, 0], [2021, 2]])
     );
-    let entities = index.manifest["entities"].as_array().unwrap();
+    let entities = index.filters["entities"].as_array().unwrap();
     let alibaba = entities.iter().find(|e| e[1] == "alibaba-cloud").unwrap();
     assert_eq!(
         alibaba[5],
@@ -340,6 +359,7 @@ fn the_manifest_names_every_index_file_and_no_other_exists() {
         .chain((0..docs).map(|i| format!("search/d/{i}.json")))
         .collect();
     want.push("search/index.json".into());
+    want.push("search/filters.json".into());
     want.sort();
     let mut have: Vec<String> = index.files().into_iter().map(|(f, _)| f).collect();
     have.sort();

@@ -152,8 +152,18 @@ fn review_desk_lists_unpublished_articles_with_what_is_wrong() {
     // The draft's row has its word count (4 words).
     let row = &desk[desk.find("Zebra Draft Secret").unwrap()..];
     let row = &row[..row.find("</tr>").unwrap()];
-    assert!(row.contains("<td class=\"num\">4</td>"), "{row}");
+    assert!(
+        row.contains("<td class=\"num\" data-label=\"Words\">4</td>"),
+        "{row}"
+    );
     assert!(row.contains("nothing: ready"), "{row}");
+    // Stacked at phone width the header row is hidden: each fact carries its column's name.
+    for label in ["Status", "Authors", "Date", "Words", "Still to do"] {
+        assert!(
+            row.contains(&format!("data-label=\"{label}\"")),
+            "{label}: {row}"
+        );
+    }
     assert!(preview_file(&site, "index.html").contains(r#"href="/review/""#));
 }
 
