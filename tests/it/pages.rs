@@ -126,8 +126,11 @@ fn crawl_real_site(base_url: &str, prefix: &str) {
         .into_iter()
         .filter(|f| ![".briefing-output", ".nojekyll", "CNAME", "404.html"].contains(&f.as_str()))
         // The search script reaches these through the manifest (search/index.json), which a link
-        // reaches; tests/it/search.rs checks that the manifest names every one of them.
-        .filter(|f| !f.starts_with("search/t/") && !f.starts_with("search/d/"))
+        // reaches, and fetches the filters' data after the first results; tests/it/search.rs
+        // checks that these are every index file there is.
+        .filter(|f| {
+            !f.starts_with("search/t/") && !f.starts_with("search/d/") && f != "search/filters.json"
+        })
         .map(|f| match f.strip_suffix("index.html") {
             Some(dir) => format!("{prefix}{dir}"),
             None => format!("{prefix}{f}"),
