@@ -171,19 +171,6 @@ pub struct NotASite {
     pub root: PathBuf,
 }
 
-impl NotASite {
-    /// `Ok` when `root` holds site.yaml.
-    pub fn check(root: &Path) -> Result<(), NotASite> {
-        if crate::scaffold::has_site_file(root) {
-            Ok(())
-        } else {
-            Err(NotASite {
-                root: root.to_path_buf(),
-            })
-        }
-    }
-}
-
 /// Why a build stopped. Carries the paths the user needs to act on.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {

@@ -5,7 +5,7 @@
 
 mod init;
 
-pub use init::{has_site_file, init_site, InitError, InitSite};
+pub use init::{has_site_file, init_site, require_site, InitError, InitSite};
 
 use crate::check;
 use crate::error::BuildError;
@@ -223,7 +223,7 @@ fn theme_text(name: &str) -> String {
 }
 
 fn is_site(root: &Path) -> Result<(), NewError> {
-    Ok(crate::error::NotASite::check(root)?)
+    Ok(require_site(root)?)
 }
 
 /// Refuses `slug` when an article of the site already has it: by its file name or its `slug:`

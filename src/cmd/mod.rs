@@ -15,7 +15,7 @@ use std::path::Path;
 /// A site is a folder with site.yaml: every command but `init` needs one, and says how to make
 /// one when there is none.
 pub(crate) fn require_site(root: &Path) -> anyhow::Result<()> {
-    Ok(briefing::error::NotASite::check(root)?)
+    Ok(briefing::scaffold::require_site(root)?)
 }
 
 /// Prints the problems of a preview's unpublished articles, then one line counting them: the

@@ -85,6 +85,18 @@ pub fn has_site_file(root: &Path) -> bool {
     root.join(CONFIG_FILE).is_file()
 }
 
+/// `Ok` when `root` holds site.yaml; else the one "not a briefing site" error. Here, beside
+/// `init`, rather than in `error`: the error module depends on nothing that reads a site.
+pub fn require_site(root: &Path) -> Result<(), crate::error::NotASite> {
+    if has_site_file(root) {
+        Ok(())
+    } else {
+        Err(crate::error::NotASite {
+            root: root.to_path_buf(),
+        })
+    }
+}
+
 /// The starter site: each kind once, naming one another, so that every page has something to show
 /// and `briefing check` finds nothing to fix.
 const STARTER: &[(&str, &str)] = &[

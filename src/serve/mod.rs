@@ -111,7 +111,7 @@ pub fn serve(
     report: &mut dyn FnMut(Event<'_>),
 ) -> Result<Infallible, ServeError> {
     let root = &options.root;
-    crate::error::NotASite::check(root)?;
+    crate::scaffold::require_site(root)?;
     let server = Server::bind(options.addr).map_err(|e| ServeError::bind(e, options.addr))?;
     let url = format!(
         "http://{}/",
