@@ -90,24 +90,13 @@ impl PageKind for Company {
         );
     }
     fn meta(&self, p: &Prepared<'_>) -> PageMeta {
-        let c = &p.graph.companies[self.0].company;
-        let card = &p.company_cards[self.0];
-        let page = p.graph.base.permalink(&p.graph.companies[self.0].url);
-        let item = &p.graph.companies[self.0].company;
-        let image = (item.image.as_ref())
-            .and_then(|img| ImageView::new(p.graph, &item.origin.rel, img, true));
-        let mut m = PageMeta::site(p, card.name.0)
-            .describe(card.summary.map(|s| s.0).or(Some(card.name.0)))
-            .with_image(image.as_ref());
-        m.json_ld = vec![
-            meta::script_json(&meta::organization(
-                card.name.0,
-                &page,
-                c.website.as_deref(),
-                card.summary.map(|s| s.0),
-            )),
-            meta::script_json(&meta::breadcrumbs(p, "Companies", card.name.0, &page)),
-        ];
+        let (card, item) = (&p.company_cards[self.0], &p.graph.companies[self.0]);
+        let (name, summary) = (card.name.0, card.summary.map(|s| s.0));
+        let image = (&item.company.image, &item.company.origin);
+        let (mut m, page) = entity_meta(p, "Companies", &item.url, name, summary, image);
+        let website = item.company.website.as_deref();
+        let organization = meta::organization(name, &page, website, summary);
+        m.json_ld.insert(0, meta::script_json(&organization));
         m
     }
     fn fingerprint(&self, p: &Prepared<'_>, cards: &[u64], h: &mut FxHasher) {
@@ -191,21 +180,10 @@ impl PageKind for Model {
         );
     }
     fn meta(&self, p: &Prepared<'_>) -> PageMeta {
-        let card = &p.model_cards[self.0];
-        let page = p.graph.base.permalink(&p.graph.models[self.0].url);
-        let item = &p.graph.models[self.0].model;
-        let image = (item.image.as_ref())
-            .and_then(|img| ImageView::new(p.graph, &item.origin.rel, img, true));
-        let mut m = PageMeta::site(p, card.name.0)
-            .describe(card.summary.map(|s| s.0).or(Some(card.name.0)))
-            .with_image(image.as_ref());
-        m.json_ld = vec![meta::script_json(&meta::breadcrumbs(
-            p,
-            "Models",
-            card.name.0,
-            &page,
-        ))];
-        m
+        let (card, item) = (&p.model_cards[self.0], &p.graph.models[self.0]);
+        let (name, summary) = (card.name.0, card.summary.map(|s| s.0));
+        let image = (&item.model.image, &item.model.origin);
+        entity_meta(p, "Models", &item.url, name, summary, image).0
     }
     fn fingerprint(&self, p: &Prepared<'_>, cards: &[u64], h: &mut FxHasher) {
         let m = &p.graph.models[self.0];
@@ -289,21 +267,10 @@ impl PageKind for Theme {
         );
     }
     fn meta(&self, p: &Prepared<'_>) -> PageMeta {
-        let card = &p.theme_cards[self.0];
-        let page = p.graph.base.permalink(&p.graph.themes[self.0].url);
-        let item = &p.graph.themes[self.0].theme;
-        let image = (item.image.as_ref())
-            .and_then(|img| ImageView::new(p.graph, &item.origin.rel, img, true));
-        let mut m = PageMeta::site(p, card.name.0)
-            .describe(card.summary.map(|s| s.0).or(Some(card.name.0)))
-            .with_image(image.as_ref());
-        m.json_ld = vec![meta::script_json(&meta::breadcrumbs(
-            p,
-            "Themes",
-            card.name.0,
-            &page,
-        ))];
-        m
+        let (card, item) = (&p.theme_cards[self.0], &p.graph.themes[self.0]);
+        let (name, summary) = (card.name.0, card.summary.map(|s| s.0));
+        let image = (&item.theme.image, &item.theme.origin);
+        entity_meta(p, "Themes", &item.url, name, summary, image).0
     }
     fn fingerprint(&self, p: &Prepared<'_>, cards: &[u64], h: &mut FxHasher) {
         let t = &p.graph.themes[self.0];
@@ -319,4 +286,25 @@ impl PageKind for Theme {
     fn source<'g>(&self, p: &Prepared<'g>) -> Option<&'g Origin> {
         Some(&p.graph.themes[self.0].theme.origin)
     }
+}
+
+/// An entity page's share metadata: its name, summary (else its name) and lead image (else the
+/// site card), and a breadcrumb trail through `section`. Also hands back the page's permalink.
+fn entity_meta(
+    p: &Prepared<'_>,
+    section: &str,
+    url: &str,
+    name: &str,
+    summary: Option<&str>,
+    (image, origin): (&Option<crate::model::LeadImage>, &Origin),
+) -> (PageMeta, String) {
+    let page = p.graph.base.permalink(url);
+    let image = (image.as_ref()).and_then(|img| ImageView::new(p.graph, &origin.rel, img, true));
+    let mut m = PageMeta::site(p, name)
+        .describe(summary.or(Some(name)))
+        .with_image(image.as_ref());
+    m.json_ld = vec![meta::script_json(&meta::breadcrumbs(
+        p, section, name, &page,
+    ))];
+    (m, page)
 }
