@@ -68,6 +68,23 @@ pub struct Rebuilt {
     pub elapsed: Duration,
 }
 
+impl Rebuilt {
+    /// A rebuild stopped by `errors`: the last good `files` stay served.
+    pub(crate) fn failed(files: Arc<SiteFiles>, errors: Diagnostics, started: Instant) -> Self {
+        Rebuilt {
+            files,
+            errors: Some(errors),
+            warnings: Diagnostics::new(),
+            unpublished: Diagnostics::new(),
+            changed: None,
+            first_served: None,
+            pages_rendered: 0,
+            bodies_rendered: 0,
+            elapsed: started.elapsed(),
+        }
+    }
+}
+
 /// The site with the saved files' own pages already new: served while the rest renders.
 #[derive(Debug)]
 pub struct Early {
@@ -632,17 +649,7 @@ impl LiveSite {
 
     fn failed(&self, mut diags: Diagnostics, started: Instant) -> Rebuilt {
         diags.sort();
-        Rebuilt {
-            files: Arc::new(self.served_files()),
-            errors: Some(diags),
-            warnings: Diagnostics::new(),
-            unpublished: Diagnostics::new(),
-            changed: None,
-            first_served: None,
-            pages_rendered: 0,
-            bodies_rendered: 0,
-            elapsed: started.elapsed(),
-        }
+        Rebuilt::failed(Arc::new(self.served_files()), diags, started)
     }
 
     /// A render failure as diagnostics naming the template file the user can fix (a template

@@ -248,17 +248,7 @@ impl Watched {
     fn failed(&self, d: Diagnostic, started: Instant) -> Rebuilt {
         let mut errors = Diagnostics::new();
         errors.push(d);
-        Rebuilt {
-            files: self.last_files.clone(),
-            errors: Some(errors),
-            warnings: Diagnostics::new(),
-            unpublished: Diagnostics::new(),
-            changed: None,
-            first_served: None,
-            pages_rendered: 0,
-            bodies_rendered: 0,
-            elapsed: started.elapsed(),
-        }
+        Rebuilt::failed(self.last_files.clone(), errors, started)
     }
 }
 
