@@ -385,6 +385,36 @@ fn host_name_problem(s: &str) -> Option<String> {
     None
 }
 
+/// `rel` (already percent-decoded) relative to the folder of the source file `from`, as a
+/// `/`-separated path inside the site: `content/articles/a.md` + `../models/x.md` ->
+/// `content/models/x.md`. None when it climbs out of the site or is absolute.
+pub(crate) fn join_source(from: &std::path::Path, rel: &str) -> Option<String> {
+    use std::path::Component;
+    let mut parts = dir_parts(from);
+    for c in std::path::Path::new(rel).components() {
+        match c {
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+            Component::CurDir => {}
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The folders a source path sits in, outermost first.
+pub(crate) fn dir_parts(from: &std::path::Path) -> Vec<String> {
+    from.parent()
+        .map(|p| {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use crate::model::{Content, Origin};
 use crate::url::percent_decode_lossy;
 use pulldown_cmark::{Event, Parser, Tag};
 use std::collections::HashSet;
-use std::path::{Component, Path};
+use std::path::Path;
 
 /// Every body's local image files: (the Markdown file, 1-based line, site-relative path).
 pub(super) fn body_images(
@@ -49,7 +49,7 @@ pub(crate) fn local_image(
     let rel = if let Some(abs) = dest.strip_prefix('/') {
         format!("static/{}", percent_decode_lossy(abs))
     } else {
-        join(md, &percent_decode_lossy(dest))?
+        crate::url::join_source(md, &percent_decode_lossy(dest))?
     };
     if !is_image_name(&rel) {
         return None;
@@ -67,27 +67,4 @@ fn is_image_name(rel: &str) -> bool {
     [".png", ".jpg", ".jpeg", ".webp", ".gif", ".svg"]
         .iter()
         .any(|e| lower.ends_with(e))
-}
-
-/// `rel` relative to the folder of `md`, inside the site; None when it climbs out.
-fn join(md: &Path, rel: &str) -> Option<String> {
-    let mut parts: Vec<String> = md
-        .parent()
-        .map(|p| {
-            p.components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    for c in Path::new(rel).components() {
-        match c {
-            Component::ParentDir => {
-                parts.pop()?;
-            }
-            Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
-            Component::CurDir => {}
-            Component::RootDir | Component::Prefix(_) => return None,
-        }
-    }
-    Some(parts.join("/"))
 }

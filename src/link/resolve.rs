@@ -9,7 +9,7 @@ use crate::model::Origin;
 use crate::text::did_you_mean;
 use crate::url::{has_scheme, percent_decode_lossy};
 use std::collections::HashSet as StdHashSet;
-use std::path::{Component, Path};
+use std::path::Path;
 
 /// "Did you mean" searches compare against every id or heading; a file with thousands of broken
 /// links gets suggestions for its first few and a general hint for the rest.
@@ -187,35 +187,12 @@ fn classify(dest: &str) -> Dest<'_> {
 
 /// `content/articles/a.md` + `../models/x.md` -> `content/models/x.md`; None if it leaves the root.
 fn join(from: &Path, rel: &str) -> Option<String> {
-    let rel = percent_decode_lossy(rel);
-    let mut parts = dir_parts(from);
-    for c in Path::new(&rel).components() {
-        match c {
-            Component::ParentDir => {
-                parts.pop()?;
-            }
-            Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
-            Component::CurDir => {}
-            Component::RootDir | Component::Prefix(_) => return None,
-        }
-    }
-    Some(parts.join("/"))
-}
-
-/// The folders a source path sits in, outermost first.
-fn dir_parts(from: &Path) -> Vec<String> {
-    from.parent()
-        .map(|p| {
-            p.components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
+    crate::url::join_source(from, &percent_decode_lossy(rel))
 }
 
 /// `target` (a source path) as a relative link from the file `from`.
 fn relative_from(from: &Path, target: &str) -> String {
-    let from_dir = dir_parts(from);
+    let from_dir = crate::url::dir_parts(from);
     let to: Vec<&str> = target.split('/').collect();
     let common = from_dir
         .iter()
