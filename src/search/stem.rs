@@ -357,4 +357,32 @@ mod tests {
         assert_eq!(stem("华为云"), "华为云");
         assert_eq!(stem("as"), "as");
     }
+
+    /// The search script finds the first matching word of a result's text by looking only at
+    /// words that start with a query word's first letter: that holds because a stem keeps its
+    /// word's first letter. Every word of up to five letters from an alphabet of vowels, `y`
+    /// and the consonants the suffix rules test, and the samples, are checked.
+    #[test]
+    fn every_stem_keeps_its_words_first_letter() {
+        const LETTERS: &[u8] = b"aeiouybcdglnst";
+        let mut words: Vec<String> = SAMPLES.iter().map(|(w, _)| w.to_string()).collect();
+        let mut level = vec![String::new()];
+        for _ in 0..5 {
+            level = level
+                .iter()
+                .flat_map(|w| LETTERS.iter().map(move |&c| format!("{w}{}", c as char)))
+                .collect();
+            words.extend(level.iter().cloned());
+        }
+        for suffix in [
+            "ational", "ies", "sses", "eed", "ing", "ed", "izer", "ousness",
+        ] {
+            words.extend(LETTERS.iter().map(|&c| format!("{}{suffix}", c as char)));
+            words.push(suffix.to_string());
+        }
+        for w in &words {
+            let s = stem(w);
+            assert_eq!(s.chars().next(), w.chars().next(), "stem of {w} is {s}");
+        }
+    }
 }

@@ -17,6 +17,10 @@
   var PAGE = 10;
   var MAX_OPTIONS = 8;
   var MAX_PREFIX_CHUNKS = 3;
+  /* Milliseconds of quiet in the input before a search runs: shorter than the gap between two
+     keystrokes of a quick typist, so the results follow the typing; the chunks a word needs are
+     fetched at once, without waiting for it. */
+  var DEBOUNCE = 50;
   var KIND = { a: "Article", c: "Company", m: "Model", t: "Theme" };
   var GROUPS = [["c", "Company"], ["m", "Model"], ["t", "Theme"], ["y", "Year"]];
   var STANDING = { draft: "Draft", review: "In review", scheduled: "Scheduled" };
@@ -250,27 +254,46 @@
     return [{ exact: t.term, prefix: [t.raw, t.term], within: within, chunks: cs }];
   }
 
-  /* The postings of one term as doc -> field. */
+  /* One token's hits: each document's best score in `score` (0 where the token is absent) and
+     the documents with a score in `docs`. Typed arrays rather than Maps: a common word hits most
+     of the site, and these loops are most of a query's time on a phone. */
+  function hitSet() {
+    return { score: new Float64Array(man.raw.docs), docs: [] };
+  }
+
+  /* The postings of one term into `into`, each scored by its field and `weight`. */
   function decode(list, into, weight) {
-    var doc = 0;
+    var doc = 0, score = into.score, docs = into.docs;
     for (var i = 0; i < list.length; i++) {
       var v = list[i];
       doc = i === 0 ? v >> 2 : doc + (v >> 2);
-      var s = FIELD[v & 3] * weight;
-      if (!(into.get(doc) >= s)) into.set(doc, s);
+      var s = FIELD[v & 3] * weight, was = score[doc];
+      if (was === 0) docs.push(doc);
+      if (s > was) score[doc] = s;
     }
   }
 
-  /* One token's matches as doc -> score. CJK pairs must all match (each pair's scores add up). */
-  function matches(t) {
-    var ls = lookups(t);
+  /* The chunks a query's tokens read, fetched now: the input handler calls this before its
+     debounce, so that the fetch and the reader's typing overlap. */
+  function needed(ls) {
     var need = [];
     ls.forEach(function (l) { l.chunks.forEach(function (c) { if (need.indexOf(c) < 0) need.push(c); }); });
+    return need;
+  }
+
+  function prefetch(q) {
+    if (!man || !q.trim()) return;
+    tokens(q).forEach(function (t) { needed(lookups(t)).forEach(chunk); });
+  }
+
+  /* One token's matches. CJK pairs must all match (each pair's scores add up). */
+  function matches(t) {
+    var ls = lookups(t), need = needed(ls);
     return Promise.all(need.map(chunk)).then(function (loaded) {
       var byChunk = new Map();
       need.forEach(function (c, i) { byChunk.set(c, loaded[i]); });
       var sets = ls.map(function (l) {
-        var hits = new Map();
+        var hits = hitSet();
         l.chunks.forEach(function (c) {
           var terms = byChunk.get(c);
           Object.keys(terms).forEach(function (term) {
@@ -291,17 +314,20 @@
     return Math.log(1 + man.raw.docs / Math.max(df, 1));
   }
 
+  /* The documents in every set, with their scores added up. */
   function intersect(sets) {
-    if (sets.length === 0) return new Map();
-    sets.sort(function (a, b) { return a.size - b.size; });
-    var out = new Map();
-    sets[0].forEach(function (s, d) {
-      var total = s;
-      for (var i = 1; i < sets.length; i++) {
-        if (!sets[i].has(d)) return;
-        total += sets[i].get(d);
+    if (sets.length <= 1) return sets[0] || hitSet();
+    sets.sort(function (a, b) { return a.docs.length - b.docs.length; });
+    var out = hitSet();
+    sets[0].docs.forEach(function (d) {
+      var total = 0;
+      for (var i = 0; i < sets.length; i++) {
+        var s = sets[i].score[d];
+        if (s === 0) return;
+        total += s;
       }
-      out.set(d, total);
+      out.score[d] = total;
+      out.docs.push(d);
     });
     return out;
   }
@@ -309,10 +335,8 @@
   /* Documents matching every token, best first; ties go to the newer article (lower index). */
   function search(toks) {
     return Promise.all(toks.map(matches)).then(function (sets) {
-      var hits = intersect(sets), ranked = [];
-      hits.forEach(function (s, d) { ranked.push([s, d]); });
-      ranked.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
-      return ranked.map(function (p) { return p[1]; });
+      var hits = intersect(sets), score = hits.score;
+      return hits.docs.sort(function (a, b) { return score[b] - score[a] || a - b; });
     });
   }
 
@@ -416,25 +440,63 @@
     return s;
   }
 
-  /* Whether a word of the text (lowercased) is one the query asked for. */
+  /* Whether a word of the text (lowercased) is one the query asked for. A stem keeps its word's
+     first letter, so a word whose first letter no token has is not stemmed at all: most words
+     of an excerpt are not the query's. */
   function wordMatches(w, toks) {
     var st = null;
     return toks.some(function (t) {
-      if (t.cjk) return false;
+      if (t.cjk || w.charCodeAt(0) !== t.raw.charCodeAt(0)) return false;
       if (st === null) st = stemOf(w);
       if (t.prefix) return w.lastIndexOf(t.raw, 0) === 0 || st.lastIndexOf(t.term, 0) === 0;
       return st === t.term;
     });
   }
 
+  /* Where the first word of `text` the query asked for starts, or null if none does; -1 when
+     this shortcut does not apply (lowercasing changed the text's length). A matching word starts
+     with a token's first letter (stems keep it), so only the words starting with one are read:
+     a result's text is 4,000 characters, and most of its words are not the query's. */
+  var WORD_AT = /[\p{L}\p{N}]+/uy;
+  function firstWord(text, toks) {
+    var lower = text.toLowerCase(), best = null;
+    if (lower.length !== text.length) return -1;
+    toks.forEach(function (t) {
+      if (t.cjk) return;
+      var letter = t.raw.charAt(0);
+      for (var i = lower.indexOf(letter); i >= 0 && (best === null || i < best); i = lower.indexOf(letter, i + 1)) {
+        if (!startsWord(text, i)) continue;
+        WORD_AT.lastIndex = i;
+        var m = WORD_AT.exec(lower);
+        if (m && !CJK.test(m[0]) && wordMatches(m[0], toks)) { best = i; break; }
+      }
+    });
+    return best;
+  }
+
+  /* Whether a word starts at `i`: no letter or digit (astral ones included) just before it. */
+  function startsWord(text, i) {
+    if (i === 0) return true;
+    var before = text.codePointAt(i - 1);
+    if (before >= 0xdc00 && before <= 0xdfff && i >= 2) before = text.codePointAt(i - 2);
+    return !ALNUM.test(String.fromCodePoint(before));
+  }
+
   /* [start, end) of every matched word or CJK run in `text` (only the first when `first`). */
   function spans(text, toks, first) {
     var out = [], re = /[\p{L}\p{N}]+/gu, m;
-    while ((m = re.exec(text))) {
-      if (!CJK.test(m[0]) && wordMatches(m[0].toLowerCase(), toks)) {
-        out.push([m.index, m.index + m[0].length]);
-        if (first) break;
+    var at = first ? firstWord(text, toks) : -1;
+    if (at === -1) {
+      while ((m = re.exec(text))) {
+        if (!CJK.test(m[0]) && wordMatches(m[0].toLowerCase(), toks)) {
+          out.push([m.index, m.index + m[0].length]);
+          if (first) break;
+        }
       }
+    } else if (at !== null) {
+      re.lastIndex = at;
+      m = re.exec(text);
+      out.push([m.index, m.index + m[0].length]);
     }
     toks.forEach(function (t) {
       if (!t.cjk) return;
@@ -504,34 +566,51 @@
     return li;
   }
 
+  function anyFilter() {
+    return GROUPS.some(function (g) { return state.filters[g[0]].size > 0; });
+  }
+
   function filtered() {
+    if (!anyFilter()) return state.ranked;
     return state.ranked.filter(function (doc) { return passes(doc, null); });
   }
 
-  /* Shows the next page of results (the first when `reset`), fetching their files. */
-  /* Shows the next page of results (the first, replacing what is listed, when `reset`) once
-     their files are in: the list changes in one step. */
+  /* Shows the next page of results (the first, replacing what is listed, when `reset`), each
+     as soon as it and those ranked above it are in: one result file is a request, and ten of
+     them take a phone a tenth of a second, so the first result does not wait for the tenth.
+     The list only grows downwards, in rank order; the count is announced once all are in. */
   function showPage(reset, mine) {
     var docs = filtered(), from = reset ? 0 : state.shown;
-    var page = docs.slice(from, from + PAGE);
-    return Promise.all(page.map(function (i) { return cached(docCache, i, dir + "d/" + i + ".json"); })).then(function (ds) {
+    var page = docs.slice(from, from + PAGE), got = [], shown = 0, cleared = !reset;
+    function clear() {
+      if (!cleared) { list.textContent = ""; cleared = true; }
+    }
+    function flush() {
+      if (mine !== seq) return;
+      for (; shown < page.length && got[shown]; shown++) {
+        clear();
+        list.appendChild(item(got[shown], state.toks));
+      }
+    }
+    return Promise.all(page.map(function (doc, i) {
+      return cached(docCache, doc, dir + "d/" + doc + ".json").then(function (d) { got[i] = d; flush(); });
+    })).then(function () {
       if (mine !== seq) return false;
-      if (reset) list.textContent = "";
-      ds.forEach(function (d) { list.appendChild(item(d, state.toks)); });
+      clear();
       state.shown = from + page.length;
       more.hidden = state.shown >= docs.length;
       return true;
     });
   }
 
-  /* The filters, the first page and then the count in the live region, so that what is
-     announced is on screen. */
+  /* The first page, the filters and then the count in the live region, so that what is
+     announced is on screen. The filters' counts come after the results: they walk every hit. */
   function showResults() {
     var n = filtered().length, q = state.q.trim(), mine = seq;
-    var on = GROUPS.some(function (g) { return state.filters[g[0]].size > 0; });
-    renderFilters();
+    var on = anyFilter();
     return showPage(true, mine).then(function (current) {
       if (!current) return;
+      renderFilters();
       say(n === 0 ? "Nothing matches \u201c" + q + "\u201d" + (on ? " with these filters." : ". Try a shorter word or another name.")
         : n + (n === 1 ? " result" : " results") + " for \u201c" + q + "\u201d" + (on ? ", filtered." : "."));
       loadFilters();
@@ -571,8 +650,9 @@
   }
 
   input.addEventListener("input", function () {
+    prefetch(input.value);
     clearTimeout(timer);
-    timer = setTimeout(run, 80);
+    timer = setTimeout(run, DEBOUNCE);
   });
   /* The manifest is fetched as soon as the page is up, so that the first query waits only for
      its own chunk and results. */
