@@ -5,7 +5,9 @@
 use super::stem::stem;
 use super::Map;
 use crate::text::is_cjk;
+use rustc_hash::FxHashSet;
 use std::cell::RefCell;
+use std::sync::LazyLock;
 
 /// What a word is to the index: a word to stem, or CJK text indexed by characters.
 #[derive(Debug, PartialEq, Eq)]
@@ -76,8 +78,19 @@ pub(crate) fn term(word: &str) -> Box<str> {
 const STEM_CACHE: usize = 100_000;
 
 fn keep(w: &str) -> bool {
-    w.chars().nth(1).is_some() && !w.bytes().all(|b| b.is_ascii_digit()) && !STOP.contains(&w)
+    w.chars().nth(1).is_some() && !w.bytes().all(|b| b.is_ascii_digit()) && !is_stop(w)
 }
+
+/// Whether `w` is a stop word: one hash lookup, and none for a word longer than the longest.
+/// (Scanning `STOP` for every word of every article was a tenth of a build's instructions.)
+fn is_stop(w: &str) -> bool {
+    static SET: LazyLock<FxHashSet<&'static str>> =
+        LazyLock::new(|| STOP.iter().copied().collect());
+    w.len() <= STOP_LONGEST && SET.contains(w)
+}
+
+/// The length in bytes of the longest stop word.
+const STOP_LONGEST: usize = 5;
 
 /// Words too common to search by; the index lists them so that the script drops them from
 /// queries too.
@@ -130,6 +143,15 @@ mod tests {
             all("the hospitals, 2023: 阿里云 and h100s"),
             ["hospit", "阿", "里", "阿里", "云", "里云", "h100s"]
         );
+    }
+
+    #[test]
+    fn stop_words_are_the_listed_ones() {
+        assert!(STOP.iter().all(|w| is_stop(w) && w.len() <= STOP_LONGEST));
+        assert!(STOP.iter().any(|w| w.len() == STOP_LONGEST));
+        for w in ["a", "hospital", "ands", "whiles", "thé", "cloud", "ai"] {
+            assert!(!is_stop(w), "{w}");
+        }
     }
 
     #[test]
