@@ -10,7 +10,7 @@ mod process;
 pub(crate) use process::process;
 
 use crate::error::{Diagnostic, Diagnostics};
-use crate::model::{Content, LeadImage};
+use crate::model::{Article, Content, LeadImage};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -169,13 +169,19 @@ fn candidates(md_rel: &Path, src: &str) -> Vec<String> {
     }
 }
 
-/// Every lead image of the content, with the file that names it.
-fn lead_images(content: &Content) -> Vec<(&Path, &LeadImage)> {
+/// Which articles the build shows (`Selection::includes`, judged by the caller): only their images
+/// are surveyed, so a published build never resizes, caches or publishes a draft's, an article
+/// in review's or a scheduled one's.
+pub(crate) type Includes<'a> = &'a (dyn Fn(&Article) -> bool + Sync);
+
+/// Every lead image of the content the build shows, with the file that names it.
+fn lead_images<'a>(content: &'a Content, includes: Includes<'_>) -> Vec<(&'a Path, &'a LeadImage)> {
     let mut v: Vec<(&Path, &LeadImage)> = Vec::new();
     v.extend(
         content
             .articles
             .iter()
+            .filter(|a| includes(a))
             .filter_map(|a| Some((a.origin.rel.as_path(), a.image.as_ref()?))),
     );
     v.extend(
@@ -199,17 +205,18 @@ fn lead_images(content: &Content) -> Vec<(&Path, &LeadImage)> {
     v
 }
 
-/// Finds and checks every lead image. `statics` are the files of `static/` (relative to it).
-/// Problems (a missing file, with the nearest name; an unreadable header; a bomb; an SVG with
+/// Finds and checks every lead image and body image of what the build shows (`includes`).
+/// `statics` are the files of `static/` (relative to it). Problems (a missing file, with the nearest name; an unreadable header; a bomb; an SVG with
 /// script) are errors at the `image:` line.
 pub(crate) fn survey(
     root: &Path,
     content: &Content,
     statics: &HashSet<String>,
+    includes: Includes<'_>,
     diags: &mut Diagnostics,
 ) -> Catalog {
     let mut catalog = Catalog::default();
-    for (md, image) in lead_images(content) {
+    for (md, image) in lead_images(content, includes) {
         let tried = candidates(md, &image.src);
         let found = tried.iter().find(|c| match c.strip_prefix("static/") {
             Some(s) if statics.contains(s) => true,
@@ -224,7 +231,7 @@ pub(crate) fn survey(
         }
         catalog.add(root, rel, md, image.line, &image.src, diags);
     }
-    for (md, line, rel) in bodies::body_images(root, content, statics) {
+    for (md, line, rel) in bodies::body_images(root, content, statics, includes) {
         if !catalog.by_rel.contains_key(&rel) {
             catalog.add(root, &rel, &md, line, &rel, diags);
         }

@@ -465,8 +465,13 @@ impl LiveSite {
             return Err(diags);
         };
         let statics: HashSet<String> = self.statics.iter().map(|s| s.rel.clone()).collect();
+        let shown = self.selection().in_zone(config.zone);
         let images = Arc::new(crate::images::survey(
-            &self.root, &content, &statics, &mut diags,
+            &self.root,
+            &content,
+            &statics,
+            &|a| shown.includes(a),
+            &mut diags,
         ));
         let graph = link::link(
             config,
