@@ -67,7 +67,7 @@ impl PageKind for Article {
             .with_image(image.as_ref());
         m.og_type = "article";
         m.json_ld = vec![
-            meta::script_json(&meta::news_article(p, a, card, &modified)),
+            meta::script_json(&meta::news_article(p, a, card, &modified, &m.image)),
             meta::script_json(&meta::breadcrumbs(
                 p,
                 "Articles",
