@@ -70,7 +70,8 @@ pub(crate) fn local_image(
     }
 }
 
-fn is_image_name(rel: &str) -> bool {
+/// Whether a file name is one of an image format briefing reads (by its extension).
+pub(crate) fn is_image_name(rel: &str) -> bool {
     let lower = rel.to_ascii_lowercase();
     [".png", ".jpg", ".jpeg", ".webp", ".gif", ".svg"]
         .iter()

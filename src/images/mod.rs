@@ -7,6 +7,7 @@ mod bodies;
 mod probe;
 mod process;
 
+pub(crate) use bodies::is_image_name;
 pub(crate) use process::process;
 
 use crate::error::{Diagnostic, Diagnostics};
@@ -87,6 +88,10 @@ pub(crate) struct Source {
     pub height: u32,
     pub format: Format,
     pub variants: Vec<Variant>,
+    /// Tells a replaced file from the one surveyed before: its size, format, length and
+    /// modification time (`serve` re-renders the bodies and pages that show it when this
+    /// changes; its bytes are hashed only when variants are made).
+    pub stamp: u64,
 }
 
 impl Source {
@@ -131,6 +136,28 @@ impl Catalog {
             .into_iter()
             .find_map(|c| self.get(&c).map(|_| c))?;
         self.get(&rel)
+    }
+    /// The stamp of the lead image the file at `md_rel` names, 0 when it has none: part of its
+    /// page's fingerprint, so a replaced image file re-renders the page though its Markdown did not
+    /// change.
+    pub(crate) fn lead_stamp(&self, md_rel: &Path, image: Option<&LeadImage>) -> u64 {
+        image
+            .and_then(|i| self.lead(md_rel, i))
+            .map_or(0, |s| s.stamp)
+    }
+    /// The site-relative paths of images that differ from `old`'s (replaced, added or gone).
+    pub(crate) fn changed_since<'a>(
+        &'a self,
+        old: &'a Catalog,
+    ) -> impl Iterator<Item = String> + 'a {
+        let stamp = |c: &Catalog, rel: &str| c.get(rel).map(|s| s.stamp);
+        let new = (self.sources.iter())
+            .filter(move |s| stamp(old, &s.rel) != Some(s.stamp))
+            .map(|s| s.rel.clone());
+        let gone = (old.sources.iter())
+            .filter(move |s| self.get(&s.rel).is_none())
+            .map(|s| s.rel.clone());
+        new.chain(gone)
     }
     /// Output paths of every variant and every copied original, to check for clashes.
     pub(crate) fn outputs(&self) -> impl Iterator<Item = &str> {
