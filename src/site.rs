@@ -133,7 +133,10 @@ pub fn read_site(
         return Err(BuildError::Content { diagnostics: diags });
     };
     let statics: HashSet<String> = tree.statics.iter().map(|s| s.rel.clone()).collect();
-    let images = crate::images::survey(root, &content, &statics, &mut diags);
+    // Only the images of what this build shows: a draft's never reach a published build.
+    let shown = selection.in_zone(config.zone);
+    let images =
+        crate::images::survey(root, &content, &statics, &|a| shown.includes(a), &mut diags);
     let images = Arc::new(images);
     let graph = link::link(
         config, base, content, &statics, images, selection, None, &mut diags,

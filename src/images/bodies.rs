@@ -1,6 +1,7 @@
 //! Images in Markdown bodies: which local files a body shows (`![alt](img/x.png)`, from
 //! `static/` or next to the Markdown file), found before linking so that the link stage can give
-//! each its `srcset` and size. Only bodies that contain `![` are parsed here.
+//! each its `srcset` and size. Only bodies that contain `![` are parsed here, and only of what the
+//! build shows.
 
 use crate::model::{Content, Origin};
 use crate::url::percent_decode_lossy;
@@ -13,9 +14,16 @@ pub(super) fn body_images(
     root: &Path,
     content: &Content,
     statics: &HashSet<String>,
+    includes: super::Includes<'_>,
 ) -> Vec<(std::path::PathBuf, usize, String)> {
     let mut bodies: Vec<(&Origin, &str)> = Vec::new();
-    bodies.extend(content.articles.iter().map(|a| (&a.origin, &*a.body)));
+    bodies.extend(
+        content
+            .articles
+            .iter()
+            .filter(|a| includes(a))
+            .map(|a| (&a.origin, &*a.body)),
+    );
     bodies.extend(content.companies.iter().map(|a| (&a.origin, &*a.body)));
     bodies.extend(content.models.iter().map(|a| (&a.origin, &*a.body)));
     bodies.extend(content.themes.iter().map(|a| (&a.origin, &*a.body)));
@@ -62,7 +70,8 @@ pub(crate) fn local_image(
     }
 }
 
-fn is_image_name(rel: &str) -> bool {
+/// Whether a file name is one of an image format briefing reads (by its extension).
+pub(crate) fn is_image_name(rel: &str) -> bool {
     let lower = rel.to_ascii_lowercase();
     [".png", ".jpg", ".jpeg", ".webp", ".gif", ".svg"]
         .iter()

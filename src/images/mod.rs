@@ -7,10 +7,11 @@ mod bodies;
 mod probe;
 mod process;
 
+pub(crate) use bodies::is_image_name;
 pub(crate) use process::process;
 
 use crate::error::{Diagnostic, Diagnostics};
-use crate::model::{Content, LeadImage};
+use crate::model::{Article, Content, LeadImage};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -87,6 +88,10 @@ pub(crate) struct Source {
     pub height: u32,
     pub format: Format,
     pub variants: Vec<Variant>,
+    /// Tells a replaced file from the one surveyed before: its size, format, length and
+    /// modification time (`serve` re-renders the bodies and pages that show it when this
+    /// changes; its bytes are hashed only when variants are made).
+    pub stamp: u64,
 }
 
 impl Source {
@@ -132,6 +137,28 @@ impl Catalog {
             .find_map(|c| self.get(&c).map(|_| c))?;
         self.get(&rel)
     }
+    /// The stamp of the lead image the file at `md_rel` names, 0 when it has none: part of its
+    /// page's fingerprint, so a replaced image file re-renders the page though its Markdown did not
+    /// change.
+    pub(crate) fn lead_stamp(&self, md_rel: &Path, image: Option<&LeadImage>) -> u64 {
+        image
+            .and_then(|i| self.lead(md_rel, i))
+            .map_or(0, |s| s.stamp)
+    }
+    /// The site-relative paths of images that differ from `old`'s (replaced, added or gone).
+    pub(crate) fn changed_since<'a>(
+        &'a self,
+        old: &'a Catalog,
+    ) -> impl Iterator<Item = String> + 'a {
+        let stamp = |c: &Catalog, rel: &str| c.get(rel).map(|s| s.stamp);
+        let new = (self.sources.iter())
+            .filter(move |s| stamp(old, &s.rel) != Some(s.stamp))
+            .map(|s| s.rel.clone());
+        let gone = (old.sources.iter())
+            .filter(move |s| self.get(&s.rel).is_none())
+            .map(|s| s.rel.clone());
+        new.chain(gone)
+    }
     /// Output paths of every variant and every copied original, to check for clashes.
     pub(crate) fn outputs(&self) -> impl Iterator<Item = &str> {
         self.sources.iter().flat_map(|s| {
@@ -169,13 +196,19 @@ fn candidates(md_rel: &Path, src: &str) -> Vec<String> {
     }
 }
 
-/// Every lead image of the content, with the file that names it.
-fn lead_images(content: &Content) -> Vec<(&Path, &LeadImage)> {
+/// Which articles the build shows (`Selection::includes`, judged by the caller): only their images
+/// are surveyed, so a published build never resizes, caches or publishes a draft's, an article
+/// in review's or a scheduled one's.
+pub(crate) type Includes<'a> = &'a (dyn Fn(&Article) -> bool + Sync);
+
+/// Every lead image of the content the build shows, with the file that names it.
+fn lead_images<'a>(content: &'a Content, includes: Includes<'_>) -> Vec<(&'a Path, &'a LeadImage)> {
     let mut v: Vec<(&Path, &LeadImage)> = Vec::new();
     v.extend(
         content
             .articles
             .iter()
+            .filter(|a| includes(a))
             .filter_map(|a| Some((a.origin.rel.as_path(), a.image.as_ref()?))),
     );
     v.extend(
@@ -199,17 +232,18 @@ fn lead_images(content: &Content) -> Vec<(&Path, &LeadImage)> {
     v
 }
 
-/// Finds and checks every lead image. `statics` are the files of `static/` (relative to it).
-/// Problems (a missing file, with the nearest name; an unreadable header; a bomb; an SVG with
+/// Finds and checks every lead image and body image of what the build shows (`includes`).
+/// `statics` are the files of `static/` (relative to it). Problems (a missing file, with the nearest name; an unreadable header; a bomb; an SVG with
 /// script) are errors at the `image:` line.
 pub(crate) fn survey(
     root: &Path,
     content: &Content,
     statics: &HashSet<String>,
+    includes: Includes<'_>,
     diags: &mut Diagnostics,
 ) -> Catalog {
     let mut catalog = Catalog::default();
-    for (md, image) in lead_images(content) {
+    for (md, image) in lead_images(content, includes) {
         let tried = candidates(md, &image.src);
         let found = tried.iter().find(|c| match c.strip_prefix("static/") {
             Some(s) if statics.contains(s) => true,
@@ -224,7 +258,7 @@ pub(crate) fn survey(
         }
         catalog.add(root, rel, md, image.line, &image.src, diags);
     }
-    for (md, line, rel) in bodies::body_images(root, content, statics) {
+    for (md, line, rel) in bodies::body_images(root, content, statics, includes) {
         if !catalog.by_rel.contains_key(&rel) {
             catalog.add(root, &rel, &md, line, &rel, diags);
         }

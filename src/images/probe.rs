@@ -27,9 +27,11 @@ pub(super) fn probe(root: &Path, rel: &str) -> Result<Source, Problem> {
         height: 0,
         format: Format::Svg,
         variants: Vec::new(),
+        stamp: 0,
     };
     if rel.to_ascii_lowercase().ends_with(".svg") {
         check_svg(&source.abs)?;
+        source.stamp = stamp(&source);
         return Ok(source);
     }
     let (format, width, height) = header(&source.abs)?;
@@ -43,7 +45,21 @@ pub(super) fn probe(root: &Path, rel: &str) -> Result<Source, Problem> {
     source.width = width;
     source.height = height;
     source.variants = plan(&source.out, format, width, height);
+    source.stamp = stamp(&source);
     Ok(source)
+}
+
+/// What tells this file from a replacement: its size and format as probed, its length and its
+/// modification time (to the nanosecond where the file system keeps it).
+fn stamp(s: &Source) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    (s.width, s.height, s.format).hash(&mut h);
+    if let Ok(meta) = std::fs::metadata(&s.abs) {
+        meta.len().hash(&mut h);
+        meta.modified().ok().hash(&mut h);
+    }
+    h.finish()
 }
 
 /// The format and dimensions from the file's header.

@@ -13,8 +13,11 @@ use std::time::{Duration, Instant};
 
 /// Changes whenever variants come out differently (filter, quality, encoder), so that old cache
 /// entries are never served as new ones.
-const RECIPE: &str = "v1-triangle-q82";
+const RECIPE: &str = "v2-triangle-q82-webp-lossy-q80";
 const JPEG_QUALITY: u8 = 82;
+/// Lossy WebP quality (libwebp's scale, 0-100): at 80 a photo's WebP is smaller than its JPEG at
+/// `JPEG_QUALITY` (README, design notes, has the measured sizes).
+const WEBP_QUALITY: f32 = 80.0;
 
 /// What `process` did: the files to copy into the output, and how much work it took.
 #[derive(Debug, Default)]
@@ -96,7 +99,7 @@ fn variants(
         prepare_cache(cache)
             .map_err(|e| fail(format!("cannot write the cache {}: {e}", cache.display())))?;
         for &i in &missing {
-            let encoded = resize(&img, &s.variants[i]).map_err(fail)?;
+            let encoded = resize(&img, &s.variants[i], s.format).map_err(fail)?;
             store(&paths[i], &encoded).map_err(|e| fail(format!("cannot write the cache: {e}")))?;
             resized.fetch_add(1, Ordering::Relaxed);
         }
@@ -122,32 +125,52 @@ fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
     reader.decode().map_err(|e| e.to_string())
 }
 
-/// One variant, encoded.
-fn resize(img: &DynamicImage, v: &Variant) -> Result<Vec<u8>, String> {
+/// One variant of a `source`-format image, encoded.
+fn resize(img: &DynamicImage, v: &Variant, source: Format) -> Result<Vec<u8>, String> {
     let small = img.resize_exact(v.width, v.height, image::imageops::FilterType::Triangle);
+    let small = if small.color().has_alpha() {
+        DynamicImage::ImageRgba8(small.to_rgba8())
+    } else {
+        DynamicImage::ImageRgb8(small.to_rgb8())
+    };
     let mut buf = Cursor::new(Vec::new());
     let result = match v.format {
+        Format::Webp => return webp(&small, source),
         Format::Jpeg => {
             let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut buf, JPEG_QUALITY);
             DynamicImage::ImageRgb8(small.to_rgb8()).write_with_encoder(enc)
         }
-        Format::Webp | Format::Png => {
-            let small = if small.color().has_alpha() {
-                DynamicImage::ImageRgba8(small.to_rgba8())
-            } else {
-                DynamicImage::ImageRgb8(small.to_rgb8())
-            };
-            let format = if v.format == Format::Webp {
-                ImageFormat::WebP
-            } else {
-                ImageFormat::Png
-            };
-            small.write_to(&mut buf, format)
-        }
+        Format::Png => small.write_to(&mut buf, ImageFormat::Png),
         Format::Gif | Format::Svg => return Err("no variants are made in this format".into()),
     };
     result.map_err(|e| e.to_string())?;
     Ok(buf.into_inner())
+}
+
+/// A WebP variant (`img` is RGB8 or RGBA8). A JPEG source is a photo already lossy: lossy WebP.
+/// Any other may be a chart or a screenshot, where lossless is often smaller and always sharp:
+/// both are made and the smaller kept.
+fn webp(img: &DynamicImage, source: Format) -> Result<Vec<u8>, String> {
+    let encoder = match img {
+        DynamicImage::ImageRgba8(rgba) => webp::Encoder::from_rgba(rgba, img.width(), img.height()),
+        DynamicImage::ImageRgb8(rgb) => webp::Encoder::from_rgb(rgb, img.width(), img.height()),
+        _ => return Err("WebP is made from 8-bit RGB or RGBA".into()),
+    };
+    let encode = |lossless: bool| {
+        (encoder.encode_simple(lossless, WEBP_QUALITY))
+            .map(|m| m.to_vec())
+            .map_err(|e| format!("WebP encoding failed: {e:?}"))
+    };
+    let lossy = encode(false)?;
+    if source == Format::Jpeg {
+        return Ok(lossy);
+    }
+    let lossless = encode(true)?;
+    Ok(if lossless.len() < lossy.len() {
+        lossless
+    } else {
+        lossy
+    })
 }
 
 /// The cache folder, with a .gitignore so that it is never committed.
@@ -167,7 +190,11 @@ fn prepare_cache(cache: &Path) -> std::io::Result<()> {
 /// Writes `bytes` at `path` through a temporary name, so that a killed build never leaves a
 /// half-written variant under the real name.
 fn store(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    // Two sources with the same bytes make the same variant at once, on two threads: each writes
+    // its own temporary.
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
 }
@@ -185,4 +212,50 @@ fn fnv_str(s: &str) -> u64 {
     s.bytes().fold(0, |h: u64, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The WebP chunk inside a RIFF file: `VP8 ` (lossy) or `VP8L` (lossless).
+    fn chunk(webp: &[u8]) -> &str {
+        std::str::from_utf8(&webp[12..16]).unwrap()
+    }
+
+    /// Busy, photo-like pixels: every one differs from its neighbours.
+    fn busy(w: u32, h: u32) -> DynamicImage {
+        DynamicImage::ImageRgb8(image::RgbImage::from_fn(w, h, |x, y| {
+            // splitmix64 of the position: noise, as fine detail in a photo is to an encoder.
+            let mut z = (u64::from(y) << 32 | u64::from(x)).wrapping_add(0x9e37_79b9_7f4a_7c15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            let [r, g, b, ..] = (z ^ (z >> 31)).to_le_bytes();
+            image::Rgb([r, g, b])
+        }))
+    }
+
+    /// Two flat colours, as a chart or a screenshot has.
+    fn flat(w: u32, h: u32) -> DynamicImage {
+        DynamicImage::ImageRgb8(image::RgbImage::from_fn(w, h, |x, _| {
+            image::Rgb(if x < w / 2 {
+                [255, 255, 255]
+            } else {
+                [200, 40, 40]
+            })
+        }))
+    }
+
+    #[test]
+    fn a_jpeg_source_gets_lossy_webp_and_others_the_smaller_of_lossy_and_lossless() {
+        assert_eq!(chunk(&webp(&busy(300, 200), Format::Jpeg).unwrap()), "VP8 ");
+        assert_eq!(chunk(&webp(&flat(300, 200), Format::Jpeg).unwrap()), "VP8 ");
+        // A chart compresses best losslessly; busy pixels lossily.
+        assert_eq!(chunk(&webp(&flat(300, 200), Format::Png).unwrap()), "VP8L");
+        assert_eq!(chunk(&webp(&busy(300, 200), Format::Png).unwrap()), "VP8 ");
+        // With transparency too, and every variant decodes at its size.
+        let rgba = DynamicImage::ImageRgba8(flat(40, 30).to_rgba8());
+        let back = image::load_from_memory(&webp(&rgba, Format::Png).unwrap()).unwrap();
+        assert_eq!((back.width(), back.height()), (40, 30));
+    }
 }

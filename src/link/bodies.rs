@@ -188,7 +188,10 @@ impl<'a> Bodies<'a> {
                 && env.raw_html == raw_html
                 && env.names.key == names.key =>
             {
-                Reuse::Unless(entries, changed_targets(env, links.targets, links.statics))
+                let mut changed = changed_targets(env, links.targets, links.statics);
+                // A body showing a replaced image file: its size (and so its HTML) may differ.
+                changed.extend(links.images.changed_since(&env.images));
+                Reuse::Unless(entries, changed)
             }
             _ => Reuse::Nothing,
         };

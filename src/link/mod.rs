@@ -272,10 +272,7 @@ pub(crate) fn link(
     cache: Option<&mut BodyCache>,
     diags: &mut Diagnostics,
 ) -> SiteGraph {
-    let selection = Selection {
-        zone: config.zone,
-        ..selection
-    };
+    let selection = selection.in_zone(config.zone);
     report_parse_warnings(&content, diags);
     let targets = urls::claim_urls(&content, selection, diags);
     select::select(&mut content.articles, selection);

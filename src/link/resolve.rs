@@ -42,7 +42,8 @@ impl Resolver<'_> {
                     percent_decode_lossy(dest.trim_start_matches('/'))
                 );
                 match self.images.get(&rel) {
-                    Some(image) => (picture(self.base, image), None),
+                    // The body depends on the image's file: a replaced one re-renders it.
+                    Some(image) => (picture(self.base, image), Some(rel)),
                     None => (
                         LinkTarget::Rewrite(self.base.link(dest.trim_start_matches('/'))),
                         None,

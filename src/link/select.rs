@@ -82,6 +82,10 @@ impl Selection {
             zone: chrono_tz::UTC,
         }
     }
+    /// The same selection, judging dates in the site's time zone `zone` (site.yaml's `timezone`).
+    pub(crate) fn in_zone(self, zone: chrono_tz::Tz) -> Self {
+        Selection { zone, ..self }
+    }
     pub fn standing(&self, a: &Article) -> Standing {
         match a.status {
             Status::Draft => Standing::Draft,

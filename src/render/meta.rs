@@ -145,13 +145,15 @@ fn absolute(p: &Prepared<'_>, link: &str) -> Option<String> {
         .map(|rel| base.permalink(rel))
 }
 
-/// `NewsArticle` for an article page.
+/// `NewsArticle` for an article page; `image` is its share image (`og:image`: the lead image's
+/// 1200-px variant, else the site card), so search engines show the article's own picture.
 /// Its headline and description as written: structured data is read by machines, not smartened.
 pub(super) fn news_article(
     p: &Prepared<'_>,
     a: &crate::link::ArticleNode,
     card: &ArticleCard<'_>,
     modified: &str,
+    image: &str,
 ) -> Value {
     let authors: Vec<Value> = if card.authors.is_empty() {
         vec![json!({ "@type": "Organization", "name": p.graph.config.title })]
@@ -172,7 +174,7 @@ pub(super) fn news_article(
         "mainEntityOfPage": card.permalink,
         "author": authors,
         "publisher": publisher(p),
-        "image": [p.graph.base.permalink(SHARE_IMAGE)],
+        "image": [image],
         "inLanguage": p.graph.config.language,
     });
     let about = things("Organization", &card.companies, p);

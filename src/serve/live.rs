@@ -31,13 +31,20 @@ pub struct Changes {
     pub config: bool,
     pub templates: bool,
     pub statics: bool,
+    /// An image file beside the Markdown (`content/articles/lead.png`) written or removed.
+    pub images: bool,
     /// Something the watcher cannot tell file by file (a folder moved, events lost): read it all.
     pub rescan: bool,
 }
 
 impl Changes {
     pub fn is_empty(&self) -> bool {
-        self.content.is_empty() && !self.config && !self.templates && !self.statics && !self.rescan
+        self.content.is_empty()
+            && !self.config
+            && !self.templates
+            && !self.statics
+            && !self.images
+            && !self.rescan
     }
 
     /// Whether the content file at `path` (root-relative, as a diagnostic names it) is among
@@ -351,8 +358,9 @@ impl LiveSite {
             }
             return self.rebuild(&HashSet::new(), watch, early);
         }
-        if changes.config || changes.templates || changes.statics {
-            // Links, settings or template problems may change anywhere: link everything again.
+        if changes.config || changes.templates || changes.statics || changes.images {
+            // Links, settings, template problems or images may change anywhere: link everything
+            // again (the survey sees replaced images; bodies and pages showing them re-render).
             self.graph_current = false;
         }
         if changes.config {
@@ -371,7 +379,8 @@ impl LiveSite {
         }
         let saved: HashSet<String> = changes.content.iter().cloned().collect();
         let mut rebuilt = self.rebuild(&saved, watch, early);
-        if changes.statics || changes.config {
+        if changes.statics || changes.config || changes.images {
+            // An image's bytes may change under the same URL: every tab reloads.
             rebuilt.changed = None;
         }
         rebuilt
@@ -465,8 +474,13 @@ impl LiveSite {
             return Err(diags);
         };
         let statics: HashSet<String> = self.statics.iter().map(|s| s.rel.clone()).collect();
+        let shown = self.selection().in_zone(config.zone);
         let images = Arc::new(crate::images::survey(
-            &self.root, &content, &statics, &mut diags,
+            &self.root,
+            &content,
+            &statics,
+            &|a| shown.includes(a),
+            &mut diags,
         ));
         let graph = link::link(
             config,

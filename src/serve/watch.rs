@@ -228,6 +228,9 @@ pub fn classify(rel: &Path, is_dir: bool, changes: &mut Changes) {
         "content" => {
             if name.ends_with(".md") && !is_dir {
                 changes.content.insert(parts.join("/"));
+            } else if !is_dir && crate::images::is_image_name(name) {
+                // A lead or body image kept beside its Markdown file.
+                changes.images = true;
             } else if is_dir || rest.len() <= 1 {
                 // A folder appeared, vanished or moved (content/ itself or a kind's folder, which
                 // is gone by the time the event is read): its files are not named one by one.
@@ -298,8 +301,11 @@ mod tests {
             "README.md",
             "content/articles/notes.txt",
         ]);
-        assert!(c.config && c.templates && c.statics && !c.rescan);
+        assert!(c.config && c.templates && c.statics && !c.rescan && !c.images);
         assert!(c.content.is_empty());
+        // An image beside its Markdown file; a sed temporary beside it is not one.
+        let c = changes_for(&["content/articles/lead.PNG"]);
+        assert!(c.images && c.content.is_empty() && !c.rescan);
         // A kind's folder moved or removed: read everything again.
         assert!(changes_for(&["content/articles"]).rescan);
         assert!(changes_for(&["content"]).rescan);

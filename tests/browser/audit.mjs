@@ -1,6 +1,7 @@
 // The browser half of tests/browser/run: loads each kind of page of the built sites in Debian's
 // Chromium (driven by playwright-core), runs axe-core in light and dark mode, exercises the search
-// page with the keyboard, and takes screenshots at phone and desktop widths.
+// page with the keyboard, and takes screenshots at phone and desktop widths; on a page with a
+// 2400x1600 lead image, checks its srcset, its size attributes and which variant the browser loads.
 // Every page view also checks that the page never scrolls sideways (320 to 1280 px) and that its
 // Open Graph tags and JSON-LD are there and parse with the fields each type requires.
 // Usage: node audit.mjs --server http://127.0.0.1:PORT --sites site,corpus [--preview newsroom] --shots DIR [--planted SITE:WORD:SLUG]
@@ -135,7 +136,7 @@ async function structuredData(page, label, name) {
 
 /** Audits one page: in light and dark mode, axe at 360 and 1280 px, overflow at every width,
  * structured data, screenshots. `before` runs first on each load (search types its query). */
-async function auditPage(site, name, url, before) {
+async function auditPage(site, name, url, before, widths = SHOT_WIDTHS) {
   for (const scheme of ["light", "dark"]) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
     const label = `${site}/${name} (${scheme})`;
@@ -143,7 +144,7 @@ async function auditPage(site, name, url, before) {
     if (before) await before(page, label);
     if (scheme === "light") await structuredData(page, label, name);
     await noSidewaysScroll(page, label);
-    for (const width of SHOT_WIDTHS) {
+    for (const width of widths) {
       await page.setViewportSize({ width, height: width < 600 ? 800 : 900 });
       await axe(page, `${label} at ${width} px`);
       audited++;
@@ -151,6 +152,24 @@ async function auditPage(site, name, url, before) {
     }
     await context.close();
   }
+}
+
+/** The lead image of a page: `srcset` with at least two widths (WebP and the original's format),
+ * `width` and `height` (no jump as it loads), and at `width` px the browser picks a variant no
+ * wider than it needs, never the 2400-px original. */
+async function leadImageFits(page, label, width) {
+  const img = page.locator(".lead-image img");
+  if ((await img.count()) !== 1) return fail(label, "no lead image");
+  const widths = (s) => (s || "").split(",").map((c) => c.trim().split(/\s+/)[1]).filter(Boolean);
+  const srcset = widths(await img.getAttribute("srcset"));
+  const webp = widths(await page.locator('.lead-image source[type="image/webp"]').getAttribute("srcset"));
+  if (srcset.length < 2 || webp.length < 2) fail(label, `srcset has ${srcset.length} widths, WebP ${webp.length}: want 2 or more`);
+  for (const a of ["width", "height", "sizes"]) if (!(await img.getAttribute(a))) fail(label, `lead image has no ${a}`);
+  await img.evaluate((el) => (el.complete ? null : new Promise((r) => el.addEventListener("load", r, { once: true }))));
+  const chosen = await img.evaluate((el) => ({ src: el.currentSrc, natural: el.naturalWidth, shown: el.clientWidth }));
+  const picked = Number((chosen.src.match(/-(\d+)w\.\w+$/) || [])[1]);
+  if (!picked || picked > 2 * width) fail(label, `at ${width} px the browser loaded ${chosen.src}`);
+  console.log(`${label}: srcset ${srcset.join(" ")}; at ${width} px shown ${chosen.shown} px wide from ${chosen.src.split("/").pop()}`);
 }
 
 /** The first link under `prefix` on an index page, e.g. the first company. */
@@ -250,17 +269,28 @@ if (preview) {
     footnotes: `${root}articles/notes-and-numbers/`,
     draft: `${root}articles/draft-with-problems/`,
     review: `${root}review/`,
+    lead: `${root}articles/with-lead-image/`,
   };
   for (const [name, url] of Object.entries(pages)) {
+    // The lead image is shown at a phone's 390 px and at 1280 px.
+    const widths = name === "lead" ? [390, 1280] : SHOT_WIDTHS;
     await auditPage(preview, name, url, async (page, label) => {
       if (name === "draft" && !(await page.locator(".status-banner").count())) fail(label, "no preview banner");
       if (name === "review" && !(await page.locator(".problems li").count())) fail(label, "the desk shows no problems");
       if (name === "footnotes" && !(await page.locator(".prose table").count())) fail(label, "no table");
+
       if (name === "review") {
         const nav = await page.locator('.masthead-nav a[href$="/review/"]').count();
         if (!nav) fail(label, "no Review tab in the masthead");
       }
-    });
+    }, widths);
+  }
+  // Which variant a phone and a desktop load: each in a fresh context, so nothing is cached.
+  for (const width of [390, 1280]) {
+    const context = await browser.newContext({ viewport: { width, height: width < 600 ? 844 : 900 } });
+    const label = `${preview}/lead at ${width} px`;
+    await leadImageFits(await open(context, pages.lead, label), label, width);
+    await context.close();
   }
 }
 for (const site of sites) {

@@ -362,3 +362,64 @@ fn body_images_get_srcset_size_and_lazy_loading() {
         .assert_stderr_has("content/articles/lead.md:7:")
         .assert_stderr_has("larger than briefing decodes");
 }
+
+#[test]
+fn a_published_build_never_resizes_or_publishes_the_images_of_unpublished_articles() {
+    let t = site();
+    for (slug, standing) in [
+        ("secret-draft", "status: draft"),
+        ("secret-review", "status: review"),
+        ("secret-later", "status: published"),
+    ] {
+        let date = if slug == "secret-later" {
+            "2999-01-01"
+        } else {
+            "2023-09-20"
+        };
+        t.write(
+            &format!("content/articles/{slug}.md"),
+            format!("---\ntitle: {slug}\ndate: {date}\n{standing}\nimage: {{ src: {slug}.png, alt: Unseen }}\n---\nText.\n\n![Unseen]({slug}-body.png)\n\n![Unseen](/img/{slug}-static.png)\n"),
+        );
+        t.write(&format!("content/articles/{slug}.png"), png(1000, 500));
+        t.write(&format!("content/articles/{slug}-body.png"), png(1000, 500));
+        t.write(&format!("static/img/{slug}-static.png"), png(1000, 500));
+    }
+    let run = t.build().assert_ok().stdout();
+    // Only the published lead image was resized: 480, 960, 1200, 1600 in WebP and PNG.
+    assert_eq!(counts(&run), (8, 0), "{run}");
+    let leaked: Vec<String> = t
+        .list_output()
+        .into_iter()
+        .filter(|f| f.contains("secret"))
+        .collect();
+    // What is in static/ is public as it is; nothing else of an unpublished article is.
+    let statics = [
+        "img/secret-draft-static.png",
+        "img/secret-review-static.png",
+        "img/secret-later-static.png",
+    ];
+    assert!(
+        leaked.iter().all(|f| statics.contains(&f.as_str())),
+        "{leaked:?}"
+    );
+    let cached = list_files(&t.root().join(".briefing-cache/images"));
+    assert_eq!(cached.len(), 8, "{cached:?}");
+    // A preview shows them, resized (built into public/ here, where `t` reads).
+    t.run(&["build", "--drafts", "--out", "public"]).assert_ok();
+    for slug in ["secret-draft", "secret-review", "secret-later"] {
+        assert!(
+            t.exists(&format!("media/articles/{slug}-480w.webp")),
+            "{slug}"
+        );
+        assert!(
+            t.exists(&format!("media/articles/{slug}-body-480w.webp")),
+            "{slug}"
+        );
+        assert!(t.exists(&format!("img/{slug}-static-480w.webp")), "{slug}");
+        let html = t.read(&format!("articles/{slug}/index.html"));
+        assert!(
+            html.contains(&format!("/media/articles/{slug}-960w.webp 960w")),
+            "{html}"
+        );
+    }
+}

@@ -367,3 +367,35 @@ fn a_feed_id_that_is_not_a_host_name_is_an_error_at_its_line() {
     run.assert_stderr_has(&format!("site.yaml:{line}: error: feed_id:"));
     run.assert_stderr_has("hint: feed_id is the host name");
 }
+
+#[test]
+fn news_article_structured_data_names_the_lead_image_not_the_site_card() {
+    let t = SiteTest::new()
+        .file(
+            "content/articles/lead.md",
+            "---\ntitle: Lead Story\ndate: 2023-09-25\nimage: { src: img/lead.png, alt: A chart }\n---\nBody.\n",
+        )
+        .file(
+            "content/articles/plain.md",
+            "---\ntitle: Plain\ndate: 2023-09-26\n---\nNo picture.\n",
+        );
+    t.write("static/img/lead.png", crate::images::png(2400, 1600));
+    t.build().assert_ok();
+    let html = t.read("articles/lead/index.html");
+    let lead = "https://example.com/img/lead-1200w.png";
+    assert_eq!(metas(&html, "og:image"), [lead]);
+    let blocks = json_ld(&html);
+    assert_eq!(
+        of_type(&blocks, "NewsArticle")["image"],
+        serde_json::json!([lead])
+    );
+    // Without a lead image, the site card, as og:image says.
+    let plain = t.read("articles/plain/index.html");
+    let card = "https://example.com/assets/share.png";
+    assert_eq!(metas(&plain, "og:image"), [card]);
+    let blocks = json_ld(&plain);
+    assert_eq!(
+        of_type(&blocks, "NewsArticle")["image"],
+        serde_json::json!([card])
+    );
+}

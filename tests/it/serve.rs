@@ -770,3 +770,42 @@ fn serve_serves_image_variants_from_the_cache_build_uses() {
     let out = site.build().assert_ok().stdout();
     assert!(out.contains("images: 0 resized, 4 reused"), "{out}");
 }
+
+#[test]
+fn replacing_an_image_file_without_touching_the_markdown_is_served() {
+    let site = SiteTest::new().file(
+        "content/articles/lead.md",
+        "---\ntitle: Lead\ndate: 2023-09-25\nimage: { src: lead.png, alt: A chart }\n---\nBody.\n\n![A figure](/img/figure.png)\n",
+    );
+    site.write("content/articles/lead.png", crate::images::png(1000, 500));
+    site.write("static/img/figure.png", crate::images::png(1000, 500));
+    let served = Served::start(&site, &[]);
+    let page = served.wait_for("/articles/lead/", "the images", |b| {
+        b.matches("width=\"1000\" height=\"500\"").count() == 2
+    });
+    assert!(!page.contains("1600w"), "{page}");
+    let variant = |path: &str| {
+        let (status, _, body) = served.raw(
+            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        );
+        assert_eq!(status, 200, "{path}");
+        let img = image::load_from_memory(&body).expect("an image");
+        (img.width(), img.height())
+    };
+    assert_eq!(variant("/media/articles/lead-960w.webp"), (960, 480));
+    // The lead image beside the Markdown and the body image in static/ are replaced by larger,
+    // wider ones; the Markdown stays as it was.
+    site.write("content/articles/lead.png", crate::images::png(2000, 500));
+    site.write("static/img/figure.png", crate::images::png(1800, 300));
+    let page = served.wait_for("/articles/lead/", "the new sizes", |b| {
+        b.contains("width=\"2000\" height=\"500\"") && b.contains("width=\"1800\" height=\"300\"")
+    });
+    assert!(
+        page.contains("/media/articles/lead-1600w.webp 1600w"),
+        "{page}"
+    );
+    assert!(page.contains("/img/figure-1600w.webp 1600w"), "{page}");
+    assert_eq!(variant("/media/articles/lead-960w.webp"), (960, 240));
+    assert_eq!(variant("/img/figure-960w.webp"), (960, 160));
+}

@@ -67,7 +67,7 @@ impl PageKind for Article {
             .with_image(image.as_ref());
         m.og_type = "article";
         m.json_ld = vec![
-            meta::script_json(&meta::news_article(p, a, card, &modified)),
+            meta::script_json(&meta::news_article(p, a, card, &modified, &m.image)),
             meta::script_json(&meta::breadcrumbs(
                 p,
                 "Articles",
@@ -90,6 +90,8 @@ impl PageKind for Article {
     fn fingerprint(&self, p: &Prepared<'_>, cards: &[u64], h: &mut FxHasher) {
         let a = &p.graph.articles[self.0];
         (cards[self.0], a.article.origin.digest, a.body.digest).hash(h);
+        let image = a.article.image.as_ref();
+        (p.graph.images.lead_stamp(&a.article.origin.rel, image)).hash(h);
         hash_cards(a.related.iter().copied(), cards, h);
     }
     fn source<'g>(&self, p: &Prepared<'g>) -> Option<&'g Origin> {

@@ -103,6 +103,8 @@ impl PageKind for Company {
         let c = &p.graph.companies[self.0];
         let card = &p.company_cards[self.0];
         (card, c.company.origin.digest, c.profile.digest).hash(h);
+        let image = c.company.image.as_ref();
+        (p.graph.images.lead_stamp(&c.company.origin.rel, image)).hash(h);
         for &m in &c.models {
             p.model_cards[m].hash(h);
         }
@@ -191,6 +193,7 @@ impl PageKind for Model {
             &p.model_cards[self.0],
             m.model.origin.digest,
             m.profile.digest,
+            (p.graph.images).lead_stamp(&m.model.origin.rel, m.model.image.as_ref()),
         )
             .hash(h);
         hash_cards(m.articles.iter().copied(), cards, h);
@@ -278,6 +281,7 @@ impl PageKind for Theme {
             &p.theme_cards[self.0],
             t.theme.origin.digest,
             t.profile.digest,
+            (p.graph.images).lead_stamp(&t.theme.origin.rel, t.theme.image.as_ref()),
         )
             .hash(h);
         hash_cards(t.articles.iter().copied(), cards, h);
