@@ -1,7 +1,7 @@
 //! The documents of the index (articles, then companies, models, themes): the words each is
 //! found by, and the small file the script fetches to show it as a result. Never builds postings.
 
-use super::words::{html_text, term, tokens, Token};
+use super::words::{html_text, lowercase, term, tokens, Token};
 use super::{escape_markup, kind_code, Field, Map, TEXT_CHARS};
 use crate::link::{ArticleNode, SiteGraph, Standing};
 use crate::model::Kind;
@@ -109,15 +109,11 @@ impl Source<'_> {
 
     /// Every distinct term of the document and the best field it occurs in.
     fn words(&self, text: &str) -> super::Words {
-        let mut texts: Vec<(String, Field)> = vec![(self.title.to_lowercase(), Field::Title)];
-        texts.extend(
-            self.aliases
-                .iter()
-                .map(|a| (a.to_lowercase(), Field::Title)),
-        );
-        texts.extend(self.names.iter().map(|n| (n.to_lowercase(), Field::Entity)));
-        texts.push((self.summary.to_lowercase(), Field::Summary));
-        texts.push((text.to_lowercase(), Field::Body));
+        let mut texts: Vec<(String, Field)> = vec![(lowercase(self.title), Field::Title)];
+        texts.extend(self.aliases.iter().map(|a| (lowercase(a), Field::Title)));
+        texts.extend(self.names.iter().map(|n| (lowercase(n), Field::Entity)));
+        texts.push((lowercase(self.summary), Field::Summary));
+        texts.push((lowercase(text), Field::Body));
         // Keyed by slices of the lowercased texts: no allocation per word.
         let mut best: Map<&str, Field> = Map::default();
         for (lower, field) in &texts {

@@ -106,6 +106,34 @@ pub(crate) const STOP: &[&str] = &[
     "while", "would",
 ];
 
+/// `s.to_lowercase()`, the same string, made faster for prose that is ASCII but for a few curly
+/// quotes and dashes: runs of ASCII are lowercased in place, other characters one by one. (The
+/// standard library's falls back to a char at a time after the first non-ASCII character: a
+/// twentieth of a build's instructions went there.) Capital sigma lowercases by its context,
+/// so text with one takes the standard library's way.
+pub(crate) fn lowercase(s: &str) -> String {
+    if s.contains('Σ') {
+        return s.to_lowercase();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        if let Some(c) = rest.chars().next() {
+            out.extend(c.to_lowercase());
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
+}
+
 /// The text of rendered HTML: tags dropped (each leaves a space), the entities the renderer writes
 /// decoded.
 pub(crate) fn html_text(html: &str) -> String {
@@ -143,6 +171,20 @@ mod tests {
             all("the hospitals, 2023: 阿里云 and h100s"),
             ["hospit", "阿", "里", "阿里", "云", "里云", "h100s"]
         );
+    }
+
+    #[test]
+    fn lowercase_is_the_standard_librarys() {
+        for s in [
+            "",
+            "Plain ASCII, Numbers 123 and PUNCTUATION!",
+            "“Curly” quotes — and DASHES… Société Générale STRASSE Straße ẞ",
+            "İstanbul DİYARBAKIR ǅ ǈ Ⅻ Ａｌｉｂａｂａ",
+            "ΟΔΟΣ Σ ΑΣ. ὈΔΥΣΣΕΎΣ",
+            "阿里云 Alibaba Cloud 通义千问 QWEN 𝐀𝐁 😀 Ω",
+        ] {
+            assert_eq!(lowercase(s), s.to_lowercase(), "{s}");
+        }
     }
 
     #[test]
