@@ -112,44 +112,52 @@ pub(crate) fn clean_controls(text: &str) -> std::borrow::Cow<'_, str> {
 /// `prev` is the character before `text` (None at the start of a block), so a quote split from
 /// its word by markup (`"*word*"`) still pairs; it is left at the last character of `text`.
 pub(crate) fn smarten(text: &str, prev: &mut Option<char>) -> String {
-    if !text
-        .bytes()
-        .any(|b| matches!(b, b'"' | b'\'' | b'-' | b'.'))
-    {
+    let Some(first) = text.bytes().position(is_smartened) else {
         *prev = text.chars().next_back().or(*prev);
         return text.to_string();
-    }
+    };
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
+    let mut i = 0;
+    let mut special = Some(first);
+    // Plain runs are copied whole, not a character at a time: most of a body's text has no
+    // quote, hyphen or full stop in it.
+    while let Some(at) = special {
+        if at > i {
+            out.push_str(&text[i..at]);
+            *prev = text[i..at].chars().next_back();
+        }
+        let c = char::from(text.as_bytes()[at]);
+        let rest = &text[at + 1..];
+        i = at + 1;
         match c {
-            '"' | '\'' => out.push(curl(c, *prev, next)),
-            '.' if text_starts(&mut chars, "..") => out.push('…'),
-            '-' if next == Some('-') => {
-                let mut n = 1;
-                while chars.next_if_eq(&'-').is_some() {
-                    n += 1;
-                }
+            '"' | '\'' => out.push(curl(c, *prev, rest.chars().next())),
+            '.' if rest.starts_with("..") => {
+                out.push('…');
+                i += 2;
+            }
+            '-' if rest.starts_with('-') => {
+                let n = 1 + rest.bytes().take_while(|&b| b == b'-').count();
                 out.push_str(&dashes(n));
+                i += n - 1;
             }
             _ => out.push(c),
         }
         *prev = out.chars().next_back();
+        special = text.as_bytes()[i..]
+            .iter()
+            .position(|&b| is_smartened(b))
+            .map(|n| i + n);
+    }
+    if i < text.len() {
+        out.push_str(&text[i..]);
+        *prev = text[i..].chars().next_back();
     }
     out
 }
 
-/// Consumes `rest` from `chars` if they come next.
-fn text_starts(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, rest: &str) -> bool {
-    let ahead = chars.clone();
-    if ahead.take(rest.len()).eq(rest.chars()) {
-        for _ in 0..rest.len() {
-            chars.next();
-        }
-        return true;
-    }
-    false
+/// The bytes `smarten` may change: everything else is copied as it is.
+fn is_smartened(b: u8) -> bool {
+    matches!(b, b'"' | b'\'' | b'-' | b'.')
 }
 
 /// A run of `n` (at least two) hyphens as dashes, as CommonMark's smart punctuation writes it:
@@ -407,6 +415,71 @@ mod tests {
             std::borrow::Cow::Borrowed(_)
         ));
         assert_eq!(escape_html(kept), kept);
+    }
+
+    /// `smarten` as it was written first, a character at a time: the reference the run-copying
+    /// one is held to.
+    fn smarten_by_chars(text: &str, prev: &mut Option<char>) -> String {
+        let mut out = String::new();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            let next = chars.peek().copied();
+            match c {
+                '"' | '\'' => out.push(curl(c, *prev, next)),
+                '.' if text_starts(&mut chars, "..") => out.push('…'),
+                '-' if next == Some('-') => {
+                    let mut n = 1;
+                    while chars.next_if_eq(&'-').is_some() {
+                        n += 1;
+                    }
+                    out.push_str(&dashes(n));
+                }
+                _ => out.push(c),
+            }
+            *prev = out.chars().next_back();
+        }
+        out
+    }
+
+    /// Consumes `rest` from `chars` if they come next.
+    fn text_starts(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, rest: &str) -> bool {
+        let ahead = chars.clone();
+        if ahead.take(rest.len()).eq(rest.chars()) {
+            for _ in 0..rest.len() {
+                chars.next();
+            }
+            return true;
+        }
+        false
+    }
+
+    #[test]
+    fn smarten_copying_runs_matches_the_char_loop() {
+        // Every string of up to four pieces from these, which hold each special byte next to
+        // plain text, other specials, spaces, brackets, dashes and multi-byte letters.
+        let pieces = [
+            "", "a", "\"", "'", "-", ".", "..", "--", " ", "(", "é", "通", "9", "—", "x'y", "\n",
+        ];
+        let mut cases = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = cases
+                .iter()
+                .flat_map(|c| pieces.iter().map(move |p| format!("{c}{p}")))
+                .collect();
+            cases.extend(longer);
+            cases.sort();
+            cases.dedup();
+        }
+        assert!(cases.len() > 10_000, "{} cases", cases.len());
+        for text in &cases {
+            for before in [None, Some(' '), Some('a'), Some('(')] {
+                let (mut fast, mut slow) = (before, before);
+                let got = smarten(text, &mut fast);
+                let want = smarten_by_chars(text, &mut slow);
+                assert_eq!(got, want, "{text:?} after {before:?}");
+                assert_eq!(fast, slow, "prev after {text:?}");
+            }
+        }
     }
 
     #[test]

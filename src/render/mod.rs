@@ -86,18 +86,29 @@ pub(crate) fn render_site_watched(
     sink: &dyn Sink,
     watch: &Watch,
 ) -> Result<Vec<String>, BuildError> {
+    // The search index first, written and dropped before any card or page exists: it is the
+    // largest thing a build makes, and built beside them it set the build's peak memory
+    // (bench/RESULTS.md).
+    let mut written = Vec::new();
+    for (rel, bytes) in crate::search::index_files(graph) {
+        sink.put(&rel, &bytes)?;
+        written.push(rel);
+    }
     let prepared = Prepared::new(graph);
     prepared.build_cards();
     let jobs = prepared.jobs();
     let jobs: Vec<&dyn PageKind> = jobs.iter().map(|j| j.as_ref()).collect();
-    let mut written = run::render_jobs(&prepared, &jobs, tera, sink, watch, &|| false)?;
+    written.extend(run::render_jobs(
+        &prepared,
+        &jobs,
+        tera,
+        sink,
+        watch,
+        &|| false,
+    )?);
     for (rel, bytes) in fixed_files(graph) {
         sink.put(rel, &bytes)?;
         written.push(rel.to_string());
-    }
-    for (rel, bytes) in crate::search::index_files(graph) {
-        sink.put(&rel, &bytes)?;
-        written.push(rel);
     }
     Ok(written)
 }

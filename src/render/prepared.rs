@@ -42,8 +42,9 @@ impl std::hash::Hash for Card<'_> {
 pub(crate) struct Prepared<'g> {
     pub(super) graph: &'g SiteGraph,
     pub(super) site: SiteCtx<'g>,
-    /// `site` serialised once: every page copies it.
-    pub(super) site_value: serde_json::Value,
+    /// What every page's context starts from (`site`, and no banner or problems), built once:
+    /// a clone of it is cheaper than serialising `site` again for each page.
+    pub(super) base: tera::Context,
     /// Every article card, in the graph's order; each is built once, on first use, and shared by
     /// every list (`serve` renders a saved article's page before any list needs the others).
     cards: Vec<OnceLock<Card<'g>>>,
@@ -87,7 +88,7 @@ impl<'g> Prepared<'g> {
         let site = site_ctx(graph);
         Prepared {
             graph,
-            site_value: serde_json::to_value(&site).unwrap_or_default(),
+            base: base_context(&site),
             site,
             cards: (0..graph.articles.len()).map(|_| OnceLock::new()).collect(),
             company_cards: company_cards(graph),
@@ -183,6 +184,16 @@ impl<'g> Prepared<'g> {
         rows.sort_by_key(|r| rank(r.card.standing));
         rows
     }
+}
+
+/// The context every page starts from: the site, and neither banner nor problems (the pages
+/// that have them replace these).
+fn base_context(site: &SiteCtx<'_>) -> tera::Context {
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", site);
+    ctx.insert("banner", &None::<String>);
+    ctx.insert("problems", &[] as &[()]);
+    ctx
 }
 
 /// The `site` every template sees.

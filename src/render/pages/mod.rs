@@ -87,10 +87,7 @@ fn each(n: usize, job: impl Fn(usize) -> Job) -> Vec<Job> {
 pub(super) fn context(job: &dyn PageKind, p: &Prepared<'_>) -> Context {
     let base = &p.graph.base;
     let url = job.url(p);
-    let mut ctx = Context::new();
-    ctx.insert("site", &p.site_value);
-    ctx.insert("banner", &None::<String>);
-    ctx.insert("problems", &[] as &[()]);
+    let mut ctx = p.base.clone();
     job.context(p, &mut ctx);
     // The page's title is prose too (`context::Prose`).
     ctx.insert(
