@@ -91,6 +91,8 @@ pub struct BuildReport {
     pub images_reused: usize,
     /// Time spent making (or finding) image variants.
     pub images_elapsed: Duration,
+    /// Where the build's time went, stage by stage, in order (`build --timings` prints them).
+    pub stages: Vec<(&'static str, Duration)>,
     /// Warnings: the build succeeded, but an editor should look.
     pub warnings: Diagnostics,
     /// A preview's unpublished articles' problems (errors among them): built anyway, each shown
@@ -169,14 +171,16 @@ pub fn build_linked(opts: &BuildOptions) -> Result<(BuildReport, SiteGraph), Bui
     }
     let tera = render::load_templates(&tree.templates, &graph.base.path)
         .map_err(|d| BuildError::Content { diagnostics: d })?;
+    let read = started.elapsed();
     // Before the output is touched: an image that does not decode leaves the previous output.
     let images = crate::images::process(&opts.root, &graph.images)
         .map_err(|d| BuildError::Content { diagnostics: d })?;
 
+    let writing = Instant::now();
     let out = Arc::new(OutputDir::begin(&opts.out_dir(), &opts.root, opts.force)?);
     let target = out.target().to_path_buf();
     let graph = Arc::new(graph);
-    let (pages, files) = write_site_watched(
+    let written = write_site_watched(
         Arc::clone(&graph),
         tree,
         tera,
@@ -186,19 +190,40 @@ pub fn build_linked(opts: &BuildOptions) -> Result<(BuildReport, SiteGraph), Bui
     )?;
     let out = Arc::into_inner(out).expect("the render threads have finished");
     let graph = Arc::into_inner(graph).expect("the render threads have finished");
+    let swapping = Instant::now();
     out.commit()?;
+    let stages = vec![
+        ("read, parse and link", read),
+        ("images", images.elapsed),
+        ("search index", written.search),
+        (
+            "pages and files",
+            swapping
+                .duration_since(writing)
+                .saturating_sub(written.search),
+        ),
+        ("swap into place", swapping.elapsed()),
+    ];
     let report = BuildReport {
         out: target,
-        pages,
-        files,
+        pages: written.pages,
+        files: written.files,
         elapsed: started.elapsed(),
         images_resized: images.resized,
         images_reused: images.reused,
         images_elapsed: images.elapsed,
+        stages,
         warnings: diags,
         unpublished: graph.unpublished_problems(),
     };
     Ok((report, graph))
+}
+
+/// What writing the site produced: its pages and files, and the time the search index took.
+struct Written {
+    pages: usize,
+    files: usize,
+    search: Duration,
 }
 
 /// `write_site` on render threads with big stacks, under a watchdog: a page that renders for longer
@@ -211,7 +236,7 @@ fn write_site_watched(
     out: Arc<OutputDir>,
     opts: &BuildOptions,
     images: Vec<(String, PathBuf)>,
-) -> Result<(usize, usize), BuildError> {
+) -> Result<Written, BuildError> {
     let sink = Arc::clone(&out);
     let result = guard::run_watched(opts.render_timeout, move |watch| {
         write_site_with(&graph, &tree, &tera, &*sink, watch, &images)
@@ -257,7 +282,7 @@ pub fn write_site(
     tera: &tera::Tera,
     sink: &dyn Sink,
 ) -> Result<(usize, usize), BuildError> {
-    write_site_with(graph, tree, tera, sink, &Watch::default(), &[])
+    write_site_with(graph, tree, tera, sink, &Watch::default(), &[]).map(|w| (w.pages, w.files))
 }
 
 fn write_site_with(
@@ -267,8 +292,8 @@ fn write_site_with(
     sink: &dyn Sink,
     watch: &Watch,
     images: &[(String, PathBuf)],
-) -> Result<(usize, usize), BuildError> {
-    let written = render::render_site_watched(graph, tera, sink, watch)?;
+) -> Result<Written, BuildError> {
+    let (written, search) = render::render_site_watched(graph, tera, sink, watch)?;
     let pages = written.iter().filter(|p| p.ends_with(".html")).count();
     let mut generated: HashSet<&str> = written.iter().map(String::as_str).collect();
     generated.extend(graph.images.outputs());
@@ -284,7 +309,11 @@ fn write_site_with(
     images
         .par_iter()
         .try_for_each(|(rel, from)| sink.copy(rel, from))?;
-    Ok((pages, written.len() + tree.statics.len() + images.len()))
+    Ok(Written {
+        pages,
+        files: written.len() + tree.statics.len() + images.len(),
+        search,
+    })
 }
 
 /// Static files that would take the output path of a generated file (`is_generated`). The

@@ -34,6 +34,9 @@ pub(crate) struct Args {
     /// FILE, e.g. "$GITHUB_STEP_SUMMARY" in a pull request's workflow
     #[arg(long, value_name = "FILE", requires = "drafts")]
     pub summary: Option<PathBuf>,
+    /// Print where the build's time went, stage by stage
+    #[arg(long)]
+    pub timings: bool,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
@@ -83,5 +86,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
             n => format!(", {n} warnings"),
         }
     );
+    if args.timings {
+        let stages: Vec<String> = report
+            .stages
+            .iter()
+            .map(|(stage, t)| format!("{stage} {} ms", t.as_millis()))
+            .collect();
+        println!("timings: {}", stages.join(", "));
+    }
     Ok(())
 }

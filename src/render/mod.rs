@@ -35,6 +35,7 @@ use crate::link::SiteGraph;
 use crate::write::Sink;
 use pages::{Job, PageKind};
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 use tera::Tera;
 
 impl Prepared<'_> {
@@ -77,23 +78,21 @@ impl Prepared<'_> {
     }
 }
 
-/// Renders every page of the site into `sink` and returns the paths written, or the first
-/// template error. Records each page in `watch` while it renders, so that a watchdog can tell a
+/// Renders every page of the site into `sink` and returns the paths written and the time the
+/// search index took, or the first template error. Records each page in `watch` while it renders, so that a watchdog can tell a
 /// page that never finishes; stops early once `watch` is cancelled.
 pub(crate) fn render_site_watched(
     graph: &SiteGraph,
     tera: &Tera,
     sink: &dyn Sink,
     watch: &Watch,
-) -> Result<Vec<String>, BuildError> {
+) -> Result<(Vec<String>, Duration), BuildError> {
     // The search index first, written and dropped before any card or page exists: it is the
     // largest thing a build makes, and built beside them it set the build's peak memory
     // (bench/RESULTS.md).
-    let mut written = Vec::new();
-    for (rel, bytes) in crate::search::index_files(graph) {
-        sink.put(&rel, &bytes)?;
-        written.push(rel);
-    }
+    let started = Instant::now();
+    let mut written = crate::search::write_index(graph, sink)?;
+    let search = started.elapsed();
     let prepared = Prepared::new(graph);
     prepared.build_cards();
     let jobs = prepared.jobs();
@@ -110,7 +109,7 @@ pub(crate) fn render_site_watched(
         sink.put(rel, &bytes)?;
         written.push(rel.to_string());
     }
-    Ok(written)
+    Ok((written, search))
 }
 
 /// The most one page may grow to: far more than any page of the site needs (the feed repeats

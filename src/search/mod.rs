@@ -29,8 +29,10 @@ mod postings;
 mod stem;
 mod words;
 
+use crate::error::BuildError;
 use crate::link::SiteGraph;
 use crate::model::Kind;
+use crate::write::Sink;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -63,48 +65,73 @@ pub(crate) fn is_index_file(rel: &str) -> bool {
     rel == MANIFEST || rel == FILTERS || rel.starts_with(CHUNK_DIR) || rel.starts_with(DOC_DIR)
 }
 
-/// The index for the site: (output path, bytes) for every file of it.
-pub(crate) fn index_files(graph: &SiteGraph) -> Vec<(String, Vec<u8>)> {
-    index_files_until(graph, &|| false).expect("never stopped")
+/// Writes every file of the index into `sink` and returns their paths. Each batch of documents'
+/// files is written as soon as it is made, so a build never holds the whole index.
+pub(crate) fn write_index(graph: &SiteGraph, sink: &dyn Sink) -> Result<Vec<String>, BuildError> {
+    let mut paths = Vec::new();
+    each_file(graph, &|| false, &mut |rel, bytes| {
+        sink.put(&rel, &bytes)?;
+        paths.push(rel);
+        Ok(())
+    })?;
+    Ok(paths)
 }
 
-/// `index_files`, given up (None) as soon as `stop` says so: `serve` asks whether another save is
-/// waiting, since tokenising every article takes longer than serving the next edit should.
+/// The index for the site as (output path, bytes) for every file of it, or None as soon as
+/// `stop` says so: `serve` asks whether another save is waiting, since tokenising every article
+/// takes longer than serving the next edit should. All or nothing, so that `serve` never mixes
+/// the files of two indexes.
 pub(crate) fn index_files_until(
     graph: &SiteGraph,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    let done = each_file(graph, stop, &mut |rel, bytes| {
+        files.push((rel, bytes));
+        Ok(())
+    })
+    .expect("collecting never fails");
+    done.then_some(files)
+}
+
+/// The documents prepared at once: enough for every core, few enough that their words and files
+/// are a small part of a build's memory.
+const BATCH: usize = 256;
+
+/// Hands every file of the index to `put`: the documents' files batch by batch, then the
+/// manifest, the filters and the chunks of postings. Returns false if `stop` said so first.
+fn each_file(
+    graph: &SiteGraph,
+    stop: &(dyn Fn() -> bool + Sync),
+    put: &mut dyn FnMut(String, Vec<u8>) -> Result<(), BuildError>,
+) -> Result<bool, BuildError> {
     let sources = docs::sources(graph);
-    // Each document's text is taken out of its HTML once, for its terms and its own file.
-    let prepared: Vec<Option<(Words, String)>> = sources
-        .par_iter()
-        .map(|d| (!stop()).then(|| d.prepare()))
-        .collect();
-    let (words, docs): (Vec<Words>, Vec<String>) = prepared
-        .into_iter()
-        .collect::<Option<Vec<_>>>()?
-        .into_iter()
-        .unzip();
-    let chunks = postings::chunks(&words);
-    drop(words);
-    let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(chunks.len() + sources.len() + 1);
-    files.push((
+    let mut postings = postings::Postings::default();
+    for (b, batch) in sources.chunks(BATCH).enumerate() {
+        // Each document's text is taken out of its HTML once, for its terms and its own file.
+        let prepared: Option<Vec<(Words, String)>> = batch
+            .par_iter()
+            .map(|d| (!stop()).then(|| d.prepare()))
+            .collect();
+        let Some(prepared) = prepared else {
+            return Ok(false);
+        };
+        for (i, (words, json)) in prepared.into_iter().enumerate() {
+            let doc = b * BATCH + i;
+            postings.add(doc as u32, words);
+            put(format!("{DOC_DIR}{doc}.json"), json.into_bytes())?;
+        }
+    }
+    let chunks = postings.chunks();
+    put(
         MANIFEST.to_string(),
         manifest(graph, &chunks, sources.len()).into_bytes(),
-    ));
-    files.push((FILTERS.to_string(), filters(graph).into_bytes()));
-    files.extend(
-        chunks
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| (format!("{CHUNK_DIR}{i}.json"), c.json.into_bytes())),
-    );
-    files.extend(
-        docs.into_iter()
-            .enumerate()
-            .map(|(i, d)| (format!("{DOC_DIR}{i}.json"), d.into_bytes())),
-    );
-    Some(files)
+    )?;
+    put(FILTERS.to_string(), filters(graph).into_bytes())?;
+    for (i, c) in chunks.into_iter().enumerate() {
+        put(format!("{CHUNK_DIR}{i}.json"), c.json.into_bytes())?;
+    }
+    Ok(true)
 }
 
 /// One document's distinct terms (stemmed) and the best field each occurs in.

@@ -11,35 +11,57 @@ pub(crate) struct Chunk {
     pub json: String,
 }
 
-/// The chunks of the index over `docs` (each document's distinct terms and their best fields).
-pub(super) fn chunks(docs: &[super::Words]) -> Vec<Chunk> {
-    // Documents in order, so each list is ascending and a document is only ever the last entry.
-    let mut postings: Map<&str, Vec<(u32, Field)>> = Map::default();
-    for (doc, words) in docs.iter().enumerate() {
-        let doc = doc as u32;
+/// Every term's postings, built document by document: a document's words are moved in and
+/// dropped as it is added, so only the postings stay.
+#[derive(Default)]
+pub(super) struct Postings {
+    lists: Map<Box<str>, List>,
+}
+
+/// A term's postings: the documents holding it, ascending, with the best field in each.
+type List = Vec<(u32, Field)>;
+
+impl Postings {
+    /// Adds document `doc`'s distinct terms; documents come in ascending order, so each list
+    /// stays ascending and a document is only ever its last entry.
+    pub(super) fn add(&mut self, doc: u32, words: super::Words) {
         for (word, field) in words {
-            let list = postings.entry(&**word).or_default();
+            let list = self.lists.entry(word).or_default();
             match list.last_mut() {
-                Some((d, f)) if *d == doc => *f = (*f).max(*field),
-                _ => list.push((doc, *field)),
+                Some((d, f)) if *d == doc => *f = (*f).max(field),
+                _ => list.push((doc, field)),
             }
         }
     }
-    let mut terms: Vec<(&str, Vec<(u32, Field)>)> = postings.into_iter().collect();
-    // JavaScript compares strings by UTF-16 code units; the script finds a term's chunk that way.
-    terms.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-    cut(&terms)
+
+    /// The chunks of the index.
+    pub(super) fn chunks(self) -> Vec<Chunk> {
+        let mut terms: Vec<(Box<str>, List)> = self.lists.into_iter().collect();
+        // JavaScript compares strings by UTF-16 code units; the script finds a term's chunk that way.
+        terms.par_sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+        cut(&terms)
+    }
+}
+
+/// The chunks of the index over `docs` (each document's distinct terms and their best fields).
+#[cfg(test)]
+fn chunks(docs: Vec<super::Words>) -> Vec<Chunk> {
+    let mut postings = Postings::default();
+    for (doc, words) in docs.into_iter().enumerate() {
+        postings.add(doc as u32, words);
+    }
+    postings.chunks()
 }
 
 /// Sorted terms into chunks of about `CHUNK_BYTES`; a term's postings are never split.
-fn cut(terms: &[(&str, Vec<(u32, Field)>)]) -> Vec<Chunk> {
+fn cut(terms: &[(Box<str>, List)]) -> Vec<Chunk> {
     let mut chunks = Vec::new();
     let mut json = String::new();
     let mut first = "";
     for (t, list) in terms {
         if json.is_empty() {
             json.push('{');
-            first = t;
+            first = &**t;
         } else {
             json.push(',');
         }
@@ -91,7 +113,7 @@ mod tests {
             ],
             vec![("hospit".into(), Field::Body)],
         ];
-        let chunks = chunks(&docs);
+        let chunks = chunks(docs);
         assert_eq!(chunks.len(), 1);
         assert_eq!(chunks[0].first, "");
         let v: serde_json::Value = serde_json::from_str(&chunks[0].json).unwrap();

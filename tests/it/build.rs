@@ -363,3 +363,34 @@ fn this_repositorys_site_builds_with_every_link_resolving() {
         assert!(site.exists("companies/huawei-cloud/index.html"));
     }
 }
+
+/// `build --timings` names every stage with its milliseconds, the search index among them (the
+/// benchmark reads that figure); without the flag the summary stays one line.
+#[test]
+fn build_timings_name_each_stage() {
+    let site = SiteTest::minimal();
+    let plain = site.build();
+    plain.assert_ok();
+    assert!(!plain.stdout().contains("timings:"), "{}", plain.stdout());
+    let timed = site.run(&["build", "--timings"]);
+    timed.assert_ok();
+    let line = timed
+        .stdout()
+        .lines()
+        .find(|l| l.starts_with("timings: "))
+        .map(str::to_string)
+        .unwrap_or_else(|| panic!("no timings line in {}", timed.stdout()));
+    for stage in [
+        "read, parse and link",
+        "images",
+        "search index",
+        "pages and files",
+        "swap into place",
+    ] {
+        let at = line
+            .find(&format!("{stage} "))
+            .unwrap_or_else(|| panic!("{stage} missing from {line}"));
+        let ms = line[at + stage.len() + 1..].split(' ').next().unwrap();
+        assert!(ms.parse::<u64>().is_ok(), "{stage}: {ms:?} in {line}");
+    }
+}
