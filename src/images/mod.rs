@@ -159,6 +159,23 @@ impl Catalog {
             .map(|s| s.rel.clone());
         new.chain(gone)
     }
+    /// Whether every local image `article` names (lead and body) is surveyed here as it is on disk
+    /// now. When not (an image added, renamed or replaced in the edit), `serve` links the whole site
+    /// again instead of patching it, so that the image is checked and resized.
+    pub(crate) fn covers(
+        &self,
+        root: &Path,
+        statics: &HashSet<String>,
+        includes: Includes<'_>,
+        article: &std::sync::Arc<Article>,
+    ) -> bool {
+        let mut one = Content::default();
+        one.articles.push(std::sync::Arc::clone(article));
+        let mut diags = Diagnostics::new();
+        let own = survey(root, &one, statics, includes, &mut diags);
+        let same = |s: &Source| self.get(&s.rel).is_some_and(|k| k.stamp == s.stamp);
+        !diags.has_errors() && own.sources.iter().all(same)
+    }
     /// Output paths of every variant and every copied original, to check for clashes.
     pub(crate) fn outputs(&self) -> impl Iterator<Item = &str> {
         self.sources.iter().flat_map(|s| {

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 /// Changes whenever variants come out differently (filter, quality, encoder), so that old cache
 /// entries are never served as new ones.
-const RECIPE: &str = "v2-triangle-q82-webp-lossy-q80";
+const RECIPE: &str = "v2-triangle-q82-webp-q80-flat256";
 const JPEG_QUALITY: u8 = 82;
 /// Lossy WebP quality (libwebp's scale, 0-100): at 80 a photo's WebP is smaller than its JPEG at
 /// `JPEG_QUALITY` (README, design notes, has the measured sizes).
@@ -147,30 +147,41 @@ fn resize(img: &DynamicImage, v: &Variant, source: Format) -> Result<Vec<u8>, St
     Ok(buf.into_inner())
 }
 
-/// A WebP variant (`img` is RGB8 or RGBA8). A JPEG source is a photo already lossy: lossy WebP.
-/// Any other may be a chart or a screenshot, where lossless is often smaller and always sharp:
-/// both are made and the smaller kept.
+/// A WebP variant (`img` is RGB8 or RGBA8). A photo (a JPEG source, or any image of more than
+/// `FLAT_COLOURS` colours) is lossy; a chart, diagram or flat screenshot (few colours) lossless,
+/// sharp and usually smaller. Trying both and keeping the smaller costs a lossless encode of every
+/// photo, 5-9x slower than the lossy one (README, design notes).
 fn webp(img: &DynamicImage, source: Format) -> Result<Vec<u8>, String> {
-    let encoder = match img {
-        DynamicImage::ImageRgba8(rgba) => webp::Encoder::from_rgba(rgba, img.width(), img.height()),
-        DynamicImage::ImageRgb8(rgb) => webp::Encoder::from_rgb(rgb, img.width(), img.height()),
+    let (encoder, flat) = match img {
+        DynamicImage::ImageRgba8(rgba) => (
+            webp::Encoder::from_rgba(rgba, img.width(), img.height()),
+            few_colours(rgba.pixels().map(|p| p.0)),
+        ),
+        DynamicImage::ImageRgb8(rgb) => (
+            webp::Encoder::from_rgb(rgb, img.width(), img.height()),
+            few_colours(rgb.pixels().map(|p| [p[0], p[1], p[2], 255])),
+        ),
         _ => return Err("WebP is made from 8-bit RGB or RGBA".into()),
     };
-    let encode = |lossless: bool| {
-        (encoder.encode_simple(lossless, WEBP_QUALITY))
-            .map(|m| m.to_vec())
-            .map_err(|e| format!("WebP encoding failed: {e:?}"))
-    };
-    let lossy = encode(false)?;
-    if source == Format::Jpeg {
-        return Ok(lossy);
+    let lossless = source != Format::Jpeg && flat;
+    (encoder.encode_simple(lossless, WEBP_QUALITY))
+        .map(|m| m.to_vec())
+        .map_err(|e| format!("WebP encoding failed: {e:?}"))
+}
+
+/// At most this many distinct colours: an image drawn, not photographed.
+const FLAT_COLOURS: usize = 256;
+
+/// Whether `pixels` hold at most `FLAT_COLOURS` colours; stops at the first one past it, so a
+/// photo costs a few hundred pixels.
+fn few_colours(pixels: impl Iterator<Item = [u8; 4]>) -> bool {
+    let mut seen = rustc_hash::FxHashSet::default();
+    for p in pixels {
+        if seen.insert(p) && seen.len() > FLAT_COLOURS {
+            return false;
+        }
     }
-    let lossless = encode(true)?;
-    Ok(if lossless.len() < lossy.len() {
-        lossless
-    } else {
-        lossy
-    })
+    true
 }
 
 /// The cache folder, with a .gitignore so that it is never committed.
@@ -247,12 +258,15 @@ mod tests {
     }
 
     #[test]
-    fn a_jpeg_source_gets_lossy_webp_and_others_the_smaller_of_lossy_and_lossless() {
+    fn webp_is_lossy_for_photos_and_lossless_for_drawings() {
         assert_eq!(chunk(&webp(&busy(300, 200), Format::Jpeg).unwrap()), "VP8 ");
         assert_eq!(chunk(&webp(&flat(300, 200), Format::Jpeg).unwrap()), "VP8 ");
-        // A chart compresses best losslessly; busy pixels lossily.
+        // A chart (few colours) is lossless unless it came as a JPEG; busy pixels are lossy.
         assert_eq!(chunk(&webp(&flat(300, 200), Format::Png).unwrap()), "VP8L");
         assert_eq!(chunk(&webp(&busy(300, 200), Format::Png).unwrap()), "VP8 ");
+        let colours = |n: u32| (0..n).map(|i| [(i % 256) as u8, (i / 256) as u8, 0, 255]);
+        assert!(few_colours(colours(256).chain(colours(256))));
+        assert!(!few_colours(colours(257)));
         // With transparency too, and every variant decodes at its size.
         let rgba = DynamicImage::ImageRgba8(flat(40, 30).to_rgba8());
         let back = image::load_from_memory(&webp(&rgba, Format::Png).unwrap()).unwrap();

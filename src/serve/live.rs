@@ -429,8 +429,15 @@ impl LiveSite {
                 _ => None,
             })
             .collect::<Option<_>>()?;
-        let mut graph = self.graph.take()?;
         let selection = self.selection();
+        let shown = selection.in_zone(self.graph.as_ref()?.selection.zone);
+        let statics: HashSet<String> = self.statics.iter().map(|s| s.rel.clone()).collect();
+        let images = &self.graph.as_ref()?.images;
+        let includes = |a: &Article| shown.includes(a);
+        if !(edited.iter()).all(|a| images.covers(&self.root, &statics, &includes, a)) {
+            return None;
+        }
+        let mut graph = self.graph.take()?;
         match link::relink_articles(&mut graph, &edited, selection, &mut self.cache) {
             Some(own) => {
                 let mut diags: Diagnostics = self

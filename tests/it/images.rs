@@ -242,16 +242,22 @@ fn missing_image_file_says_which_one_was_meant() {
 }
 
 /// Builds the good site, breaks it with `spoil`, and asserts the build fails naming `file` with
-/// `message`, leaving the output byte for byte as it was.
+/// `message`, and naming the image file itself, leaving the output byte for byte as it was.
 fn refused(spoil: impl FnOnce(&SiteTest), file: &str, message: &str) {
     let t = site();
     t.build().assert_ok();
     let before = snapshot(&t);
     spoil(&t);
-    t.build()
-        .assert_fails()
+    let run = t.build();
+    run.assert_fails()
         .assert_stderr_has(file)
         .assert_stderr_has(message);
+    let named = ["img/lead.png", "img/lead.svg"];
+    assert!(
+        named.iter().any(|n| run.stderr().contains(n)),
+        "the image file is named: {}",
+        run.stderr()
+    );
     assert_eq!(before, snapshot(&t), "the previous output stays");
 }
 

@@ -809,3 +809,30 @@ fn replacing_an_image_file_without_touching_the_markdown_is_served() {
     assert_eq!(variant("/media/articles/lead-960w.webp"), (960, 240));
     assert_eq!(variant("/img/figure-960w.webp"), (960, 160));
 }
+
+/// `first.md` of `SiteTest::minimal` with a lead image `IMAGE`: the same place, ids and mentions.
+const EDITED: &str = "---\ntitle: First Story\ndate: 2023-09-25\nsummary: The first one.\ncompanies: [huawei-cloud]\nmodels: [pangu-medical-model]\nthemes: [computing-power]\nauthors: [Desk]\nimage: { src: IMAGE, alt: A chart }\n---\nBody of the first. See [the second](second.md#details) and [Tongyi](../models/tongyi-wanxiang.md).\n";
+
+#[test]
+fn an_image_named_in_an_edit_is_checked_resized_and_served() {
+    let site = SiteTest::minimal();
+    site.write("content/articles/pic.png", crate::images::png(1000, 500));
+    let served = Served::start(&site, &[]);
+    served.wait_for("/articles/first/", "the page", |b| {
+        b.contains("Body of the first")
+    });
+    // The edit keeps the article's place (a patch would do) but names a lead image not yet surveyed.
+    site.write(FIRST, EDITED.replace("IMAGE", "pic.png"));
+    let page = served.wait_for("/articles/first/", "the new lead image", |b| {
+        b.contains("/media/articles/pic-960w.webp 960w")
+    });
+    assert!(page.contains("width=\"1000\" height=\"500\""), "{page}");
+    let (status, _, _) = served
+        .raw(b"GET /media/articles/pic-480w.webp HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 200);
+    // A missing one is an error, as in a build.
+    site.write(FIRST, EDITED.replace("IMAGE", "pik.png"));
+    served.wait_for("/articles/first/", "the error", |b| {
+        b.contains("did you mean `pic.png`?")
+    });
+}
