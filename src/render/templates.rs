@@ -327,7 +327,7 @@ fn register_helpers(tera: &mut Tera, base_path: &str) {
 
 /// Tera's `truncate` filter, cutting where Tera's does (after `length` graphemes, default 255,
 /// then `end`, default "…"), with its messages; Tera's lists every grapheme of the text first,
-/// this one stops at the cut. Related reading runs it on each summary it shows.
+/// this one stops at the cut, or needs none. Related reading runs it on each summary it shows.
 fn truncate(value: &tera::Value, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
     use unicode_segmentation::UnicodeSegmentation;
     let text = tera::try_get_value!("truncate", "value", String, value);
@@ -339,12 +339,17 @@ fn truncate(value: &tera::Value, args: &HashMap<String, tera::Value>) -> tera::R
         Some(e) => tera::try_get_value!("truncate", "end", String, e),
         None => "…".to_string(),
     };
-    Ok(tera::Value::String(
-        match text.grapheme_indices(true).nth(length) {
-            Some((cut, _)) => text[..cut].to_string() + &end,
-            None => text,
-        },
-    ))
+    // In ASCII without a carriage return every byte is a grapheme (`\r\n` is one), so the cut
+    // is at byte `length`: most summaries need no segmenting at all.
+    let cut = if text.is_ascii() && !text.contains('\r') {
+        (length < text.len()).then_some(length)
+    } else {
+        text.grapheme_indices(true).nth(length).map(|(at, _)| at)
+    };
+    Ok(tera::Value::String(match cut {
+        Some(at) => text[..at].to_string() + &end,
+        None => text,
+    }))
 }
 
 /// Splits a Tera error into the template it names and the whole message chain.
@@ -391,6 +396,7 @@ mod tests {
             "e\u{301}\u{301}clair: combining marks stay with their letter",
             "👩‍👩‍👧 a family is one grapheme, 通义千问 four",
             "\r\n counts once",
+            "a\r\nb\rc\nd ascii with returns, longer than ten",
         ];
         let args = [
             vec![],
