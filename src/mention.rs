@@ -5,7 +5,7 @@
 //! Pure: it knows names and opaque entity keys, never URLs, HTML or the site.
 
 use crate::text::is_cjk;
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -152,9 +152,12 @@ impl Matcher {
             return Matcher::default();
         }
         // Standard semantics so that overlapping candidates are all reported: a longer name that
-        // fails its word boundary must not hide a shorter one that passes.
+        // fails its word boundary must not hide a shorter one that passes. A DFA, whatever the
+        // number of names: every article's whole text is scanned, and the automatic choice (an
+        // NFA past a few hundred names) made the scan a tenth of a build (bench/RESULTS.md).
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .expect("entity names are few and short enough to compile");
         Matcher {
