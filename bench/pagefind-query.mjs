@@ -4,12 +4,13 @@
 // Usage: node pagefind-query.mjs URL-of-pagefind-query.html cloud,hospital
 // playwright-core from tests/browser/node_modules (tests/browser/run installs it).
 const { chromium } = await import(new URL("../tests/browser/node_modules/playwright-core/index.mjs", import.meta.url));
+const { CHROMIUM, FLAGS } = await import(new URL("../tests/browser/chromium.mjs", import.meta.url));
 import { gzipSync } from "node:zlib";
 
 const [url, list = "cloud"] = process.argv.slice(2);
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu"],
+  executablePath: CHROMIUM,
+  args: ["--headless", ...FLAGS],
 });
 for (const q of list.split(",")) {
   const context = await browser.newContext();

@@ -79,8 +79,9 @@ impl Prepared<'_> {
 }
 
 /// Renders every page of the site into `sink` and returns the paths written and the time the
-/// search index took, or the first template error. Records each page in `watch` while it renders, so that a watchdog can tell a
-/// page that never finishes; stops early once `watch` is cancelled.
+/// search index took, or the first template error. Records each page in `watch` while it
+/// renders, so that a watchdog can tell a page that never finishes; stops early once `watch` is
+/// cancelled.
 pub(crate) fn render_site_watched(
     graph: &SiteGraph,
     tera: &Tera,

@@ -11,6 +11,7 @@ import { chromium } from "playwright-core";
 import { createRequire } from "node:module";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { CHROMIUM, FLAGS } from "./chromium.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -25,7 +26,6 @@ const preview = args.preview;
 /** Widths checked for sideways scrolling; screenshots and axe runs are at the first and the last. */
 const OVERFLOW_WIDTHS = [320, 360, 390, 768, 1280];
 const SHOT_WIDTHS = [360, 1280];
-const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
 mkdirSync(shots, { recursive: true });
 
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
@@ -35,18 +35,7 @@ const fail = (where, what) => {
   console.error(`FAIL ${where}: ${what}`);
 };
 
-const browser = await chromium.launch({
-  executablePath,
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-  ],
-});
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", ...FLAGS] });
 
 /** A page that records console errors, failed requests and uncaught exceptions. */
 async function open(context, url, label) {

@@ -10,6 +10,7 @@ import desktopConfig from "lighthouse/core/config/desktop-config.js";
 import * as chromeLauncher from "chrome-launcher";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { CHROMIUM, FLAGS } from "./chromium.mjs";
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
@@ -20,17 +21,8 @@ const PASS = 0.9;
 mkdirSync(args.out, { recursive: true });
 
 const chrome = await chromeLauncher.launch({
-  chromePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  // The flags the rest of the audit uses: this machine's network is closed.
-  chromeFlags: [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-  ],
+  chromePath: CHROMIUM,
+  chromeFlags: ["--headless=new", ...FLAGS],
 });
 
 /** The audit's result for `url` on `device` ("mobile" or "desktop"). */

@@ -7,6 +7,7 @@
 
 import { chromium } from "playwright-core";
 import { gzipSync } from "node:zlib";
+import { CHROMIUM, FLAGS } from "./chromium.mjs";
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
@@ -14,8 +15,8 @@ const args = Object.fromEntries(
 const budget = Number(args.budget || 300 * 1024);
 const queries = (args.queries || "cloud").split(",");
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu"],
+  executablePath: CHROMIUM,
+  args: ["--headless", ...FLAGS],
 });
 
 /** Milliseconds, measured in the page, from the input event (the script waits for 50 ms of
